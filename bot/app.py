@@ -1,0 +1,87 @@
+"""Wiring: config → database → Matrix transport → handlers → sync loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from bot.clock import Clock, SystemClock
+from bot.config.models import Config
+from bot.handlers.context import Context
+from bot.handlers.router import Router
+from bot.matrix.client import MatrixTransport
+from bot.matrix.sync import Handlers, SyncLoop
+from bot.storage import migrations
+from bot.storage import transport as tstore
+from bot.storage.db import Database
+
+log = logging.getLogger(__name__)
+
+STAFF_ROOM_KEY = "staff_room_id"
+
+
+class App:
+    def __init__(
+        self, config: Config, clock: Clock | None = None, *, sync_backoff_max: float = 30.0
+    ) -> None:
+        self.config = config
+        self.clock = clock or SystemClock()
+        self.db = Database(config.data_dir / "chathulp.db")
+        self.transport = MatrixTransport(config)
+        self.ctx = Context(config, self.clock, self.db, self.transport)
+        self.router = Router(self.ctx)
+        self.sync = SyncLoop(
+            self.transport,
+            self.db,
+            Handlers(
+                on_message=self.router.on_message,
+                on_invite=self.router.on_invite,
+                on_membership=self.router.on_membership,
+                on_undecryptable=self.router.on_undecryptable,
+            ),
+            backoff_max=sync_backoff_max,
+        )
+        self._sync_task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await self.db.open()
+        await migrations.upgrade(self.db)
+        await tstore.forget_old_events(self.db)
+        self.ctx.staff_room_id = self.config.staff_room.room_id or await tstore.get_kv(
+            self.db, STAFF_ROOM_KEY
+        )
+        await self.transport.start()
+        self._sync_task = asyncio.create_task(self.sync.run(), name="sync")
+        await self.sync.synced_once.wait()
+        await self._ensure_staff_room()
+        log.info("chathulp is running")
+
+    async def _ensure_staff_room(self) -> None:
+        sr = self.config.staff_room
+        if self.ctx.staff_room_id is None:
+            invite = sorted(set(self.config.admins) | set(sr.invite))
+            room_id = await self.transport.create_room(invite=invite, name=sr.name)
+            await tstore.set_kv(self.db, STAFF_ROOM_KEY, room_id)
+            await tstore.remember_room(self.db, room_id, "staff", None)
+            self.ctx.staff_room_id = room_id
+            log.info("Created the staff room")
+        elif self.ctx.staff_room_id not in self.transport.nio.rooms:
+            await self.transport.join(self.ctx.staff_room_id)
+
+    async def stop(self) -> None:
+        self.sync.stop()
+        if self._sync_task is not None:
+            self._sync_task.cancel()
+            try:
+                await self._sync_task
+            except (asyncio.CancelledError, Exception):
+                pass
+        await self.transport.close()
+        await self.db.close()
+
+    async def run_forever(self, stop: asyncio.Event) -> None:
+        await self.start()
+        try:
+            await stop.wait()
+        finally:
+            await self.stop()

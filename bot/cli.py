@@ -1,0 +1,69 @@
+"""Command line: `chathulp run`, `chathulp check-config FILE`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+
+from bot.config import ConfigError, load_config
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="chathulp", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the bot")
+    run.add_argument("-c", "--config", default="config.yaml", help="the YAML config file")
+    run.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    check = sub.add_parser("check-config", help="validate a config file and exit")
+    check.add_argument("file")
+    args = parser.parse_args(argv)
+
+    if args.command == "check-config":
+        return check_config(args.file)
+    return run_bot(args.config, verbose=args.verbose)
+
+
+def check_config(path: str) -> int:
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"{path}: OK (bot {config.matrix.user_id}, time zone {config.timezone})")
+    return 0
+
+
+def run_bot(path: str, *, verbose: bool = False) -> int:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # nio logs message metadata at INFO; keep third-party chatter out of the service log.
+    for noisy in ("nio", "peewee", "aiosqlite", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    from bot.app import App
+    from bot.matrix.client import StartupError
+    from bot.matrix.cross_signing import CrossSigningError
+    from bot.storage.migrations import DatabaseTooNew
+
+    async def runner() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await App(config).run_forever(stop)
+
+    try:
+        asyncio.run(runner())
+    except (StartupError, CrossSigningError, DatabaseTooNew) as exc:
+        logging.getLogger("chathulp").error("Cannot start: %s", exc)
+        return 2
+    return 0

@@ -1,0 +1,104 @@
+"""The root config model. Each later section lives in its own module and is mounted here."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, Field, SecretStr, field_validator, model_validator
+
+from bot.config.base import Section
+from bot.config.crisis import CrisisConfig
+from bot.config.intake import IntakeConfig
+from bot.config.scheduling import SchedulingConfig
+
+_USER_ID = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-\[\]:]+$")
+
+
+def _user_id(value: str) -> str:
+    if not _USER_ID.match(value):
+        raise ValueError("a Matrix user id like '@name:example.org' (lowercase localpart)")
+    return value
+
+
+UserId = Annotated[str, AfterValidator(_user_id)]
+
+
+class MatrixSection(Section):
+    homeserver: str = Field(description="Client-server API base URL, e.g. https://matrix.example.org")
+    user_id: UserId
+    # Only used for the very first login; afterwards the stored access token is used.
+    # The environment variable CHATHULP_BOT_PASSWORD overrides it.
+    password: SecretStr | None = None
+    device_name: str = "chathulp"
+
+    @field_validator("homeserver")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", v):
+            raise ValueError("an http(s) URL like 'https://matrix.example.org'")
+        return v.rstrip("/")
+
+
+class StaffRoomSection(Section):
+    # A room id ('!abc:server') the bot is invited to, or empty: the bot then creates an
+    # encrypted staff room itself and invites `invite` (admins are always invited).
+    room_id: str | None = None
+    name: str = "chathulp staff"
+    invite: list[UserId] = []
+
+    @field_validator("room_id")
+    @classmethod
+    def _room(cls, v: str | None) -> str | None:
+        if v and not re.match(r"^!.+:.+$", v):
+            raise ValueError("a room id like '!abcdef:example.org', or leave it empty")
+        return v or None
+
+
+class BotTexts(Section):
+    """Texts of the bot itself, per language. Placeholders in {braces} are filled by the bot."""
+
+    greeting: str
+    unencrypted_room: str
+    not_understood_media: str = "I can only read text messages. Could you type it?"
+
+
+class Config(Section):
+    matrix: MatrixSection
+    data_dir: Path = Path("./data")
+    timezone: str = "Europe/Brussels"
+    default_language: str = "nl"
+    admins: list[UserId] = []
+    staff_room: StaffRoomSection = StaffRoomSection()
+    texts: dict[str, BotTexts]
+    intake: IntakeConfig = IntakeConfig()
+    crisis: CrisisConfig = CrisisConfig()
+    scheduling: SchedulingConfig = SchedulingConfig()
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("an IANA time zone name like 'Europe/Brussels'") from exc
+        return v
+
+    @model_validator(mode="after")
+    def _languages(self) -> Config:
+        if self.default_language not in self.texts:
+            raise ValueError(
+                f"default_language '{self.default_language}' has no entry under 'texts'"
+            )
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def text(self, language: str | None) -> BotTexts:
+        return self.texts.get(language or self.default_language) or self.texts[
+            self.default_language
+        ]

@@ -1,0 +1,1 @@
+"""The pure domain: decisions only, no Matrix, SQL or HTTP imports."""

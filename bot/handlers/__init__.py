@@ -1,0 +1,1 @@
+"""Matrix events → domain calls → actions. One module per audience."""

@@ -1,0 +1,82 @@
+"""Routes each incoming event to the conversation it belongs to.
+
+Rules that hold for every audience live here: only encrypted rooms are talked in, only 1:1
+rooms are used for youths (youths must never see each other), the staff room is the staff's.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.domain.texts import plain
+from bot.handlers.context import Context
+from bot.handlers.staff import StaffConversation
+from bot.handlers.youth import YouthConversation
+from bot.matrix.events import Incoming, Membership
+from bot.matrix.sync import Invite
+from bot.storage import transport as tstore
+
+log = logging.getLogger(__name__)
+
+GROUP_ROOM_TEXT = (
+    "Ik praat alleen in een-op-een gesprekken. Start een privégesprek met mij. / "
+    "I only talk in one-to-one chats. Please start a private chat with me."
+)
+
+
+class Router:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.youth = YouthConversation(ctx)
+        self.staff = StaffConversation(ctx)
+
+    async def on_invite(self, invite: Invite) -> None:
+        ok = await self.ctx.transport.join(invite.room_id)
+        if ok:
+            kind = "staff" if invite.room_id == self.ctx.staff_room_id else "dm"
+            await tstore.remember_room(self.ctx.db, invite.room_id, kind, invite.inviter)
+            log.info("Joined a room (%s)", kind)
+
+    async def on_membership(self, member: Membership) -> None:
+        return None
+
+    async def on_undecryptable(self, room_id: str, sender: str) -> None:
+        if room_id == self.ctx.staff_room_id:
+            return
+        await self.ctx.transport.send_notice(
+            room_id,
+            plain(
+                "Ik kon je laatste bericht niet lezen (versleuteling). Wil je het nog eens "
+                "sturen? / I couldn't read your last message (encryption). Could you send it "
+                "again?"
+            ),
+        )
+
+    async def on_message(self, msg: Incoming) -> None:
+        if msg.room_id == self.ctx.staff_room_id:
+            return  # staff talk among themselves there; commands come in their DMs
+        if not msg.room_encrypted:
+            if await tstore.warn_once(self.ctx.db, msg.room_id):
+                text = self.ctx.config.text(None).unencrypted_room
+                await self.ctx.transport.send_notice(msg.room_id, plain(text), allow_plaintext=True)
+            return
+        kind = await tstore.room_kind(self.ctx.db, msg.room_id)
+        if msg.member_count > 2 and kind != "session":
+            if await tstore.warn_once(self.ctx.db, msg.room_id):
+                await self.ctx.transport.send_notice(msg.room_id, plain(GROUP_ROOM_TEXT))
+            return
+        try:
+            if self.ctx.is_staff(msg.sender):
+                await self.staff.on_message(msg)
+            else:
+                await self.youth.on_message(msg)
+        except Exception:
+            # Never leave a youth without an answer because of a bug; never leak a traceback.
+            log.exception("Handling a message failed")
+            await self.ctx.transport.send_notice(
+                msg.room_id,
+                plain(
+                    "Sorry, er ging bij mij iets mis. Probeer het zo nog eens. / Sorry, "
+                    "something went wrong on my side. Please try again in a moment."
+                ),
+            )

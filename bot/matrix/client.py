@@ -1,0 +1,274 @@
+"""The bot's one Matrix device: log in once, restore ever after, send safely.
+
+Pitfalls designed around (see README, "E2EE"):
+- never `logout()` — it deletes the device and its keys on the server;
+- a stored device id without its E2EE store would silently break decryption: refuse to start;
+- at start-up, check that the access token still works and the device's keys are on the server;
+- the store's pickle key comes from secrets.json / CHATHULP_PICKLE_KEY, not nio's constant;
+- a room we just created or joined is only in `client.rooms` after the next sync: wait for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    JoinError,
+    LoginResponse,
+    RoomCreateError,
+    RoomPreset,
+    RoomSendResponse,
+    RoomVisibility,
+)
+
+from bot.config.models import Config
+from bot.domain.texts import Message
+from bot.matrix.cross_signing import ensure_cross_signed
+from bot.matrix.secrets import (
+    Credentials,
+    Secrets,
+    load_credentials,
+    load_or_create_secrets,
+    save_credentials,
+)
+
+log = logging.getLogger(__name__)
+
+ENCRYPTION_STATE = {
+    "type": "m.room.encryption",
+    "state_key": "",
+    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+}
+
+
+class StartupError(RuntimeError):
+    """The bot cannot start safely; the message says why and what to do."""
+
+
+class MatrixTransport:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.data_dir = Path(config.data_dir)
+        self.store_dir = self.data_dir / "store"
+        self.client: AsyncClient | None = None
+        self.secrets: Secrets | None = None
+        self._room_waiters: dict[str, asyncio.Event] = {}
+        self._http: aiohttp.ClientSession | None = None
+
+    @property
+    def nio(self) -> AsyncClient:
+        if self.client is None:
+            raise RuntimeError("transport not started")
+        return self.client
+
+    @property
+    def user_id(self) -> str:
+        return self.config.matrix.user_id
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.store_dir.mkdir(parents=True, exist_ok=True)
+        self.secrets = await asyncio.to_thread(load_or_create_secrets, self.data_dir)
+        mcfg = self.config.matrix
+        nio_config = AsyncClientConfig(
+            encryption_enabled=True,
+            store_sync_tokens=False,  # we keep the token in our DB, after handling a batch
+            pickle_key=self.secrets.pickle_key,
+            max_timeouts=3,
+            backoff_factor=0.5,
+            max_timeout_retry_wait_time=5,
+            request_timeout=40,
+        )
+        client = AsyncClient(
+            mcfg.homeserver, mcfg.user_id, store_path=str(self.store_dir), config=nio_config
+        )
+        self.client = client
+        self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+
+        creds = await asyncio.to_thread(load_credentials, self.data_dir)
+        if creds is None:
+            await self._first_login()
+        else:
+            await self._restore(creds)
+        await self._check_device_keys()
+        password = mcfg.password.get_secret_value() if mcfg.password else None
+        done = await ensure_cross_signed(
+            self._http,
+            mcfg.homeserver,
+            client.access_token,
+            client.user_id,
+            client.device_id,
+            self.secrets,
+            password,
+        )
+        log.info("Device %s ready (cross-signing: %s)", client.device_id, done)
+
+    async def _first_login(self) -> None:
+        client = self.nio
+        mcfg = self.config.matrix
+        if mcfg.password is None:
+            raise StartupError(
+                "no stored login in the data directory and no password: set matrix.password "
+                "or CHATHULP_BOT_PASSWORD for the first start"
+            )
+        resp = await client.login(mcfg.password.get_secret_value(), device_name=mcfg.device_name)
+        if not isinstance(resp, LoginResponse):
+            raise StartupError(f"login as {mcfg.user_id} failed: {getattr(resp, 'message', resp)}")
+        creds = Credentials(mcfg.homeserver, resp.user_id, resp.device_id, resp.access_token)
+        await asyncio.to_thread(save_credentials, self.data_dir, creds)
+        log.info("Logged in for the first time as device %s", resp.device_id)
+        if client.should_upload_keys:
+            await client.keys_upload()
+
+    async def _restore(self, creds: Credentials) -> None:
+        if creds.user_id != self.config.matrix.user_id:
+            raise StartupError(
+                f"the data directory belongs to {creds.user_id}, but the config says "
+                f"{self.config.matrix.user_id}; use another data_dir"
+            )
+        store_file = self.store_dir / f"{creds.user_id}_{creds.device_id}.db"
+        if not store_file.exists():
+            raise StartupError(
+                f"the E2EE store for device {creds.device_id} is missing ({store_file}). "
+                "Reusing the device without its keys would silently break decryption. Restore "
+                "the store from a backup, or delete credentials.json to log in as a new "
+                "device (then remove the old device from the bot's account)."
+            )
+        self.nio.restore_login(creds.user_id, creds.device_id, creds.access_token)
+        resp = await self.nio.whoami()
+        if getattr(resp, "user_id", None) != creds.user_id:
+            raise StartupError(
+                f"the stored access token no longer works ({getattr(resp, 'message', resp)}): "
+                "was the bot's device logged out? Delete credentials.json and store/ to log "
+                "in as a new device."
+            )
+        log.info("Restored device %s", creds.device_id)
+
+    async def _check_device_keys(self) -> None:
+        """The device's keys must be on the server, or nobody can encrypt to us."""
+        client = self.nio
+        assert self._http is not None
+        url = f"{self.config.matrix.homeserver}/_matrix/client/v3/keys/query"
+        body = {"device_keys": {client.user_id: [client.device_id]}}
+        headers = {"Authorization": f"Bearer {client.access_token}"}
+        async with self._http.post(url, json=body, headers=headers) as r:
+            data = await r.json()
+        ours = data.get("device_keys", {}).get(client.user_id, {}).get(client.device_id)
+        mine = client.olm.account.identity_keys["ed25519"] if client.olm else None
+        if ours is None:
+            log.warning("The server lost this device's keys; uploading them again")
+            client.olm.account.shared = False  # type: ignore[union-attr]
+            await client.keys_upload()
+        elif ours.get("keys", {}).get(f"ed25519:{client.device_id}") != mine:
+            raise StartupError(
+                f"the server holds other keys for device {client.device_id} than the local "
+                "store: the store does not belong to this device. Restore the right store."
+            )
+        elif client.should_upload_keys:
+            await client.keys_upload()
+
+    async def close(self) -> None:
+        # Deliberately no logout(): that would delete the device and its keys on the server.
+        if self.client is not None:
+            await self.client.close()
+        if self._http is not None:
+            await self._http.close()
+
+    # --- rooms ------------------------------------------------------------------------------
+
+    def room_known(self, room_id: str) -> None:
+        """Called by the sync loop: the room is now in client.rooms."""
+        waiter = self._room_waiters.pop(room_id, None)
+        if waiter:
+            waiter.set()
+
+    async def wait_for_room(self, room_id: str, timeout: float = 30) -> bool:
+        if room_id in self.nio.rooms:
+            return True
+        waiter = self._room_waiters.setdefault(room_id, asyncio.Event())
+        try:
+            async with asyncio.timeout(timeout):
+                await waiter.wait()
+        except TimeoutError:
+            return room_id in self.nio.rooms
+        return True
+
+    async def join(self, room_id: str) -> bool:
+        resp = await self.nio.join(room_id)
+        if isinstance(resp, JoinError):
+            log.warning("Could not join %s: %s", room_id, resp.message)
+            return False
+        return True
+
+    async def create_room(
+        self,
+        *,
+        invite: list[str],
+        name: str | None = None,
+        topic: str | None = None,
+        is_direct: bool = False,
+        power_levels: dict[str, Any] | None = None,
+        extra_state: list[dict[str, Any]] | None = None,
+    ) -> str:
+        """A private, invite-only room, encrypted from its first event."""
+        initial_state: list[dict[str, Any]] = [
+            ENCRYPTION_STATE,
+            {"type": "m.room.history_visibility", "state_key": "",
+             "content": {"history_visibility": "joined"}},
+            {"type": "m.room.guest_access", "state_key": "",
+             "content": {"guest_access": "forbidden"}},
+            *(extra_state or []),
+        ]
+        resp = await self.nio.room_create(
+            visibility=RoomVisibility.private,
+            name=name,
+            topic=topic,
+            invite=invite,
+            is_direct=is_direct,
+            preset=RoomPreset.private_chat,
+            initial_state=initial_state,
+            power_level_override=power_levels,
+        )
+        if isinstance(resp, RoomCreateError):
+            raise RuntimeError(f"creating a room failed: {resp.message}")
+        return resp.room_id
+
+    # --- sending ----------------------------------------------------------------------------
+
+    async def send_notice(
+        self, room_id: str, message: Message, *, allow_plaintext: bool = False
+    ) -> str | None:
+        """Send bot text as m.notice with a plain body and safe HTML. Returns the event id.
+
+        Refuses to send into an unencrypted room unless `allow_plaintext` (only used to say
+        that the bot will not talk there).
+        """
+        if not await self.wait_for_room(room_id):
+            log.error("Not sending: room %s is unknown to the client", room_id)
+            return None
+        room = self.nio.rooms[room_id]
+        if not room.encrypted and not allow_plaintext:
+            log.error("Not sending into unencrypted room %s", room_id)
+            return None
+        content = {
+            "msgtype": "m.notice",
+            "body": message.plain,
+            "format": "org.matrix.custom.html",
+            "formatted_body": message.html,
+        }
+        # Trust on first use: room keys go to all devices of the members (see README).
+        resp = await self.nio.room_send(
+            room_id, "m.room.message", content, ignore_unverified_devices=True
+        )
+        if isinstance(resp, RoomSendResponse):
+            return resp.event_id
+        log.error("Sending to %s failed: %s", room_id, getattr(resp, "message", resp))
+        return None

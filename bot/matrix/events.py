@@ -1,0 +1,70 @@
+"""Incoming Matrix events turned into plain, transport-neutral records for the handlers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from nio import (
+    Event,
+    ReactionEvent,
+    RoomEncryptedMedia,
+    RoomMemberEvent,
+    RoomMessageEmote,
+    RoomMessageMedia,
+    RoomMessageNotice,
+    RoomMessageText,
+    RoomMessageUnknown,
+    UnknownEvent,
+)
+
+Kind = Literal["text", "media", "edit", "reaction", "other"]
+
+# Longest text a handler ever sees; longer messages are cut here (the domain caps again).
+MAX_BODY = 60_000
+
+
+@dataclass(frozen=True)
+class Incoming:
+    room_id: str
+    event_id: str
+    sender: str
+    kind: Kind
+    body: str
+    room_encrypted: bool
+    member_count: int
+    timestamp_ms: int
+
+
+@dataclass(frozen=True)
+class Membership:
+    room_id: str
+    event_id: str
+    user_id: str
+    membership: str
+    previous: str | None
+
+
+def classify(event: Event) -> tuple[Kind, str] | None:
+    """What kind of message an event is, with its text; None for non-message events."""
+    if isinstance(event, RoomMessageText | RoomMessageNotice | RoomMessageEmote):
+        relates = (event.source.get("content") or {}).get("m.relates_to") or {}
+        if relates.get("rel_type") == "m.replace":
+            return "edit", ""
+        return "text", (event.body or "")[:MAX_BODY]
+    if isinstance(event, RoomMessageMedia | RoomEncryptedMedia):
+        return "media", ""
+    if isinstance(event, ReactionEvent):
+        return "reaction", ""
+    if isinstance(event, RoomMessageUnknown):
+        return "other", ""
+    if isinstance(event, UnknownEvent) and event.type == "m.reaction":
+        return "reaction", ""
+    return None
+
+
+def membership_of(event: Event, room_id: str) -> Membership | None:
+    if not isinstance(event, RoomMemberEvent):
+        return None
+    prev = (event.prev_content or {}).get("membership") if event.prev_content else None
+    return Membership(room_id, event.event_id, event.state_key, event.membership, prev)

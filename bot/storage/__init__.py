@@ -1,0 +1,1 @@
+"""Storage: SQLite through aiosqlite — the database is the source of truth."""

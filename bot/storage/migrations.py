@@ -1,0 +1,65 @@
+"""The upgrade table: each schema version is a registered async step in its own transaction.
+
+A database newer than this code is refused (running old code on it could lose data).
+Never edit a released step; add a new one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+import aiosqlite
+
+from bot.storage.db import Database
+
+log = logging.getLogger(__name__)
+
+Step = Callable[[aiosqlite.Connection], Awaitable[None]]
+_STEPS: dict[int, tuple[str, Step]] = {}
+
+
+class DatabaseTooNew(RuntimeError):
+    pass
+
+
+def step(version: int, description: str) -> Callable[[Step], Step]:
+    def register(fn: Step) -> Step:
+        if version in _STEPS:
+            raise RuntimeError(f"schema version {version} registered twice")
+        _STEPS[version] = (description, fn)
+        return fn
+
+    return register
+
+
+def latest_version() -> int:
+    return max(_STEPS)
+
+
+async def current_version(db: Database) -> int:
+    await db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    value = await db.fetchval("SELECT MAX(version) FROM schema_version")
+    return int(value or 0)
+
+
+async def upgrade(db: Database, target: int | None = None) -> int:
+    """Bring the schema to `target` (default: latest). Returns the version reached."""
+    # Importing the steps registers them.
+    from bot.storage import schema  # noqa: F401
+
+    target = latest_version() if target is None else target
+    version = await current_version(db)
+    if version > latest_version():
+        raise DatabaseTooNew(
+            f"the database is at schema version {version}, newer than this chathulp "
+            f"(knows up to {latest_version()}); upgrade chathulp instead of downgrading"
+        )
+    for v in range(version + 1, target + 1):
+        description, fn = _STEPS[v]
+        log.info("Upgrading database to version %d: %s", v, description)
+        async with db.transaction() as conn:
+            await fn(conn)
+            await conn.execute("DELETE FROM schema_version")
+            await conn.execute("INSERT INTO schema_version (version) VALUES (?)", (v,))
+    return max(version, target)

@@ -1,0 +1,112 @@
+"""The foundation on a real Synapse with real E2EE clients."""
+
+from __future__ import annotations
+
+import aiohttp
+import pytest
+
+from bot.storage import transport as tstore
+from tests.conftest import MatrixEnv
+from tests.support.waiting import wait_until
+
+pytestmark = pytest.mark.synapse
+
+
+async def handled_in(app, room: str) -> int:
+    return await app.db.fetchval(
+        "SELECT COUNT(*) FROM handled_events WHERE room_id = ?", (room,)
+    )
+
+
+async def _bot(mx: MatrixEnv, name: str = "bot"):
+    bot_id = await mx.register(name)
+    data_dir = mx.tmp / f"{name}-data"
+    return bot_id, data_dir, await mx.start_bot(mx.config(bot_id, data_dir))
+
+
+async def test_youth_gets_encrypted_greeting(mx: MatrixEnv) -> None:
+    bot_id, _, app = await _bot(mx)
+    youth = await mx.user("youth")
+    room = await youth.open_dm(bot_id)
+    await youth.say(room, "hoi")
+    reply = await youth.next_message(room, sender=bot_id, after=0)
+    assert reply.msgtype == "m.notice"
+    assert "versleuteld" in reply.body  # the Dutch greeting from config
+    assert reply.html is not None
+    assert not youth.undecryptable
+    # The bot's room is encrypted on both sides.
+    assert youth.client.rooms[room].encrypted
+    assert app.transport.nio.rooms[room].encrypted
+
+
+async def test_restart_keeps_device_and_answers_once(mx: MatrixEnv) -> None:
+    bot_id, data_dir, app = await _bot(mx)
+    device = app.transport.nio.device_id
+    youth = await mx.user("youth")
+    room = await youth.open_dm(bot_id)
+    await youth.say(room, "eerste")
+    await youth.next_message(room, sender=bot_id, after=0)
+    answered_before = [m for m in youth.received if m.sender == bot_id]
+
+    await mx.stop_bot(app)
+    app2 = await mx.start_bot(mx.config(bot_id, data_dir))
+    assert app2.transport.nio.device_id == device
+
+    # The server lists exactly one device for the bot.
+    async with aiohttp.ClientSession() as http:
+        async with http.get(
+            f"{mx.synapse.url}/_matrix/client/v3/devices",
+            headers={"Authorization": f"Bearer {app2.transport.nio.access_token}"},
+        ) as r:
+            devices = (await r.json())["devices"]
+    assert [d["device_id"] for d in devices] == [device]
+
+    mark = youth.mark()
+    await youth.say(room, "na de herstart")
+    reply = await youth.next_message(room, sender=bot_id, after=mark)
+    assert reply.body
+    assert not youth.undecryptable
+    # Nothing from before the restart was answered again: exactly one new bot message
+    # (the answer to the new message) arrives, and no event was handled twice.
+    await youth.say(room, "nog eentje")
+    await youth.next_message(room, sender=bot_id, after=youth.mark())
+    bot_msgs = [m for m in youth.received if m.sender == bot_id]
+    assert len(bot_msgs) == len(answered_before) + 2
+    handled = await app2.db.fetchval("SELECT COUNT(*) FROM handled_events WHERE room_id = ?",
+                                     (room,))
+    assert handled >= 3
+
+
+async def test_survives_homeserver_outage(mx: MatrixEnv) -> None:
+    bot_id, _, app = await _bot(mx)
+    youth = await mx.user("youth")
+    room = await youth.open_dm(bot_id)
+    await youth.say(room, "voor")
+    await youth.next_message(room, sender=bot_id, after=0)
+
+    await mx.synapse.stop()
+    try:
+        await youth.wait_for(lambda: app.sync.consecutive_failures >= 1, timeout=30)
+    finally:
+        await mx.synapse.start()
+    await youth.wait_for(lambda: app.sync.consecutive_failures == 0, timeout=60)
+
+    mark = youth.mark()
+    await youth.say(room, "na de storing")
+    reply = await youth.next_message(room, sender=bot_id, after=mark, timeout=60)
+    assert reply.body
+
+
+async def test_unencrypted_room_is_refused_once(mx: MatrixEnv) -> None:
+    bot_id, _, app = await _bot(mx)
+    youth = await mx.user("youth")
+    room = await youth.open_dm(bot_id, encrypted=False)
+    await youth.say(room, "hallo")
+    warning = await youth.next_message(room, sender=bot_id, after=0)
+    assert "niet versleuteld" in warning.body
+    await youth.say(room, "hallo?")
+    await youth.say(room, "ben je daar")
+    # Both later messages reach the bot and are ignored: wait until it has handled them.
+    await wait_until(lambda: handled_in(app, room), lambda n: n >= 3)
+    assert len([m for m in youth.received if m.sender == bot_id]) == 1
+    assert await tstore.room_kind(app.db, room) == "dm"
