@@ -110,3 +110,43 @@ async def test_unencrypted_room_is_refused_once(mx: MatrixEnv) -> None:
     await wait_until(lambda: handled_in(app, room), lambda n: n >= 3)
     assert len([m for m in youth.received if m.sender == bot_id]) == 1
     assert await tstore.room_kind(app.db, room) == "dm"
+
+
+async def _own_keys(url: str, token: str, user_id: str) -> dict:
+    async with aiohttp.ClientSession() as http:
+        async with http.post(
+            f"{url}/_matrix/client/v3/keys/query",
+            json={"device_keys": {user_id: []}},
+            headers={"Authorization": f"Bearer {token}"},
+        ) as r:
+            return await r.json()
+
+
+async def test_device_is_cross_signed_and_keys_kept_across_restart(mx: MatrixEnv) -> None:
+    bot_id, data_dir, app = await _bot(mx)
+    token, device = app.transport.nio.access_token, app.transport.nio.device_id
+    keys = await _own_keys(mx.synapse.url, token, bot_id)
+    master = keys["master_keys"][bot_id]["keys"]
+    ssk = next(iter(keys["self_signing_keys"][bot_id]["keys"]))
+    assert ssk in keys["device_keys"][bot_id][device]["signatures"][bot_id]
+
+    await mx.stop_bot(app)
+    app2 = await mx.start_bot(mx.config(bot_id, data_dir))
+    again = await _own_keys(mx.synapse.url, token, bot_id)
+    assert again["master_keys"][bot_id]["keys"] == master  # not replaced on restart
+    assert app2.transport.nio.device_id == device
+
+
+async def test_reused_device_without_store_refuses_to_start(mx: MatrixEnv) -> None:
+    import shutil
+
+    from bot.app import App
+    from bot.matrix.client import StartupError
+
+    bot_id, data_dir, app = await _bot(mx)
+    await mx.stop_bot(app)
+    shutil.rmtree(data_dir / "store")
+    fresh = App(mx.config(bot_id, data_dir))
+    with pytest.raises(StartupError, match="E2EE store for device"):
+        await fresh.start()
+    await fresh.stop()

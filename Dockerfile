@@ -1,0 +1,25 @@
+# chathulp — the bot. Build:  docker build -t chathulp .
+# Run:    docker run -v chathulp-data:/data -v $PWD/config.yaml:/config/config.yaml:ro \
+#                -e CHATHULP_BOT_PASSWORD=... chathulp
+# The config's data_dir should be "/data" (the volume): it holds the database, the E2EE
+# store and secrets.json, which must survive container restarts.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1
+
+WORKDIR /app
+# Dependencies first (better layer caching): vodozemac ships wheels, no compiler needed.
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+RUN pip install . \
+    && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin chathulp \
+    && mkdir -p /data /config \
+    && chown chathulp /data
+
+USER chathulp
+VOLUME ["/data"]
+EXPOSE 8080
+ENTRYPOINT ["chathulp"]
+CMD ["run", "--config", "/config/config.yaml"]
