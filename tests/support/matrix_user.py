@@ -12,8 +12,8 @@ from nio import (
     AsyncClientConfig,
     InviteMemberEvent,
     LoginResponse,
-    MegolmEvent,
     MatrixRoom,
+    MegolmEvent,
     RoomMessageNotice,
     RoomMessageText,
 )
@@ -46,7 +46,7 @@ class MatrixUser:
 
     @classmethod
     async def login(cls, homeserver: str, user_id: str, password: str, store: Path) -> MatrixUser:
-        store.mkdir(parents=True, exist_ok=True)
+        await asyncio.to_thread(store.mkdir, parents=True, exist_ok=True)
         client = AsyncClient(
             homeserver, user_id, store_path=str(store),
             config=AsyncClientConfig(encryption_enabled=True, store_sync_tokens=True),
@@ -150,7 +150,9 @@ class MatrixUser:
         )
         return resp.event_id
 
-    async def send_raw(self, room_id: str, content: dict, event_type: str = "m.room.message") -> str:
+    async def send_raw(
+        self, room_id: str, content: dict, event_type: str = "m.room.message"
+    ) -> str:
         resp = await self.client.room_send(room_id, event_type, content,
                                            ignore_unverified_devices=True)
         return resp.event_id
