@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+
+import aiohttp
 
 from bot.clock import Clock, SystemClock
 from bot.config.models import Config
@@ -50,11 +53,25 @@ class App:
         self.ctx.staff_room_id = self.config.staff_room.room_id or await tstore.get_kv(
             self.db, STAFF_ROOM_KEY
         )
-        await self.transport.start()
+        await self._start_transport()
         self._sync_task = asyncio.create_task(self.sync.run(), name="sync")
         await self.sync.synced_once.wait()
         await self._ensure_staff_room()
         log.info("chathulp is running")
+
+    async def _start_transport(self) -> None:
+        """Start the Matrix side; a homeserver that is down at boot is waited for, not fatal."""
+        delay = 1.0
+        while True:
+            try:
+                await self.transport.start()
+                return
+            except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+                log.warning("Homeserver not reachable (%s); retrying in %.0f s",
+                            type(exc).__name__, delay)
+                await self.transport.close()
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self.sync.backoff_max)
 
     async def _ensure_staff_room(self) -> None:
         sr = self.config.staff_room
@@ -67,6 +84,24 @@ class App:
             log.info("Created the staff room")
         elif self.ctx.staff_room_id not in self.transport.nio.rooms:
             await self.transport.join(self.ctx.staff_room_id)
+
+    # --- hooks for the web side ---------------------------------------------------------------
+
+    async def open_intake(self, user_id: str, campaign: str) -> None:
+        await self.router.youth.open_intake(user_id, campaign)
+
+    async def health(self) -> dict[str, object]:
+        """Homeserver reachable, database writable, sync fresh."""
+        try:
+            await tstore.set_kv(self.db, "health_probe", str(int(time.time())))
+            db_ok = True
+        except Exception:  # any failure means "not writable"
+            db_ok = False
+        age = None if self.sync.last_success is None else time.monotonic() - self.sync.last_success
+        limit = self.sync.poll_timeout_ms / 1000 + 30
+        hs_ok = self.sync.consecutive_failures == 0 and age is not None and age < limit
+        return {"homeserver": hs_ok, "database": db_ok, "sync_age_seconds": age,
+                "ok": hs_ok and db_ok}
 
     async def stop(self) -> None:
         self.sync.stop()

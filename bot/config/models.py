@@ -13,6 +13,7 @@ from bot.config.base import Section
 from bot.config.crisis import CrisisConfig
 from bot.config.intake import IntakeConfig
 from bot.config.scheduling import SchedulingConfig
+from bot.config.web import Campaign, WebConfig
 
 _USER_ID = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-\[\]:]+$")
 
@@ -76,6 +77,8 @@ class Config(Section):
     intake: IntakeConfig = IntakeConfig()
     crisis: CrisisConfig = CrisisConfig()
     scheduling: SchedulingConfig = SchedulingConfig()
+    web: WebConfig = WebConfig()
+    campaigns: list[Campaign] = []
 
     @field_validator("timezone")
     @classmethod
@@ -93,6 +96,17 @@ class Config(Section):
                 f"default_language '{self.default_language}' has no entry under 'texts'"
             )
         return self
+
+    @model_validator(mode="after")
+    def _unique_campaigns(self) -> Config:
+        codes = [c.code for c in self.campaigns]
+        dupes = sorted({c for c in codes if codes.count(c) > 1})
+        if dupes:
+            raise ValueError(f"campaign codes must be unique; repeated: {', '.join(dupes)}")
+        return self
+
+    def campaign(self, code: str) -> Campaign | None:
+        return next((c for c in self.campaigns if c.code == code.strip().lower()), None)
 
     @property
     def tz(self) -> ZoneInfo:

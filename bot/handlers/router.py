@@ -38,7 +38,12 @@ class Router:
             log.info("Joined a room (%s)", kind)
 
     async def on_membership(self, member: Membership) -> None:
-        return None
+        if member.membership != "join" or member.previous == "join":
+            return
+        if member.user_id == self.ctx.transport.user_id or self.ctx.is_staff(member.user_id):
+            return
+        if await tstore.room_kind(self.ctx.db, member.room_id) == "dm":
+            await self.youth.on_join(member.room_id, member.user_id)
 
     async def on_undecryptable(self, room_id: str, sender: str) -> None:
         if room_id == self.ctx.staff_room_id:

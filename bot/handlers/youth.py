@@ -1,25 +1,173 @@
-"""The youth's encrypted DM with the bot."""
+"""The youth's encrypted DM with the bot: crisis net first, then the intake.
+
+Every text message is checked for crisis phrases before anything else; a hit gets the crisis
+text at once and an urgent alert in the staff room, and the intake carries on where it was.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
+from datetime import datetime, timedelta
 
-from bot.domain.texts import plain
+from bot.domain.crisis import CrisisMatcher
+from bot.domain.intake import IntakeFlow, IntakeResult, IntakeState
+from bot.domain.texts import Message, plain
 from bot.handlers.context import Context
 from bot.matrix.events import Incoming
+from bot.storage import transport as tstore
+from bot.storage import youths
 
 log = logging.getLogger(__name__)
+
+# Intake step id → case column. Steps an admin adds keep their answers in `cases.answers`.
+CASE_FIELDS = {
+    "age": "age_band",
+    "topic": "topic",
+    "urgency": "urgency",
+    "municipality": "municipality",
+    "story": "free_text",
+}
+# The first message a youth with a Matrix account sends from an invite page: "start <code>".
+START_CODE = re.compile(r"^\s*start\s+([A-Za-z0-9-]{2,40})\s*$", re.IGNORECASE)
+# After this long away, a youth in the middle of the intake is welcomed back.
+WELCOME_BACK_AFTER = timedelta(hours=6)
 
 
 class YouthConversation:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        self.flow = IntakeFlow(ctx.config.intake, ctx.config.default_language)
+        self.crisis = CrisisMatcher(ctx.config.crisis)
 
     async def on_message(self, msg: Incoming) -> None:
-        texts = self.ctx.config.text(None)
         if msg.kind in ("reaction", "edit"):
             return  # a reaction or an edit is not a new answer
-        if msg.kind in ("media", "other"):
-            await self.ctx.transport.send_notice(msg.room_id, plain(texts.not_understood_media))
+        now = self.ctx.clock.now()
+        fresh = self.flow.new_state()
+        youth = await youths.get_youth(self.ctx.db, msg.sender, fresh)
+        first_time = youth is None
+        youth, case = await youths.first_contact(self.ctx.db, msg.sender, msg.room_id, fresh, now)
+        state = youth.intake
+
+        code = START_CODE.match(msg.body) if msg.kind == "text" else None
+        if code:
+            youth = await self._apply_campaign(youth, code.group(1))
+            state = youth.intake
+            if state.status != "new":
+                # Already talking: keep the campaign, show where they are.
+                question = self.flow.question(state)
+                await self._send(msg.room_id, [question] if question else [])
+                return
+            await self._begin(youth, case, msg.room_id, now)
             return
-        await self.ctx.transport.send_notice(msg.room_id, plain(texts.greeting))
+
+        if msg.kind != "text":
+            reply = plain(self.ctx.config.text(state.language).not_understood_media)
+            question = self.flow.question(state)
+            await self._send(msg.room_id, [reply, *([question] if question else [])])
+            return
+
+        response = self.crisis.respond(
+            msg.body, language=self._crisis_language(state), ref=case.ref, step=state.step
+        )
+        if response is not None:
+            # Before anything else: the crisis lines for the youth, the alert for the staff.
+            await self._send(msg.room_id, [response.reply])
+            await youths.record_crisis(self.ctx.db, case.id, response.hit.category, state.step,
+                                       now)
+            if self.ctx.staff_room_id:
+                await self.ctx.transport.send_notice(self.ctx.staff_room_id, response.alert)
+            log.warning("Crisis alert raised (category %s)", response.hit.category)
+
+        known = {"municipality": youth.municipality} if youth.municipality else {}
+        away = timedelta(seconds=now.timestamp() - youth.last_seen)
+        result = self.flow.handle(state, msg.body, known)
+        if (
+            not first_time
+            and away > WELCOME_BACK_AFTER
+            and state.status in ("active", "paused")
+            and result.state == state
+        ):
+            # Back after a long time and not an answer: welcome back at the same step.
+            result = self.flow.welcome_back(state)
+
+        replies = list(result.replies)
+        if state.status == "new":
+            # One opening message, not three: the greeting leads the intake's intro.
+            replies[0] = plain(self.ctx.config.text(result.state.language).greeting) + replies[0]
+        await self._save(youth, case, result, msg.room_id, now)
+        await self._send(msg.room_id, replies)
+
+    async def open_intake(self, user_id: str, campaign: str | None) -> str:
+        """Open an encrypted DM with a youth (e.g. a new account from an invite page).
+
+        The intake starts when the youth joins (see `on_join`), so that they can read it.
+        """
+        now = self.ctx.clock.now()
+        room_id = await self.ctx.transport.create_room(invite=[user_id], is_direct=True)
+        await tstore.remember_room(self.ctx.db, room_id, "dm", user_id)
+        youth, _ = await youths.first_contact(self.ctx.db, user_id, room_id,
+                                              self.flow.new_state(), now)
+        if campaign:
+            await self._apply_campaign(youth, campaign)
+        log.info("Opened an intake room for a new youth")
+        return room_id
+
+    async def on_join(self, room_id: str, user_id: str) -> None:
+        """A youth joined the DM the bot opened: begin the intake there."""
+        youth = await youths.get_youth(self.ctx.db, user_id, self.flow.new_state())
+        if youth is None or youth.dm_room_id != room_id or youth.intake.status != "new":
+            return
+        now = self.ctx.clock.now()
+        youth, case = await youths.first_contact(self.ctx.db, user_id, room_id,
+                                                 youth.intake, now)
+        await self._begin(youth, case, room_id, now)
+
+    async def _begin(
+        self, youth: youths.Youth, case: youths.Case, room_id: str, now: datetime
+    ) -> None:
+        known = {"municipality": youth.municipality} if youth.municipality else {}
+        result = self.flow.start(youth.intake, known)
+        replies = list(result.replies)
+        replies[0] = plain(self.ctx.config.text(result.state.language).greeting) + replies[0]
+        await self._save(youth, case, result, room_id, now)
+        await self._send(room_id, replies)
+
+    async def _apply_campaign(self, youth: youths.Youth, code: str) -> youths.Youth:
+        campaign = self.ctx.config.campaign(code)
+        if campaign is None:
+            return youth  # an unknown or old code: no region, no fuss
+        await youths.set_campaign(self.ctx.db, youth.user_id, campaign.code,
+                                  campaign.municipality)
+        fresh = await youths.get_youth(self.ctx.db, youth.user_id, youth.intake)
+        return fresh or youth
+
+    def _crisis_language(self, state: IntakeState) -> str:
+        return state.language or self.ctx.config.default_language
+
+    async def _save(
+        self,
+        youth: youths.Youth,
+        case: youths.Case,
+        result: IntakeResult,
+        room_id: str,
+        now: datetime,
+    ) -> None:
+        fields = None
+        if result.completed:
+            fields = {col: result.state.answers.get(step) for step, col in CASE_FIELDS.items()}
+            if youth.municipality and not fields.get("municipality"):
+                fields["municipality"] = youth.municipality
+        if case.status != "intake" and result.state.status in ("new", "active", "paused"):
+            case = await youths.new_intake_case(self.ctx.db, youth, result.state, now)
+        await youths.save_intake(
+            self.ctx.db, youth, case, result.state, now, room_id=room_id,
+            completed=result.completed, referred=result.referred, fields=fields,
+        )
+        if result.completed:
+            log.info("Intake completed")
+
+    async def _send(self, room_id: str, messages: list[Message]) -> None:
+        for message in messages:
+            await self.ctx.transport.send_notice(room_id, message)

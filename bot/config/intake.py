@@ -1,0 +1,527 @@
+"""Config section 'intake': the triage questions a youth answers before booking.
+
+Steps are data: an admin can reorder, drop or reword them in YAML. Every text exists in every
+configured language; validation names exactly what is missing. The defaults (used when the
+section is left out) are the Dutch + English flow of the product brief.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from bot.config.base import Section
+from bot.config.crisis import check_placeholders
+
+# language code -> text
+Localised = dict[str, str]
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+
+
+def answer_key(text: str) -> str:
+    """How answers and words are compared: case-, accent-, punctuation- and space-insensitive.
+
+    Letters and digits are kept (accents stripped, casefolded); everything else separates
+    words. Text that has no letter or digit at all (like "-") is compared as itself, trimmed.
+    Used by the config validation (collisions) and by the intake flow (matching) alike.
+    """
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    out: list[str] = []
+    for ch in folded:
+        cat = unicodedata.category(ch)
+        if cat[0] in "LN":
+            out.append(ch)
+        elif cat[0] == "M" or cat == "Cf":
+            continue  # accents, emoji variation selectors, zero-width characters
+        else:
+            out.append(" ")
+    key = " ".join("".join(out).split())
+    if key:
+        return key
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf").strip()
+
+
+# Dropped for a second, looser comparison: "alcohol & drugs" = "Alcohol en drugs".
+_CONNECTIVES = frozenset({"en", "and", "of", "or"})
+
+
+def loose_key(key: str) -> str:
+    """`answer_key` without connective words, for a second, looser comparison."""
+    return " ".join(w for w in key.split() if w not in _CONNECTIVES)
+
+
+class IntakeOption(Section):
+    """One answer of a choice step."""
+
+    # Stored as the answer (and used in statistics). Lowercase letters, digits, '_' and '-'.
+    id: str
+    # What the youth sees, per language.
+    label: Localised
+    # Extra words that also choose this option, in any language (compared like answers).
+    synonyms: list[str] = []
+    # A typed number in this range also chooses the option (e.g. an age: "14"). Position
+    # numbers (1, 2, …) always win over the range.
+    number_range: tuple[int, int] | None = None
+    # True: choosing this ends the intake with a kind referral (status "referred").
+    refer: bool = False
+    # The referral text for this option; without it `texts.<lang>.referral` is used.
+    referral: Localised | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not _ID.match(v):
+            raise ValueError("an id of lowercase letters, digits, '_' or '-' (like 'home')")
+        return v
+
+    @field_validator("number_range")
+    @classmethod
+    def _range(cls, v: tuple[int, int] | None) -> tuple[int, int] | None:
+        if v is not None and v[0] > v[1]:
+            raise ValueError("a range [low, high] with low <= high")
+        return v
+
+
+class IntakeStep(Section):
+    """One question of the intake."""
+
+    # Stored as the key of the answer; also the key of `known` answers (e.g. from a campaign).
+    id: str
+    # "choice": numbered options; "text": free text.
+    kind: Literal["choice", "text"]
+    # The question, per language.
+    question: Localised
+    # A short label for summaries ("Topic"), per language.
+    label: Localised
+    options: list[IntakeOption] = []
+    # Optional steps can be skipped with one of the `words.<lang>.skip` words.
+    optional: bool = False
+    # The answer (an option id that is a language code) switches the conversation language.
+    sets_language: bool = False
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not _ID.match(v):
+            raise ValueError("an id of lowercase letters, digits, '_' or '-' (like 'topic')")
+        return v
+
+
+class IntakeTexts(Section):
+    """The intake's own texts in one language. {placeholders} are filled in by the bot."""
+
+    # Sent once before the first question.
+    intro: str
+    # When an answer to a choice question was not understood; the options follow.
+    reprompt_choice: str
+    # When a required free-text question got an empty answer.
+    reprompt_text: str
+    # Answer to the help words. {help} {stop} {restart} {skip}: the first word of each list.
+    help: str
+    # Answer to the stop words.
+    paused: str
+    # Before the current question again, when a paused or returning youth writes.
+    welcome_back: str
+    # Answer to the restart words, before the first question.
+    restarted: str
+    # When the last question is answered.
+    completed: str
+    # To every later message (until later parts of the bot take over).
+    done: str
+    # When a free-text answer was cut. {max}: the maximum number of characters.
+    truncated: str
+    # Default referral (age outside 12-25) when an option has no referral text of its own.
+    referral: str
+    # How a skipped free-text answer shows in summaries.
+    skipped: str
+
+
+class IntakeWords(Section):
+    """Words a youth can type at any step, in one language (all languages are recognised)."""
+
+    help: list[str]
+    stop: list[str]
+    restart: list[str]
+    skip: list[str]
+
+
+def _opt(
+    oid: str, nl: str, en: str, synonyms: list[str] | None = None, **extra: Any
+) -> dict[str, Any]:
+    return {"id": oid, "label": {"nl": nl, "en": en}, "synonyms": synonyms or [], **extra}
+
+
+_MUNICIPALITIES: list[tuple[str, str, list[str]]] = [
+    ("kortrijk", "Kortrijk", ["courtrai", "aalbeke", "bellegem", "bissegem", "heule",
+                              "kooigem", "marke", "rollegem"]),
+    ("kuurne", "Kuurne", []),
+    ("harelbeke", "Harelbeke", ["bavikhove", "hulste"]),
+    ("lendelede", "Lendelede", []),
+    ("wevelgem", "Wevelgem", ["gullegem", "moorsele"]),
+    ("menen", "Menen", ["menin", "lauwe", "rekkem"]),
+    ("wervik", "Wervik", ["wervicq", "geluwe"]),
+    ("zwevegem", "Zwevegem", ["heestert", "moen", "otegem", "sint-denijs"]),
+    ("deerlijk", "Deerlijk", []),
+    ("anzegem", "Anzegem", ["vichte", "ingooigem", "tiegem", "kaster", "gijzelbrechtegem"]),
+    ("spiere-helkijn", "Spiere-Helkijn", ["spiere", "helkijn", "espierres"]),
+]
+
+DEFAULT_STEPS_DATA: list[dict[str, Any]] = [
+    {
+        "id": "language",
+        "kind": "choice",
+        "sets_language": True,
+        "question": {
+            "nl": "In welke taal wil je chatten? / Which language do you want to chat in?",
+            "en": "Which language do you want to chat in? / In welke taal wil je chatten?",
+        },
+        "label": {"nl": "Taal", "en": "Language"},
+        "options": [
+            _opt("nl", "Nederlands", "Nederlands (Dutch)",
+                 ["dutch", "vlaams", "flemish", "ned", "nederlandstalig"]),
+            _opt("en", "English (Engels)", "English", ["engels", "eng", "engelstalig"]),
+        ],
+    },
+    {
+        "id": "age",
+        "kind": "choice",
+        "question": {"nl": "Hoe oud ben je?", "en": "How old are you?"},
+        "label": {"nl": "Leeftijd", "en": "Age"},
+        "options": [
+            _opt("under-12", "Jonger dan 12", "Younger than 12",
+                 ["jonger", "younger", "under 12", "onder 12"], number_range=(0, 11),
+                 refer=True, referral={
+                     "nl": "Wat goed dat je ons een bericht stuurt! Deze chat is voor jongeren "
+                           "van 12 tot 25 jaar. Bij Awel kan je altijd terecht, ook als je "
+                           "jonger bent: bel gratis 102 of chat op awel.be. Zij luisteren "
+                           "graag naar je.\nHeb je je vergist? Typ dan 'opnieuw'.",
+                     "en": "Great that you sent us a message! This chat is for young people "
+                           "aged 12 to 25. Awel is there for you, also when you're younger: "
+                           "call 102 for free or chat at awel.be. They'd love to listen to "
+                           "you.\nMade a mistake? Type 'restart'.",
+                 }),
+            _opt("12-15", "12 tot 15 jaar", "12 to 15 years", ["12 15", "12 tot 15"],
+                 number_range=(12, 15)),
+            _opt("16-18", "16 tot 18 jaar", "16 to 18 years", ["16 18", "16 tot 18"],
+                 number_range=(16, 18)),
+            _opt("19-25", "19 tot 25 jaar", "19 to 25 years", ["19 25", "19 tot 25"],
+                 number_range=(19, 25)),
+            _opt("over-25", "Ouder dan 25", "Older than 25",
+                 ["ouder", "older", "over 25", "boven 25"], number_range=(26, 150),
+                 refer=True, referral={
+                     "nl": "Dankjewel voor je bericht. Deze chat is voor jongeren tot 25 jaar. "
+                           "Bij Tele-Onthaal kan je dag en nacht anoniem praten: bel 106 of "
+                           "chat op tele-onthaal.be. Ook het CAW in je buurt helpt je graag "
+                           "verder (caw.be).\nHeb je je vergist? Typ dan 'opnieuw'.",
+                     "en": "Thank you for your message. This chat is for young people up to "
+                           "25. At Tele-Onthaal you can talk anonymously, day and night: call "
+                           "106 or chat at tele-onthaal.be. The CAW near you is also glad to "
+                           "help (caw.be).\nMade a mistake? Type 'restart'.",
+                 }),
+        ],
+    },
+    {
+        "id": "topic",
+        "kind": "choice",
+        "question": {"nl": "Waarover wil je praten?", "en": "What would you like to talk about?"},
+        "label": {"nl": "Onderwerp", "en": "Topic"},
+        "options": [
+            _opt("school", "School", "School", ["studie", "studeren", "examens", "exams",
+                                                "studies", "les", "klas"]),
+            _opt("home", "Thuis en familie", "Home and family",
+                 ["thuis", "familie", "ouders", "gezin", "home", "family", "parents"]),
+            _opt("relationships", "Vrienden en liefde", "Friends and love",
+                 ["vrienden", "liefde", "relatie", "verliefd", "friends", "love",
+                  "relationship"]),
+            _opt("feelings", "Hoe ik me voel", "How I feel",
+                 ["gevoel", "gevoelens", "mentaal", "feelings", "mental health", "mood"]),
+            _opt("substances", "Alcohol en drugs", "Alcohol and drugs",
+                 ["alcohol", "drugs", "drank", "wiet", "weed", "drinking"]),
+            _opt("sexuality-gender", "Seksualiteit en gender", "Sexuality and gender",
+                 ["seksualiteit", "seks", "gender", "lgbt", "lgbtq", "lgbtqia", "holebi",
+                  "sexuality", "sex"]),
+            _opt("violence", "Geweld en misbruik", "Violence and abuse",
+                 ["geweld", "misbruik", "violence", "abuse"]),
+            _opt("money-work", "Geld en werk", "Money and work",
+                 ["geld", "werk", "job", "schulden", "money", "work", "debt"]),
+            _opt("other", "Iets anders", "Something else",
+                 ["anders", "iets anders", "other", "something else", "weet niet",
+                  "geen idee", "dont know", "don t know"]),
+        ],
+    },
+    {
+        "id": "urgency",
+        "kind": "choice",
+        "question": {"nl": "Hoe dringend is het voor jou?", "en": "How urgent is it for you?"},
+        "label": {"nl": "Hoe dringend", "en": "Urgency"},
+        "options": [
+            _opt("today", "Vandaag nog", "Today",
+                 ["vandaag", "dringend", "nu", "meteen", "zo snel mogelijk", "today", "urgent",
+                  "now", "asap"]),
+            _opt("this-week", "Deze week", "This week", ["week", "deze week", "this week"]),
+            _opt("no-rush", "Geen haast", "No rush",
+                 ["geen haast", "niet dringend", "maakt niet uit", "no rush", "not urgent",
+                  "whenever"]),
+        ],
+    },
+    {
+        "id": "municipality",
+        "kind": "choice",
+        "question": {
+            "nl": "In welke gemeente woon je?",
+            "en": "Which municipality do you live in?",
+        },
+        "label": {"nl": "Gemeente", "en": "Municipality"},
+        "options": [
+            *(_opt(oid, name, name, syn) for oid, name, syn in _MUNICIPALITIES),
+            _opt("other", "Een andere gemeente", "Another municipality",
+                 ["andere", "andere gemeente", "elders", "another", "other", "elsewhere"]),
+        ],
+    },
+    {
+        "id": "story",
+        "kind": "text",
+        "optional": True,
+        "question": {
+            "nl": "Wil je al kort vertellen wat er aan de hand is? Dat helpt je hulpverlener. "
+                  "Liever niet? Typ dan 'overslaan'.",
+            "en": "Would you like to tell us briefly what's going on? That helps your "
+                  "counselor. Rather not? Type 'skip'.",
+        },
+        "label": {"nl": "Wat er aan de hand is", "en": "What's going on"},
+    },
+]
+
+DEFAULT_TEXTS_DATA: dict[str, dict[str, str]] = {
+    "nl": {
+        "intro": "Ik stel je eerst een paar korte vragen, zodat we de juiste hulpverlener voor "
+                 "je vinden. Antwoord gewoon met het nummer of met het woord. Zit je vast? "
+                 "Typ 'hulp'.",
+        "reprompt_choice": "Oei, dat begreep ik niet helemaal. Geen probleem! Typ het nummer "
+                           "of het woord van je keuze:",
+        "reprompt_text": "Schrijf het gerust in je eigen woorden, een paar woorden is ook goed.",
+        "help": "Je kan gewoon antwoorden met een nummer (bijvoorbeeld 2) of met het woord.\n"
+                "Deze woorden werken altijd:\n"
+                "• {help}: dit overzicht\n"
+                "• {stop}: even pauzeren, er gaat niets verloren\n"
+                "• {restart}: alles opnieuw beginnen\n"
+                "• {skip}: een open vraag overslaan\n"
+                "Ben je in gevaar? Bel 112. Denk je aan zelfmoord? Bel gratis 1813.",
+        "paused": "Oké, we pauzeren even. Er gaat niets verloren. Stuur me gewoon een berichtje "
+                  "wanneer je verder wilt, dan gaan we verder waar we waren.",
+        "welcome_back": "Fijn dat je er weer bent! We gaan verder waar we gebleven waren.",
+        "restarted": "Oké, we beginnen opnieuw.",
+        "completed": "Dankjewel, dat was het! Ik heb alles wat ik nodig heb.",
+        "done": "Dankjewel voor je bericht. Je vraag is goed bij ons aangekomen, we helpen je "
+                "zo snel mogelijk verder.",
+        "truncated": "Je bericht was heel lang, daarom heb ik de eerste {max} tekens bewaard. "
+                     "De rest kan je straks aan je hulpverlener vertellen.",
+        "referral": "Dankjewel voor je bericht. Deze chat is voor jongeren van 12 tot 25 jaar. "
+                    "Bij Awel (102, awel.be) of Tele-Onthaal (106, tele-onthaal.be) kan je "
+                    "altijd terecht.\nHeb je je vergist? Typ dan 'opnieuw'.",
+        "skipped": "(overgeslagen)",
+    },
+    "en": {
+        "intro": "First a few short questions, so we can find the right counselor for you. "
+                 "Just answer with the number or the word. Stuck? Type 'help'.",
+        "reprompt_choice": "Oops, I didn't quite get that. No problem! Type the number or the "
+                           "word of your choice:",
+        "reprompt_text": "Just write it in your own words, a few words are fine too.",
+        "help": "You can simply answer with a number (for example 2) or with the word.\n"
+                "These words always work:\n"
+                "• {help}: this overview\n"
+                "• {stop}: pause for a while, nothing gets lost\n"
+                "• {restart}: start all over\n"
+                "• {skip}: skip an open question\n"
+                "In danger? Call 112. Thinking about suicide? Call 1813 for free.",
+        "paused": "Okay, let's pause. Nothing gets lost. Just send me a message whenever you "
+                  "want to go on, and we'll continue where we were.",
+        "welcome_back": "Good to see you again! Let's continue where we left off.",
+        "restarted": "Okay, let's start over.",
+        "completed": "Thank you, that's it! I have everything I need.",
+        "done": "Thanks for your message. Your question has reached us, we'll help you as soon "
+                "as we can.",
+        "truncated": "Your message was very long, so I kept the first {max} characters. You can "
+                     "tell the rest to your counselor later.",
+        "referral": "Thank you for your message. This chat is for young people aged 12 to 25. "
+                    "Awel (102, awel.be) or Tele-Onthaal (106, tele-onthaal.be) are always "
+                    "there for you.\nMade a mistake? Type 'restart'.",
+        "skipped": "(skipped)",
+    },
+}
+
+DEFAULT_WORDS_DATA: dict[str, dict[str, list[str]]] = {
+    "nl": {
+        "help": ["hulp", "help", "wat kan ik zeggen", "ik snap het niet", "?"],
+        "stop": ["stop", "pauze", "even stoppen", "pauzeren"],
+        "restart": ["opnieuw", "herbegin", "begin opnieuw", "opnieuw beginnen", "reset"],
+        "skip": ["overslaan", "sla over", "-", "niks", "liever niet"],
+    },
+    "en": {
+        "help": ["help", "what can i say", "i don't understand"],
+        "stop": ["stop", "pause"],
+        "restart": ["restart", "start over", "start again"],
+        "skip": ["skip", "nothing", "rather not", "no thanks"],
+    },
+}
+
+
+def _merge_defaults(value: Any, defaults: dict[str, dict[str, Any]]) -> Any:
+    """Built-in language blocks are kept; a block given (even in part) overrides its keys."""
+    if not isinstance(value, dict):
+        return value
+    merged: dict[Any, Any] = {lang: dict(block) for lang, block in defaults.items()}
+    for lang, block in value.items():
+        if isinstance(block, dict) and lang in defaults:
+            merged[lang] = {**defaults[lang], **block}
+        else:
+            merged[lang] = block
+    return merged
+
+
+class IntakeConfig(Section):
+    # Languages every text must exist in. The first is the fallback for unknown languages.
+    languages: list[str] = ["nl", "en"]
+    # The questions, in order.
+    steps: list[IntakeStep] = Field(
+        default_factory=lambda: [IntakeStep.model_validate(s) for s in DEFAULT_STEPS_DATA]
+    )
+    # The intake's own texts per language. The built-in nl/en texts stay unless overridden,
+    # so a block given in part is completed from them.
+    texts: dict[str, IntakeTexts] = Field(
+        default_factory=lambda: {
+            k: IntakeTexts.model_validate(v) for k, v in DEFAULT_TEXTS_DATA.items()
+        }
+    )
+    # Words that work at any step; recognised in every language.
+    words: dict[str, IntakeWords] = Field(
+        default_factory=lambda: {
+            k: IntakeWords.model_validate(v) for k, v in DEFAULT_WORDS_DATA.items()
+        }
+    )
+    # Free-text answers are cut to this many characters (the youth is told).
+    max_text_length: int = Field(default=2000, ge=10, le=20000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _complete_defaults(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            data = dict(data)
+            if "texts" in data:
+                data["texts"] = _merge_defaults(data["texts"], DEFAULT_TEXTS_DATA)
+            if "words" in data:
+                data["words"] = _merge_defaults(data["words"], DEFAULT_WORDS_DATA)
+        return data
+
+    @model_validator(mode="after")
+    def _check(self) -> IntakeConfig:
+        problems = validate_intake(self)
+        if problems:
+            raise ValueError("a complete intake flow, but: " + "; ".join(problems))
+        return self
+
+    def step(self, step_id: str | None) -> IntakeStep | None:
+        for s in self.steps:
+            if s.id == step_id:
+                return s
+        return None
+
+
+def validate_intake(cfg: IntakeConfig) -> list[str]:
+    """Every problem of the section, each naming the step/option/language concerned."""
+    problems: list[str] = []
+    langs = cfg.languages
+    if not langs:
+        problems.append("'languages' lists no language")
+    if len(set(langs)) != len(langs):
+        problems.append("'languages' lists a language twice")
+    if not cfg.steps:
+        problems.append("'steps' has no step")
+
+    def missing(where: str, texts: Localised | None) -> None:
+        gaps = [lang for lang in langs if not (texts or {}).get(lang)]
+        if gaps:
+            problems.append(f"{where} has no text in {', '.join(repr(g) for g in gaps)}")
+
+    for lang, texts in cfg.texts.items():
+        for name, allowed in (("help", {"help", "stop", "restart", "skip"}),
+                              ("truncated", {"max"})):
+            try:
+                check_placeholders(f"texts.{lang}.{name}", getattr(texts, name), allowed)
+            except ValueError as exc:
+                problems.append(str(exc))
+    for lang in langs:
+        if lang not in cfg.texts:
+            problems.append(f"'texts' has no '{lang}' block")
+        if lang not in cfg.words:
+            problems.append(f"'words' has no '{lang}' block")
+        else:
+            w = cfg.words[lang]
+            for kind in ("help", "stop", "restart", "skip"):
+                if not any(answer_key(x) for x in getattr(w, kind)):
+                    problems.append(f"'words.{lang}.{kind}' is empty")
+
+    command_words: dict[str, str] = {}
+    for lang, w in cfg.words.items():
+        for kind in ("help", "stop", "restart"):
+            for word in getattr(w, kind):
+                command_words[answer_key(word)] = f"words.{lang}.{kind}"
+
+    seen_steps: set[str] = set()
+    language_steps = 0
+    for step in cfg.steps:
+        where = f"step '{step.id}'"
+        if step.id in seen_steps:
+            problems.append(f"step id '{step.id}' is used twice (step ids must be unique)")
+        seen_steps.add(step.id)
+        missing(f"{where} question", step.question)
+        missing(f"{where} label", step.label)
+        if step.kind == "text":
+            if step.options:
+                problems.append(f"{where} is a 'text' step but has options")
+            if step.sets_language:
+                problems.append(f"{where}: only a 'choice' step can set the language")
+            continue
+        if not step.options:
+            problems.append(f"{where} is a 'choice' step without options")
+        if step.sets_language:
+            language_steps += 1
+        seen_options: set[str] = set()
+        keys: dict[str, str] = {}
+        for opt in step.options:
+            owhere = f"{where} option '{opt.id}'"
+            if opt.id in seen_options:
+                problems.append(f"{where}: option id '{opt.id}' is used twice")
+            seen_options.add(opt.id)
+            missing(f"{owhere} label", opt.label)
+            if opt.referral is not None:
+                missing(f"{owhere} referral", opt.referral)
+            if step.sets_language and opt.id not in langs:
+                problems.append(f"{owhere}: a language step's option ids must be languages "
+                                f"listed in 'languages' ({', '.join(langs)})")
+            words = {opt.id, *opt.label.values(), *opt.synonyms}
+            for word in sorted(words):
+                key = answer_key(word)
+                if not key:
+                    continue
+                if key.isdecimal():
+                    problems.append(f"{owhere}: '{word}' is only a number; numbers choose an "
+                                    "option by its position, use 'number_range' instead")
+                    continue
+                for k in {key, loose_key(key)} - {""}:
+                    other = keys.get(k)
+                    if other is not None and other != opt.id:
+                        problems.append(f"{where}: '{word}' would choose both option "
+                                        f"'{other}' and '{opt.id}'")
+                        break
+                    keys[k] = opt.id
+                if key in command_words:
+                    problems.append(f"{owhere}: '{word}' is also one of "
+                                    f"'{command_words[key]}'")
+    if language_steps > 1:
+        problems.append("only one step can set the language")
+    return problems

@@ -1,0 +1,172 @@
+"""Youths and their cases. Only pseudonymous data: a Matrix id, intake answers, times."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from bot.domain.intake import IntakeState
+from bot.domain.refs import new_case_ref
+from bot.storage.db import Database
+
+
+@dataclass(frozen=True)
+class Youth:
+    user_id: str
+    dm_room_id: str | None
+    campaign: str | None
+    municipality: str | None
+    intake: IntakeState
+    first_seen: int
+    last_seen: int
+
+
+@dataclass(frozen=True)
+class Case:
+    id: int
+    ref: str
+    youth_id: str
+    status: str
+    language: str
+    answers: dict[str, str]
+    counselor_id: str | None
+
+
+def _youth(row: aiosqlite.Row, fallback: IntakeState) -> Youth:
+    try:
+        state = IntakeState.from_json(row["intake"])
+    except ValueError:
+        state = fallback  # a damaged row restarts the intake rather than crashing the bot
+    return Youth(row["user_id"], row["dm_room_id"], row["campaign"], row["municipality"],
+                 state, row["first_seen"], row["last_seen"])
+
+
+def _case(row: aiosqlite.Row) -> Case:
+    return Case(row["id"], row["ref"], row["youth_id"], row["status"], row["language"],
+                json.loads(row["answers"]), row["counselor_id"])
+
+
+async def get_youth(db: Database, user_id: str, fresh: IntakeState) -> Youth | None:
+    row = await db.fetchone("SELECT * FROM youths WHERE user_id = ?", (user_id,))
+    return None if row is None else _youth(row, fresh)
+
+
+async def first_contact(
+    db: Database, user_id: str, room_id: str, state: IntakeState, now: datetime
+) -> tuple[Youth, Case]:
+    """Create the youth (if new) with an open intake case; idempotent."""
+    ts = int(now.timestamp())
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO youths (user_id, dm_room_id, intake, first_seen, last_seen) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(user_id) DO NOTHING",
+            (user_id, room_id, state.to_json(), ts, ts),
+        )
+        cur = await conn.execute("SELECT * FROM youths WHERE user_id = ?", (user_id,))
+        youth = _youth(await cur.fetchone(), state)  # type: ignore[arg-type]
+        case = await _current_case(conn, user_id)
+        if case is None:
+            case = await _open_case(conn, user_id, state.language, youth, ts)
+    return youth, case
+
+
+async def _current_case(conn: aiosqlite.Connection, user_id: str) -> Case | None:
+    """The youth's most recent case, whatever its status."""
+    cur = await conn.execute(
+        "SELECT * FROM cases WHERE youth_id = ? ORDER BY created_at DESC, id DESC LIMIT 1",
+        (user_id,),
+    )
+    row = await cur.fetchone()
+    return None if row is None else _case(row)
+
+
+async def _open_case(
+    conn: aiosqlite.Connection, user_id: str, language: str, youth: Youth, ts: int
+) -> Case:
+    for _ in range(10):
+        ref = new_case_ref()
+        cur = await conn.execute(
+            "INSERT OR IGNORE INTO cases (ref, youth_id, language, municipality, campaign, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (ref, user_id, language, youth.municipality, youth.campaign, ts, ts),
+        )
+        if cur.rowcount == 1:
+            cur = await conn.execute("SELECT * FROM cases WHERE ref = ?", (ref,))
+            return _case(await cur.fetchone())  # type: ignore[arg-type]
+    raise RuntimeError("could not find a free case reference")
+
+
+async def save_intake(
+    db: Database,
+    youth: Youth,
+    case: Case,
+    state: IntakeState,
+    now: datetime,
+    *,
+    room_id: str,
+    completed: bool = False,
+    referred: bool = False,
+    fields: Mapping[str, str | None] | None = None,
+) -> None:
+    """Store the youth's new intake state; the case follows while it is in intake.
+
+    On completion (or referral) the case is filled from the answers.
+    """
+    ts = int(now.timestamp())
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE youths SET intake = ?, last_seen = ?, dm_room_id = ? WHERE user_id = ?",
+            (state.to_json(), ts, room_id, youth.user_id),
+        )
+        if case.status != "intake":
+            return
+        status = "open" if completed else "referred" if referred else None
+        f = dict(fields or {})
+        await conn.execute(
+            "UPDATE cases SET language = ?, answers = ?, updated_at = ?, "
+            "status = COALESCE(?, status), age_band = COALESCE(?, age_band), "
+            "topic = COALESCE(?, topic), urgency = COALESCE(?, urgency), "
+            "municipality = COALESCE(?, municipality), free_text = COALESCE(?, free_text) "
+            "WHERE id = ?",
+            (state.language, json.dumps(dict(state.answers), ensure_ascii=False), ts, status,
+             f.get("age_band"), f.get("topic"), f.get("urgency"), f.get("municipality"),
+             f.get("free_text"), case.id),
+        )
+
+
+async def new_intake_case(
+    db: Database, youth: Youth, state: IntakeState, now: datetime
+) -> Case:
+    """A youth whose last case is past its intake starts the intake again: a new case."""
+    async with db.transaction() as conn:
+        return await _open_case(conn, youth.user_id, state.language, youth, int(now.timestamp()))
+
+
+async def record_crisis(
+    db: Database, case_id: int | None, category: str, step: str | None, now: datetime
+) -> None:
+    await db.execute(
+        "INSERT INTO crisis_alerts (case_id, category, step, created_at) VALUES (?, ?, ?, ?)",
+        (case_id, category, step, int(now.timestamp())),
+    )
+
+
+async def set_campaign(
+    db: Database, user_id: str, campaign: str, municipality: str | None
+) -> None:
+    """The invite link's campaign tells the region without asking the youth."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE youths SET campaign = ?, municipality = COALESCE(?, municipality) "
+            "WHERE user_id = ?",
+            (campaign, municipality, user_id),
+        )
+        await conn.execute(
+            "UPDATE cases SET campaign = ?, municipality = COALESCE(?, municipality) "
+            "WHERE youth_id = ? AND status = 'intake'",
+            (campaign, municipality, user_id),
+        )

@@ -1,0 +1,286 @@
+"""The crisis safety net: phrasings that must hit (at every intake step), ones that must not."""
+
+from __future__ import annotations
+
+import random
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from bot.config.crisis import CrisisConfig
+from bot.domain.crisis import CrisisHit, CrisisMatcher, compact, normalise, typo_variants
+from bot.domain.intake import IntakeFlow, IntakeResult, IntakeState
+
+from .test_intake import FLOW, all_states
+
+ROOT = Path(__file__).resolve().parents[2]
+MATCHER = CrisisMatcher(CrisisConfig())
+STATES = all_states()
+
+MUST_HIT: list[tuple[str, str]] = [
+    # Dutch
+    ("Ik wil dood", "suicide"),
+    ("ik wil dooooood", "suicide"),
+    ("IK WIL DOOD", "suicide"),
+    ("z e l f m o o r d", "suicide"),
+    ("z.e.l.f.m.o.o.r.d", "suicide"),
+    ("ik denk aan zelfmoord", "suicide"),
+    ("ZELFMÓÓRD", "suicide"),
+    ("zelf\u200bmoord", "suicide"),
+    ("ik denk aan zelfmoort", "suicide"),
+    ("zelmoord", "suicide"),
+    ("ik wil niet meer leven", "suicide"),
+    ("ik wil nie meer leven", "suicide"),
+    ("Ik wil er een eind aan maken.", "suicide"),
+    ("zelfdoding", "suicide"),
+    ("ik denk aan z3lfm00rd", "suicide"),
+    ("ik wil echt dood", "suicide"),
+    ("ik snij mezelf", "self-harm"),
+    ("soms ga ik mezelf snijden", "self-harm"),
+    ("ik snijd mezelf elke avond", "self-harm"),
+    ("ik word misbruikt door mijn oom", "abuse"),
+    ("hij slaat me", "abuse"),
+    ("Hij sl@@t me!!", "abuse"),
+    ("ik ben niet veilig thuis", "danger"),
+    ("ik voel me niet veilig thuis", "danger"),
+    # English
+    ("I want to kill myself", "suicide"),
+    ("k1ll mys3lf", "suicide"),
+    ("KILL MYSELF", "suicide"),
+    ("kill\u200bmyself", "suicide"),
+    ("i wanna die", "suicide"),
+    ("I want to diiiie", "suicide"),
+    ("s.u.i.c.i.d.e", "suicide"),
+    ("S U I C I D E", "suicide"),
+    ("thinking about suicde", "suicide"),
+    ("suiscide", "suicide"),
+    ("I want to end my life", "suicide"),
+    ("kіll myself", "suicide"),  # Cyrillic і
+    ("ѕuicide", "suicide"),  # Cyrillic ѕ
+    ("I cut myself", "self-harm"),
+    ("self-harm", "self-harm"),
+    ("selfharm", "self-harm"),
+    ("I'm being abused", "abuse"),
+    ("he hits me", "abuse"),
+    ("I'm not safe at home", "danger"),
+    ("<b>suicide</b>", "suicide"),
+    ("**ik wil dood**", "suicide"),
+    ("ik wil!dood", "suicide"),
+    ("zelf|moord", "suicide"),
+    ("k!ll myself", "suicide"),
+    ("wil ik.....dood?", "suicide"),
+]
+
+MUST_NOT_HIT = [
+    "ik heb een toets morgen",
+    "mijn ouders gaan scheiden",
+    "I'm stressed about school",
+    "de dood van mijn opa is lang geleden",
+    "ik wil stoppen met school",
+    "I want to discuss my grades",
+    "mijn kat is dood",
+    "ik ben verliefd op iemand uit mijn klas",
+    "hoi",
+    "2",
+    "Kortrijk",
+    "ik maak me zorgen over mijn vriendin",
+    "this homework is killing me",
+]
+
+
+@pytest.mark.parametrize(("text", "category"), MUST_HIT)
+def test_crisis_phrasings_hit(text: str, category: str) -> None:
+    hit = MATCHER.match(text)
+    assert hit is not None, f"missed: {text!r} ({compact(text)!r})"
+    assert hit.category == category
+    assert hit.phrase in {p for c in CrisisConfig().categories.values()
+                          for ps in c.phrases.values() for p in ps}
+
+
+@pytest.mark.parametrize("text", MUST_NOT_HIT)
+def test_ordinary_sentences_do_not_hit(text: str) -> None:
+    assert MATCHER.match(text) is None
+
+
+@pytest.mark.parametrize(("text", "category"), MUST_HIT)
+def test_crisis_is_seen_at_every_intake_step(text: str, category: str) -> None:
+    """The matcher is independent of the intake: the same phrase hits at every step and in
+    every status, and the intake itself copes with the message whatever it does with it."""
+    for name, state in STATES:
+        hit, result = screen(FLOW, MATCHER, state, text)
+        assert hit is not None and hit.category == category, name
+        assert result.replies, name
+
+
+def screen(
+    flow: IntakeFlow, matcher: CrisisMatcher, state: IntakeState, text: str
+) -> tuple[CrisisHit | None, IntakeResult]:
+    """What the handler does with one youth message: crisis check first, then the intake."""
+    return matcher.match(text), flow.handle(state, text)
+
+
+def test_hit_reports_the_configured_phrase_never_the_text() -> None:
+    hit = MATCHER.match("jaaa ik wil echt d00000d ofzo")
+    assert hit == CrisisHit("suicide", "nl", "wil echt dood")
+
+
+# --- normalisation ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Zelf\u200bMÓÓRD.", "zelfmord"),
+        ("k!ll", "kil"),
+        ("ik wil dooooood", "ik wil dod"),
+        ("k1ll mys3lf", "kil myself"),
+        ("s.u.i.c.i.d.e", "s u i c i d e"),
+        ("  spaces\t\nand\u00a0nbsp ", "spaces and nbsp"),
+        ("@$4", "asa"),
+        ("", ""),
+    ],
+)
+def test_normalise(raw: str, expected: str) -> None:
+    assert normalise(raw) == expected
+
+
+def test_compact_defeats_spacing() -> None:
+    assert compact("z e l f m o o r d") == compact("zelfmoord") == "zelfmord"
+    assert compact("want to die") == "wantodie"
+
+
+def test_typo_variants_keep_first_and_last_letter() -> None:
+    variants = typo_variants("suicide")
+    assert "suicde" in variants and "suicdie" in variants
+    assert "suicid" not in variants and "uicide" not in variants
+    assert typo_variants("short") == set()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_match_never_raises(text: str) -> None:
+    hit = MATCHER.match(text)
+    assert hit is None or isinstance(hit, CrisisHit)
+
+
+# --- speed ------------------------------------------------------------------------------------
+
+
+def _best_ms(text: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        MATCHER.match(text)
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
+
+
+@pytest.mark.parametrize(
+    "kind", ["random", "sentences", "near-misses", "one-letter", "unicode", "spaced"]
+)
+def test_50k_characters_are_matched_well_under_50ms(kind: str) -> None:
+    rnd = random.Random(42)
+    text = {
+        "random": "".join(rnd.choices("abcdefghijklmnopqrstuvwxyz éö.!1@\u200b", k=50_000)),
+        "sentences": ("ik heb een toets morgen en ik ben moe. " * 1400)[:50_000],
+        "near-misses": ("zelfmooikwildoikwilniemekilmysel" * 2000)[:50_000],
+        "one-letter": "a" * 50_000,
+        "unicode": "".join(chr(rnd.randrange(0x20, 0x2FFF)) for _ in range(50_000)),
+        "spaced": " ".join("zelfmoo" * 7200)[:50_000],
+    }[kind]
+    assert len(text) == 50_000
+    assert _best_ms(text) < 50
+    assert MATCHER.match(text + " ik wil dood") is not None
+
+
+# --- replies and alerts ---------------------------------------------------------------------
+
+
+def test_reply_has_the_crisis_lines_in_both_languages() -> None:
+    for lang in ("nl", "en"):
+        reply = MATCHER.reply(lang)
+        for number in ("1813", "112", "102", "106", "1712", "113"):
+            assert number in reply.plain
+        assert "{lines}" not in reply.plain
+        assert "\n\n\n" not in reply.plain
+    assert "gevaar" in MATCHER.reply("nl").plain
+    assert "danger" in MATCHER.reply("en").plain
+    assert MATCHER.reply("xx") == MATCHER.reply("nl")
+
+
+def test_extra_lines_are_configurable_and_escaped() -> None:
+    cfg = CrisisConfig(
+        reply={"nl": "Bel 112."},
+        extra_lines=[{"name": "<Lijn>", "contact": "0800", "note": {"nl": "24/7"}}],  # type: ignore[list-item]
+    )
+    reply = CrisisMatcher(cfg).reply("nl")
+    assert reply.plain == "Bel 112.\n• <Lijn>: 0800 (24/7)"
+    assert "&lt;Lijn&gt;" in reply.html and "<Lijn>" not in reply.html
+
+
+def test_staff_alert_has_ref_category_step_and_nothing_of_the_message() -> None:
+    text = "ik wil dood, mijn naam is Jana"
+    response = MATCHER.respond(text, language="nl", ref="C-0042", step="topic")
+    assert response is not None
+    assert response.hit.category == "suicide"
+    alert = response.alert
+    assert "C-0042" in alert.plain and "zelfmoordgedachten" in alert.plain
+    assert "topic" in alert.plain
+    assert "Jana" not in alert.plain and "Jana" not in alert.html
+    assert "dood" not in alert.plain
+    assert response.reply == MATCHER.reply("nl")
+    assert MATCHER.respond("hoi", language="nl", ref="C-1", step=None) is None
+    no_step = MATCHER.staff_alert("C-1", "unknown-cat", None)
+    assert "geen (intake voorbij)" in no_step.plain and "unknown-cat" in no_step.plain
+
+
+def test_alert_escapes_the_reference() -> None:
+    alert = MATCHER.staff_alert("<x>", "abuse", "<step>")
+    assert "<x>" not in alert.html and "&lt;x&gt;" in alert.html
+
+
+# --- config -------------------------------------------------------------------------------------
+
+
+def test_phrases_are_configurable() -> None:
+    cfg = CrisisConfig.model_validate(
+        {"categories": {"bullying": {"label": "pesten", "phrases": {"nl": ["ik word gepest"]}}}}
+    )
+    matcher = CrisisMatcher(cfg)
+    assert matcher.match("IK WORD GEPEST!!") == CrisisHit("bullying", "nl", "ik word gepest")
+    assert matcher.match("zelfmoord") is None
+
+
+def test_typo_tolerance_can_be_switched_off() -> None:
+    assert CrisisMatcher(CrisisConfig(typo_tolerance=False)).match("suicde") is None
+    assert CrisisMatcher(CrisisConfig(typo_tolerance=False)).match("suicide") is not None
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"categories": {"x": {"label": "x", "phrases": {"nl": ["dood"]}}}}, "at least 4"),
+        ({"categories": {"x": {"label": "x", "phrases": {"nl": []}}}}, "at least one phrase"),
+        ({"categories": {}}, "at least one category"),
+        ({"categories": {"Bad Id": {"label": "x", "phrases": {"nl": ["zelfmoord"]}}}}, "Bad Id"),
+        ({"staff_alert": "case {ref}: {message}"}, "unknown: {message}"),
+        ({"staff_alert": "case {ref"}, "well-formed"),
+        ({"reply": {}}, "non-empty reply"),
+        ({"reply": {"nl": "bel {nummer}"}}, "unknown: {nummer}"),
+        ({"categoriez": {}}, "Extra inputs"),
+    ],
+)
+def test_config_errors(data: dict[str, object], expected: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        CrisisConfig.model_validate(data)
+    assert expected in str(info.value)
+
+
+def test_example_config_section_is_the_default() -> None:
+    data = yaml.safe_load((ROOT / "config.example.yaml").read_text(encoding="utf-8"))
+    assert CrisisConfig.model_validate(data["crisis"]) == CrisisConfig()

@@ -1,0 +1,155 @@
+"""Intake and crisis net in real encrypted DMs on a real Synapse."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import MatrixEnv
+from tests.support.matrix_user import MatrixUser
+from tests.support.waiting import wait_until
+
+pytestmark = pytest.mark.synapse
+
+
+async def ask(youth: MatrixUser, room: str, bot_id: str, text: str, replies: int = 1) -> list[str]:
+    """Send `text` and collect the bot's next `replies` messages."""
+    mark = youth.mark()
+    await youth.say(room, text)
+    await youth.wait_for(
+        lambda: len([m for m in youth.received[mark:] if m.sender == bot_id]) >= replies,
+        timeout=30,
+    )
+    return [m.body for m in youth.received[mark:] if m.sender == bot_id]
+
+
+async def case_of(app, user_id: str) -> dict:
+    row = await app.db.fetchone(
+        "SELECT * FROM cases WHERE youth_id = ? ORDER BY id DESC LIMIT 1", (user_id,)
+    )
+    return dict(row) if row else {}
+
+
+async def start(mx: MatrixEnv, *, staff: list[str] | None = None, data_dir=None):
+    bot_id = await mx.register("bot")
+    config = mx.config(bot_id, data_dir or mx.tmp / "bot-data",
+                       staff_room={"invite": staff or []})
+    return bot_id, config, await mx.start_bot(config)
+
+
+async def test_dutch_intake_completes_into_a_case(mx: MatrixEnv) -> None:
+    bot_id, _, app = await start(mx)
+    youth = await mx.user("youth")
+    room = await youth.open_dm(bot_id)
+
+    first = await ask(youth, room, bot_id, "hoi", replies=2)
+    assert "versleuteld" in first[0]  # greeting
+    assert "1." in first[-1] and "taal" in first[-1].lower()
+    assert "oud" in (await ask(youth, room, bot_id, "1"))[-1].lower()
+    await ask(youth, room, bot_id, "2")  # age 12-15 → topic question
+    await ask(youth, room, bot_id, "School")  # topic by its word
+    await ask(youth, room, bot_id, "2.")  # urgency by number
+    await ask(youth, room, bot_id, "kortrijk")  # municipality by word, lower case
+    done = await ask(youth, room, bot_id, "Ik heb <b>stress</b> over mijn examens")
+    assert done
+
+    case = await case_of(app, youth.user_id)
+    assert case["status"] == "open"
+    assert case["language"] == "nl"
+    assert case["topic"] == "school"
+    assert case["municipality"] == "kortrijk"
+    assert case["free_text"] == "Ik heb <b>stress</b> over mijn examens"
+    assert json.loads(case["answers"])["urgency"]
+    # The youth's HTML was never rendered by the bot.
+    assert all("<b>stress" not in (m.html or "") for m in youth.received if m.sender == bot_id)
+
+
+async def test_english_intake_with_reprompt(mx: MatrixEnv) -> None:
+    bot_id, _, app = await start(mx)
+    youth = await mx.user("youth")
+    room = await youth.open_dm(bot_id)
+    await ask(youth, room, bot_id, "hello", replies=2)
+    age_q = await ask(youth, room, bot_id, "English")
+    assert "old" in age_q[-1].lower()
+    again = await ask(youth, room, bot_id, "🙂🙂🙂")  # not an answer: kind re-prompt
+    assert "1." in again[-1]
+    await ask(youth, room, bot_id, "4")  # 19-25
+    await ask(youth, room, bot_id, "how i feel")
+    await ask(youth, room, bot_id, "no rush")
+    await ask(youth, room, bot_id, "12")  # another municipality
+    await ask(youth, room, bot_id, "skip")
+    case = await case_of(app, youth.user_id)
+    assert case["status"] == "open"
+    assert case["language"] == "en"
+    assert case["free_text"] == ""
+
+
+async def test_crisis_mid_intake_alerts_staff_room(mx: MatrixEnv) -> None:
+    counselor = await mx.user("counselor")
+    bot_id, _, app = await start(mx, staff=[counselor.user_id])
+    staff_room = app.ctx.staff_room_id
+    await counselor.wait_for(lambda: staff_room in counselor.invites, timeout=30)
+    await counselor.join(staff_room)
+    await wait_until(
+        lambda: _async(counselor.user_id in app.transport.nio.rooms[staff_room].users)
+    )
+
+    youth = await mx.user("youth")
+    room = await youth.open_dm(bot_id)
+    await ask(youth, room, bot_id, "hoi", replies=2)
+    await ask(youth, room, bot_id, "nederlands")
+    mark = counselor.mark()
+    replies = await ask(youth, room, bot_id, "ik wil eigenlijk niet meer l e v e n", replies=2)
+    assert "1813" in replies[0]  # the crisis text comes first
+    assert "1." in replies[1]  # then the intake carries on: the age question again
+
+    alert = await counselor.next_message(staff_room, sender=bot_id, after=mark)
+    case = await case_of(app, youth.user_id)
+    assert case["ref"] in alert.body
+    assert "niet meer" not in alert.body  # nothing of the youth's words in the staff room
+    assert not counselor.undecryptable
+    assert await app.db.fetchval("SELECT COUNT(*) FROM crisis_alerts") == 1
+
+
+async def test_restart_mid_intake_resumes_at_same_step(mx: MatrixEnv) -> None:
+    bot_id, config, app = await start(mx)
+    youth = await mx.user("youth")
+    room = await youth.open_dm(bot_id)
+    await ask(youth, room, bot_id, "hoi", replies=2)
+    await ask(youth, room, bot_id, "1")
+    topic_q = await ask(youth, room, bot_id, "3")  # age 16-18 → topic question
+    await mx.stop_bot(app)
+
+    app2 = await mx.start_bot(config)
+    after = await ask(youth, room, bot_id, "school")  # answers the topic question
+    assert after and after[-1] != topic_q[-1]
+    state = json.loads(await app2.db.fetchval(
+        "SELECT intake FROM youths WHERE user_id = ?", (youth.user_id,)))
+    assert state["answers"]["topic"] == "school"
+    assert state["step"] == "urgency"
+
+
+async def _async(value):
+    return value
+
+
+async def test_start_code_sets_campaign_and_skips_municipality(mx: MatrixEnv) -> None:
+    bot_id = await mx.register("bot")
+    config = mx.config(bot_id, mx.tmp / "bot-data", campaigns=[
+        {"code": "krt-school-3", "municipality": "kortrijk", "label": "Kortrijk school 3"}])
+    app = await mx.start_bot(config)
+    youth = await mx.user("youth")
+    room = await youth.open_dm(bot_id)
+    first = await ask(youth, room, bot_id, "start krt-school-3", replies=2)
+    assert "1." in first[-1]
+    await ask(youth, room, bot_id, "1")  # nl
+    await ask(youth, room, bot_id, "2")  # 12-15
+    await ask(youth, room, bot_id, "1")  # topic
+    story_q = await ask(youth, room, bot_id, "3")  # urgency → straight to the free text
+    assert "gemeente" not in story_q[-1].lower()
+    await ask(youth, room, bot_id, "overslaan")
+    case = await case_of(app, youth.user_id)
+    assert case["status"] == "open"
+    assert case["campaign"] == "krt-school-3"
+    assert case["municipality"] == "kortrijk"
