@@ -7,6 +7,7 @@ import logging
 import time
 
 import aiohttp
+from aiohttp import web
 
 from bot.clock import Clock, SystemClock
 from bot.config.models import Config
@@ -14,9 +15,13 @@ from bot.handlers.context import Context
 from bot.handlers.router import Router
 from bot.matrix.client import MatrixTransport
 from bot.matrix.sync import Handlers, SyncLoop
+from bot.metrics import METRICS
 from bot.storage import migrations
 from bot.storage import transport as tstore
+from bot.storage.bookings import REMIND_COUNSELOR, REMIND_YOUTH
 from bot.storage.db import Database
+from bot.timers import TimerService
+from bot.web import start_web
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +50,13 @@ class App:
             backoff_max=sync_backoff_max,
         )
         self._sync_task: asyncio.Task[None] | None = None
+        self._web: web.AppRunner | None = None
+        reminders = self.router.youth.appointments.remind
+        self.timers = TimerService(
+            self.db, self.clock, config.scheduling,
+            {REMIND_YOUTH: reminders, REMIND_COUNSELOR: reminders},
+        )
+        self.ctx.timers = self.timers
 
     async def start(self) -> None:
         await self.db.open()
@@ -57,6 +69,11 @@ class App:
         self._sync_task = asyncio.create_task(self.sync.run(), name="sync")
         await self.sync.synced_once.wait()
         await self._ensure_staff_room()
+        # Timers last: what fell due while the bot was down can now reach Matrix.
+        await self.timers.start()
+        if self.config.web.enabled:
+            self._web = await start_web(self.config, self)
+            log.info("Web pages on %s:%d", self.config.web.bind, self.config.web.port)
         log.info("chathulp is running")
 
     async def _start_transport(self) -> None:
@@ -100,10 +117,16 @@ class App:
         age = None if self.sync.last_success is None else time.monotonic() - self.sync.last_success
         limit = self.sync.poll_timeout_ms / 1000 + 30
         hs_ok = self.sync.consecutive_failures == 0 and age is not None and age < limit
+        if age is not None:
+            METRICS.set("chathulp_sync_lag_seconds", age)
         return {"homeserver": hs_ok, "database": db_ok, "sync_age_seconds": age,
                 "ok": hs_ok and db_ok}
 
     async def stop(self) -> None:
+        if self._web is not None:
+            await self._web.cleanup()
+            self._web = None
+        await self.timers.shutdown()
         self.sync.stop()
         if self._sync_task is not None:
             self._sync_task.cancel()

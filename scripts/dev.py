@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 from pathlib import Path
 from urllib.parse import urlparse
@@ -38,6 +39,8 @@ async def main() -> None:
     port = urlparse(config.matrix.homeserver).port or 8448
     server = LocalSynapse(ROOT / ".dev" / "synapse", port=port)
     await server.start()
+    # The invite pages create anonymous accounts with the dev homeserver's shared secret.
+    os.environ.setdefault("CHATHULP_REGISTRATION_SECRET", server.secret_file.read_text().strip())
     bot_local = config.matrix.user_id[1:].split(":")[0]
     bot_password = config.matrix.password.get_secret_value() if config.matrix.password else ""
     await server.register(bot_local, bot_password)
@@ -48,7 +51,9 @@ async def main() -> None:
         "\n  Local homeserver: " + server.url +
         "\n  Log in with Element (Desktop, or Element Web → 'Edit' homeserver → " + server.url +
         "):" + "".join(f"\n    @{n}:localhost   password: {p}" for n, p, _ in DEMO_ACCOUNTS) +
-        f"\n  Then start a chat with {config.matrix.user_id} (encrypted) as the youth.\n",
+        f"\n  Then start a chat with {config.matrix.user_id} (encrypted) as the youth."
+        + "".join(f"\n  Invite page: {config.web.public_base_url}/join/{c.code}"
+                  for c in config.campaigns) + "\n",
         flush=True,
     )
     stop = asyncio.Event()

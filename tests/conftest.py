@@ -55,6 +55,7 @@ class MatrixEnv:
         data["data_dir"] = str(data_dir)
         data["admins"] = []
         data["staff_room"] = {"room_id": "", "name": "staff", "invite": []}
+        data["web"] = {**data.get("web", {}), "enabled": False}
         for key, value in overrides.items():
             if isinstance(value, dict) and isinstance(data.get(key), dict):
                 data[key].update(value)

@@ -64,6 +64,27 @@ class BotTexts(Section):
     greeting: str
     unencrypted_room: str
     not_understood_media: str = "I can only read text messages. Could you type it?"
+    # Appointments. {when}: date and time; {counselor}: the counselor's display name.
+    offer_intro: str
+    offer_now: str
+    offer_slot: str
+    offer_outro: str
+    continuity_away: str
+    continuity_no_slot: str
+    continuity_gone: str
+    no_slots: str
+    slot_taken: str
+    booked: str
+    appointment_show: str
+    appointment_none: str
+    cancelled: str
+    reminder: str
+    late_apology: str
+    # Notices to counselors (in their DM with the bot). {ref}: case reference.
+    staff_new_booking: str
+    staff_cancelled: str
+    staff_moved: str
+    staff_reminder: str
 
 
 class Config(Section):

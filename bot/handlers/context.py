@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.config.models import Config
 from bot.matrix.client import MatrixTransport
 from bot.storage.db import Database
+
+if TYPE_CHECKING:
+    from bot.timers import TimerService
 
 
 @dataclass
@@ -17,6 +21,7 @@ class Context:
     db: Database
     transport: MatrixTransport
     staff_room_id: str | None = None
+    timers: TimerService | None = None
 
     def is_staff(self, user_id: str) -> bool:
         return user_id in self.staff_ids()

@@ -14,6 +14,7 @@ from bot.handlers.staff import StaffConversation
 from bot.handlers.youth import YouthConversation
 from bot.matrix.events import Incoming, Membership
 from bot.matrix.sync import Invite
+from bot.metrics import METRICS
 from bot.storage import transport as tstore
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ class Router:
         except Exception:
             # Never leave a youth without an answer because of a bug; never leak a traceback.
             log.exception("Handling a message failed")
+            METRICS.inc("chathulp_errors_total")
             await self.ctx.transport.send_notice(
                 msg.room_id,
                 plain(

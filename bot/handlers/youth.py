@@ -13,8 +13,10 @@ from datetime import datetime, timedelta
 from bot.domain.crisis import CrisisMatcher
 from bot.domain.intake import IntakeFlow, IntakeResult, IntakeState
 from bot.domain.texts import Message, plain
+from bot.handlers.appointments import Appointments
 from bot.handlers.context import Context
 from bot.matrix.events import Incoming
+from bot.metrics import METRICS
 from bot.storage import transport as tstore
 from bot.storage import youths
 
@@ -39,6 +41,7 @@ class YouthConversation:
         self.ctx = ctx
         self.flow = IntakeFlow(ctx.config.intake, ctx.config.default_language)
         self.crisis = CrisisMatcher(ctx.config.crisis)
+        self.appointments = Appointments(ctx, self.flow, self.crisis)
 
     async def on_message(self, msg: Incoming) -> None:
         if msg.kind in ("reaction", "edit"):
@@ -78,7 +81,15 @@ class YouthConversation:
                                        now)
             if self.ctx.staff_room_id:
                 await self.ctx.transport.send_notice(self.ctx.staff_room_id, response.alert)
+            METRICS.inc("chathulp_crisis_alerts_total")
             log.warning("Crisis alert raised (category %s)", response.hit.category)
+
+        if state.status == "done":
+            # Past the intake: appointments (offers, choosing, seeing, cancelling, moving).
+            replies = await self.appointments.on_text(youth, case, msg.room_id, msg.body)
+            await youths.touch(self.ctx.db, youth.user_id, now)
+            await self._send(msg.room_id, replies)
+            return
 
         known = {"municipality": youth.municipality} if youth.municipality else {}
         away = timedelta(seconds=now.timestamp() - youth.last_seen)
@@ -97,6 +108,12 @@ class YouthConversation:
             # One opening message, not three: the greeting leads the intake's intro.
             replies[0] = plain(self.ctx.config.text(result.state.language).greeting) + replies[0]
         await self._save(youth, case, result, msg.room_id, now)
+        if result.completed:
+            # Straight on to the appointment: the first fitting free moments.
+            fresh = await youths.get_youth(self.ctx.db, youth.user_id, result.state)
+            case_now = await youths.get_case(self.ctx.db, case.id)
+            if fresh and case_now:
+                replies += await self.appointments.offer(fresh, case_now)
         await self._send(msg.room_id, replies)
 
     async def open_intake(self, user_id: str, campaign: str | None) -> str:
@@ -105,7 +122,9 @@ class YouthConversation:
         The intake starts when the youth joins (see `on_join`), so that they can read it.
         """
         now = self.ctx.clock.now()
-        room_id = await self.ctx.transport.create_room(invite=[user_id], is_direct=True)
+        room_id = await self.ctx.transport.create_room(
+            invite=[user_id], is_direct=True, history_visibility="invited"
+        )
         await tstore.remember_room(self.ctx.db, room_id, "dm", user_id)
         youth, _ = await youths.first_contact(self.ctx.db, user_id, room_id,
                                               self.flow.new_state(), now)
@@ -165,9 +184,16 @@ class YouthConversation:
             self.ctx.db, youth, case, result.state, now, room_id=room_id,
             completed=result.completed, referred=result.referred, fields=fields,
         )
+        if state_started(youth.intake, result.state):
+            METRICS.inc("chathulp_intakes_started_total")
         if result.completed:
+            METRICS.inc("chathulp_intakes_completed_total")
             log.info("Intake completed")
 
     async def _send(self, room_id: str, messages: list[Message]) -> None:
         for message in messages:
             await self.ctx.transport.send_notice(room_id, message)
+
+
+def state_started(before: IntakeState, after: IntakeState) -> bool:
+    return before.status == "new" and after.status != "new"

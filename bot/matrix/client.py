@@ -59,6 +59,9 @@ class MatrixTransport:
         self.client: AsyncClient | None = None
         self.secrets: Secrets | None = None
         self._room_waiters: dict[str, asyncio.Event] = {}
+        # Per-room ordered queues for sends that must not block the caller (see `post`).
+        self._outbox: dict[str, asyncio.Queue[Message]] = {}
+        self._outbox_workers: dict[str, asyncio.Task[None]] = {}
         self._http: aiohttp.ClientSession | None = None
 
     @property
@@ -176,6 +179,11 @@ class MatrixTransport:
             await client.keys_upload()
 
     async def close(self) -> None:
+        # Let queued notices go out first (briefly), then stop.
+        if self._outbox_workers:
+            await asyncio.wait(list(self._outbox_workers.values()), timeout=10)
+        for task in self._outbox_workers.values():
+            task.cancel()
         # Deliberately no logout(): that would delete the device and its keys on the server.
         if self.client is not None:
             await self.client.close()
@@ -215,6 +223,7 @@ class MatrixTransport:
         name: str | None = None,
         topic: str | None = None,
         is_direct: bool = False,
+        history_visibility: str = "joined",
         power_levels: dict[str, Any] | None = None,
         extra_state: list[dict[str, Any]] | None = None,
     ) -> str:
@@ -222,7 +231,7 @@ class MatrixTransport:
         initial_state: list[dict[str, Any]] = [
             ENCRYPTION_STATE,
             {"type": "m.room.history_visibility", "state_key": "",
-             "content": {"history_visibility": "joined"}},
+             "content": {"history_visibility": history_visibility}},
             {"type": "m.room.guest_access", "state_key": "",
              "content": {"guest_access": "forbidden"}},
             *(extra_state or []),
@@ -242,6 +251,29 @@ class MatrixTransport:
         return resp.room_id
 
     # --- sending ----------------------------------------------------------------------------
+
+    def post(self, room_id: str, message: Message) -> None:
+        """Queue a notice for a room and return at once; notices to one room keep their order.
+
+        For rooms the bot has just created: handlers run inside the sync loop, and such a room
+        only becomes usable after the next sync, so waiting for it there would stall the loop.
+        """
+        queue = self._outbox.setdefault(room_id, asyncio.Queue())
+        queue.put_nowait(message)
+        if room_id not in self._outbox_workers:
+            self._outbox_workers[room_id] = asyncio.create_task(self._drain(room_id))
+
+    async def _drain(self, room_id: str) -> None:
+        queue = self._outbox[room_id]
+        try:
+            while not queue.empty():
+                await self.send_notice(room_id, queue.get_nowait())
+        except Exception:
+            log.exception("Sending a queued notice failed")
+        finally:
+            self._outbox_workers.pop(room_id, None)
+            if not queue.empty():  # raced with a new post
+                self._outbox_workers[room_id] = asyncio.create_task(self._drain(room_id))
 
     async def send_notice(
         self, room_id: str, message: Message, *, allow_plaintext: bool = False

@@ -144,3 +144,9 @@ async def v3(conn: aiosqlite.Connection) -> None:
     )
     await conn.execute("CREATE INDEX timers_pending ON timers (due_at) WHERE status = 'pending'")
     await conn.execute("CREATE INDEX timers_booking ON timers (booking_id)")
+
+
+@step(4, "the slots last offered to a youth")
+async def v4(conn: aiosqlite.Connection) -> None:
+    # JSON list of the offered slots, so that "2" means exactly what the youth saw.
+    await conn.execute("ALTER TABLE youths ADD COLUMN offer TEXT")

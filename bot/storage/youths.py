@@ -34,6 +34,11 @@ class Case:
     language: str
     answers: dict[str, str]
     counselor_id: str | None
+    topic: str | None = None
+    urgency: str | None = None
+    municipality: str | None = None
+    age_band: str | None = None
+    free_text: str | None = None
 
 
 def _youth(row: aiosqlite.Row, fallback: IntakeState) -> Youth:
@@ -47,7 +52,8 @@ def _youth(row: aiosqlite.Row, fallback: IntakeState) -> Youth:
 
 def _case(row: aiosqlite.Row) -> Case:
     return Case(row["id"], row["ref"], row["youth_id"], row["status"], row["language"],
-                json.loads(row["answers"]), row["counselor_id"])
+                json.loads(row["answers"]), row["counselor_id"], row["topic"], row["urgency"],
+                row["municipality"], row["age_band"], row["free_text"])
 
 
 async def get_youth(db: Database, user_id: str, fresh: IntakeState) -> Youth | None:
@@ -170,3 +176,34 @@ async def set_campaign(
             "WHERE youth_id = ? AND status = 'intake'",
             (campaign, municipality, user_id),
         )
+
+
+async def set_offer(db: Database, user_id: str, offer_json: str | None) -> None:
+    await db.execute("UPDATE youths SET offer = ? WHERE user_id = ?", (offer_json, user_id))
+
+
+async def get_offer(db: Database, user_id: str) -> str | None:
+    return await db.fetchval("SELECT offer FROM youths WHERE user_id = ?", (user_id,))
+
+
+async def youth_counselor(db: Database, user_id: str) -> str | None:
+    """The youth's own counselor (continuity): the latest case that has one."""
+    return await db.fetchval(
+        "SELECT counselor_id FROM cases WHERE youth_id = ? AND counselor_id IS NOT NULL "
+        "ORDER BY created_at DESC, id DESC LIMIT 1",
+        (user_id,),
+    )
+
+
+async def get_case(db: Database, case_id: int) -> Case | None:
+    row = await db.fetchone("SELECT * FROM cases WHERE id = ?", (case_id,))
+    return None if row is None else _case(row)
+
+
+async def dm_room_of(db: Database, user_id: str) -> str | None:
+    return await db.fetchval("SELECT dm_room_id FROM youths WHERE user_id = ?", (user_id,))
+
+
+async def touch(db: Database, user_id: str, now: datetime) -> None:
+    await db.execute("UPDATE youths SET last_seen = ? WHERE user_id = ?",
+                     (int(now.timestamp()), user_id))

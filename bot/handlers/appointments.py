@@ -1,0 +1,270 @@
+"""Booking in the youth's DM: offers, choosing, seeing, cancelling and moving an appointment;
+reminders; notices to the counselor.
+
+The offered slots are stored, so that "2" books exactly what the youth saw; the chosen slot is
+re-checked and booked in one transaction (two youths never get one counselor slot).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot.config.intake import answer_key
+from bot.config.scheduling import SchedulingConfig
+from bot.domain.availability import Slot, slot_is_free
+from bot.domain.booking import Needs, Offer, find_slots
+from bot.domain.texts import Message, fill, numbered, plain
+from bot.domain.when import format_when
+from bot.handlers.context import Context
+from bot.handlers.notify import tell_counselor
+from bot.metrics import METRICS
+from bot.storage import bookings, youths
+from bot.storage.bookings import Booking, Timer, reminder_plan
+
+if TYPE_CHECKING:
+    from bot.domain.crisis import CrisisMatcher
+    from bot.domain.intake import IntakeFlow
+
+log = logging.getLogger(__name__)
+
+# Youth words (no commands), in every language.
+WORDS = {
+    "show": {"afspraak", "mijn afspraak", "appointment", "my appointment"},
+    "cancel": {"annuleer", "annuleren", "afspraak annuleren", "cancel"},
+    "move": {"verzet", "verzetten", "ander moment", "move", "reschedule"},
+}
+
+
+def booking_word(text: str) -> str | None:
+    key = answer_key(text)
+    return next((word for word, keys in WORDS.items() if key in keys), None)
+
+
+def _slot_json(slot: Slot) -> dict[str, object]:
+    return {"c": slot.counselor_id, "s": slot.start.isoformat(), "e": slot.end.isoformat(),
+            "now": slot.now}
+
+
+def _slot_from(d: dict[str, object]) -> Slot:
+    return Slot(str(d["c"]), datetime.fromisoformat(str(d["s"])),
+                datetime.fromisoformat(str(d["e"])), bool(d.get("now")))
+
+
+class Appointments:
+    def __init__(self, ctx: Context, flow: IntakeFlow, crisis: CrisisMatcher) -> None:
+        self.ctx = ctx
+        self.flow = flow
+        self.crisis = crisis
+
+    @property
+    def cfg(self) -> SchedulingConfig:
+        return self.ctx.config.scheduling
+
+    def _name(self, counselor_id: str) -> str:
+        counselor = self.cfg.counselor(counselor_id)
+        return counselor.display_name if counselor else counselor_id
+
+    def _when(self, at: datetime, language: str) -> str:
+        return format_when(at, self.ctx.config.tz, language, self.ctx.clock.now())
+
+    # --- the youth's side -------------------------------------------------------------------
+
+    async def on_text(self, youth: youths.Youth, case: youths.Case, room_id: str,
+                      text: str) -> list[Message]:
+        """A message from a youth whose intake is done."""
+        language = youth.intake.language
+        texts = self.ctx.config.text(language)
+        word = booking_word(text)
+        booking = await bookings.active_booking(self.ctx.db, youth.user_id)
+        stored = await youths.get_offer(self.ctx.db, youth.user_id)
+
+        if word == "cancel":
+            if booking is None:
+                return [plain(texts.appointment_none)]
+            await bookings.cancel(self.ctx.db, booking.id, self.ctx.clock.now())
+            await youths.set_offer(self.ctx.db, youth.user_id, None)
+            await self._refresh_timers()
+            await self._tell(booking.counselor_id, "staff_cancelled", booking, case.ref)
+            log.info("Appointment cancelled by the youth")
+            return [plain(texts.cancelled)]
+        if word == "move" or (word == "show" and booking is None):
+            return await self.offer(youth, case, moving=booking)
+        if word == "show" and booking is not None:
+            return [self._show(booking, language)]
+
+        if stored:
+            offer = json.loads(stored)
+            choice = _number(text, len(offer["slots"]))
+            if choice is not None:
+                return await self._choose(youth, case, offer, choice)
+            # Not a choice: show the same moments again, kindly.
+            slots = [_slot_from(s) for s in offer["slots"]]
+            return [self._offer_message(slots, language, None, None)]
+        if booking is not None:
+            return [self._show(booking, language)]
+        return await self.offer(youth, case)
+
+    async def offer(self, youth: youths.Youth, case: youths.Case,
+                    moving: Booking | None = None) -> list[Message]:
+        """Find fitting free moments and offer them as numbered choices."""
+        now = self.ctx.clock.now()
+        language = youth.intake.language
+        texts = self.ctx.config.text(language)
+        preferred = await youths.youth_counselor(self.ctx.db, youth.user_id)
+        needs = Needs(
+            language=language,
+            topic=case.topic,
+            municipality=case.municipality or youth.municipality,
+            urgency=case.urgency,
+            preferred_counselor=preferred,
+        )
+        horizon = now + timedelta(days=self.cfg.horizon_days + 1)
+        busy = await bookings.busy_periods(self.ctx.db, now - timedelta(days=1), horizon)
+        if moving is not None:
+            busy = [b for b in busy if not (b.counselor_id == moving.counselor_id
+                                            and b.start == moving.start)]
+        absences = await bookings.list_absences(self.ctx.db)
+        result: Offer = find_slots(self.cfg, self.ctx.config.tz, needs, busy, absences, now)
+        if not result.slots:
+            await youths.set_offer(self.ctx.db, youth.user_id, None)
+            await self._staff_notice(f"Geen vrij moment gevonden voor dossier {case.ref}.")
+            # Nobody free: say so honestly, with the lines that are open right now.
+            return [plain(texts.no_slots), self.crisis.reply(language)]
+        stored = {"slots": [_slot_json(s) for s in result.slots],
+                  "moving": moving.id if moving else None}
+        await youths.set_offer(self.ctx.db, youth.user_id, json.dumps(stored))
+        return [self._offer_message(list(result.slots), language, result.continuity, preferred)]
+
+    def _offer_message(self, slots: list[Slot], language: str, continuity: str | None,
+                       preferred: str | None) -> Message:
+        texts = self.ctx.config.text(language)
+        options = []
+        for slot in slots:
+            template = texts.offer_now if slot.now else texts.offer_slot
+            values = {"when": self._when(slot.start, language),
+                      "counselor": self._name(slot.counselor_id)}
+            options.append(fill(template, values).plain)
+        reason = {"preferred_away": texts.continuity_away,
+                  "preferred_no_slot": texts.continuity_no_slot,
+                  "preferred_gone": texts.continuity_gone}.get(continuity or "")
+        intro = texts.offer_intro
+        if reason and preferred:
+            intro = fill(reason, {"counselor": self._name(preferred)}).plain + "\n\n" + intro
+        return numbered(intro, options, texts.offer_outro)
+
+    async def _choose(self, youth: youths.Youth, case: youths.Case, offer: dict,
+                      choice: int) -> list[Message]:
+        now = self.ctx.clock.now()
+        language = youth.intake.language
+        texts = self.ctx.config.text(language)
+        slot = _slot_from(offer["slots"][choice - 1])
+        if slot.now:
+            # "Now" means now, also when the youth took a minute to choose.
+            start = max(slot.start, _next_minute(now))
+            slot = Slot(slot.counselor_id, start, start + (slot.end - slot.start), True)
+        busy = await bookings.busy_periods(self.ctx.db, slot.start - timedelta(days=1),
+                                           slot.end + timedelta(days=1))
+        moving_id = offer.get("moving")
+        moving = await bookings.get_booking(self.ctx.db, moving_id) if moving_id else None
+        if moving is not None:
+            busy = [b for b in busy if not (b.counselor_id == moving.counselor_id
+                                            and b.start == moving.start)]
+        absences = await bookings.list_absences(self.ctx.db)
+        buffer = timedelta(minutes=self.cfg.buffer_minutes)
+        plan = reminder_plan(self.cfg, slot, now)
+        if not slot_is_free(self.cfg, self.ctx.config.tz, slot, busy, absences, now):
+            result = bookings.BookResult(None, "slot_taken")
+        elif moving is not None and moving.status == "booked":
+            result = await bookings.move(self.ctx.db, moving.id, slot=slot, now=now,
+                                         reminders=plan, buffer=buffer)
+        else:
+            result = await bookings.book(self.ctx.db, case_id=case.id, youth_id=youth.user_id,
+                                         slot=slot, now=now, reminders=plan, buffer=buffer)
+        if result.reason == "slot_taken":
+            fresh = await self.offer(youth, case, moving=moving)
+            return [plain(texts.slot_taken), *fresh]
+        if result.booking is None:
+            active = await bookings.active_booking(self.ctx.db, youth.user_id)
+            await youths.set_offer(self.ctx.db, youth.user_id, None)
+            return [self._show(active, language)] if active else await self.offer(youth, case)
+        booking = result.booking
+        await youths.set_offer(self.ctx.db, youth.user_id, None)
+        await self._refresh_timers()
+        METRICS.inc("chathulp_bookings_total")
+        log.info("Appointment booked")
+        if moving is not None:
+            await self._tell(moving.counselor_id, "staff_cancelled", moving, case.ref)
+        await self._tell(booking.counselor_id, "staff_new_booking", booking, case.ref,
+                         summary=case)
+        values = {"when": self._when(booking.start, language),
+                  "counselor": self._name(booking.counselor_id)}
+        return [fill(texts.booked, values)]
+
+    def _show(self, booking: Booking, language: str) -> Message:
+        texts = self.ctx.config.text(language)
+        return fill(texts.appointment_show, {"when": self._when(booking.start, language),
+                                             "counselor": self._name(booking.counselor_id)})
+
+    # --- timers -----------------------------------------------------------------------------
+
+    async def remind(self, timer: Timer, lateness: timedelta) -> None:
+        booking = await bookings.get_booking(self.ctx.db, timer.booking_id or 0)
+        if booking is None or booking.status != "booked":
+            return
+        case = await youths.get_case(self.ctx.db, booking.case_id)
+        if case is None:
+            return
+        late = lateness > timedelta(minutes=1)
+        if timer.kind == bookings.REMIND_YOUTH:
+            room_id = await youths.dm_room_of(self.ctx.db, booking.youth_id)
+            if room_id is None:
+                return
+            texts = self.ctx.config.text(case.language)
+            message = fill(texts.reminder, {"when": self._when(booking.start, case.language),
+                                            "counselor": self._name(booking.counselor_id)})
+            if late:
+                message = message + plain(texts.late_apology)
+            await self.ctx.transport.send_notice(room_id, message)
+        else:
+            await self._tell(booking.counselor_id, "staff_reminder", booking, case.ref,
+                             late=late)
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    async def _tell(self, counselor_id: str, key: str, booking: Booking, ref: str, *,
+                    summary: youths.Case | None = None, late: bool = False) -> None:
+        lang = self.ctx.config.default_language
+        texts = self.ctx.config.text(lang)
+        message = fill(getattr(texts, key), {"when": self._when(booking.start, lang),
+                                             "ref": ref})
+        if summary is not None:
+            lines = [f"{label}: {value}" for label, value in
+                     self.flow.describe(summary.answers, lang)]
+            if lines:
+                message = message + plain("\n".join(lines))
+        if late:
+            message = message + plain(texts.late_apology)
+        await tell_counselor(self.ctx, counselor_id, message)
+
+    async def _staff_notice(self, text: str) -> None:
+        if self.ctx.staff_room_id:
+            await self.ctx.transport.send_notice(self.ctx.staff_room_id, plain(text))
+
+    async def _refresh_timers(self) -> None:
+        if self.ctx.timers is not None:
+            await self.ctx.timers.refresh()
+
+
+def _number(text: str, count: int) -> int | None:
+    key = text.strip().rstrip(".").strip()
+    if key.isdigit() and 1 <= int(key) <= count:
+        return int(key)
+    return None
+
+
+def _next_minute(at: datetime) -> datetime:
+    whole = at.replace(second=0, microsecond=0)
+    return whole if whole == at else whole + timedelta(minutes=1)

@@ -1,0 +1,40 @@
+"""Reaching counselors: their DM with the bot (opened by the bot when there is none yet)."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.domain.texts import Message
+from bot.handlers.context import Context
+from bot.storage import transport as tstore
+
+log = logging.getLogger(__name__)
+
+
+async def counselor_dm(ctx: Context, user_id: str) -> str | None:
+    """The DM room with a counselor: the newest one the bot is in, or a new encrypted one."""
+    rows = await ctx.db.fetchall(
+        "SELECT room_id FROM rooms WHERE kind = 'dm' AND user_id = ? ORDER BY created_at DESC",
+        (user_id,),
+    )
+    for row in rows:
+        room = ctx.transport.nio.rooms.get(row["room_id"])
+        if room is not None and room.encrypted and room.member_count <= 2:
+            return str(row["room_id"])
+    try:
+        # History from the invite on: notices sent before the counselor joins stay readable.
+        room_id = await ctx.transport.create_room(
+            invite=[user_id], is_direct=True, history_visibility="invited"
+        )
+    except RuntimeError:
+        log.exception("Could not open a DM with a counselor")
+        return None
+    await tstore.remember_room(ctx.db, room_id, "dm", user_id)
+    return room_id
+
+
+async def tell_counselor(ctx: Context, user_id: str, message: Message) -> None:
+    """Queued, not awaited: the DM may be brand new and only usable after the next sync."""
+    room_id = await counselor_dm(ctx, user_id)
+    if room_id is not None:
+        ctx.transport.post(room_id, message)

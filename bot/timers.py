@@ -1,0 +1,202 @@
+"""Timers as APScheduler jobs derived from the `timers` table, which is the truth.
+
+`refresh()` (at start-up and after every change) makes the scheduler match the pending rows:
+- a row due in the future gets a one-off job `timer-<id>`; its real run time is
+  `datetime.now(UTC) + (due - clock.now())`, so an injected FakeClock works too;
+- a row already due runs at once if it is at most `missed_grace_minutes` late (the handler is
+  told how late), and is marked missed if it is older — never silently dropped;
+- jobs whose rows are no longer pending are removed.
+
+`fire()` claims the row (pending → done) before running the handler, so a timer runs at most
+once, even across restarts and concurrent refreshes. A handler's exception is logged and does
+not stop the service. Rows of a kind without a handler stay pending (a later start with that
+handler still runs them, or marks them missed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.clock import Clock
+from bot.config.scheduling import SchedulingConfig
+from bot.domain.booking import missed_timer_action
+from bot.storage import bookings as store
+from bot.storage.bookings import Timer
+from bot.storage.db import Database
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Timer, timedelta], Awaitable[None]]
+
+JOB_PREFIX = "timer-"
+# A scheduled job is moved only if its run time is off by more than this.
+_RESCHEDULE_TOLERANCE = timedelta(milliseconds=500)
+
+
+class TimerService:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        cfg: SchedulingConfig,
+        handlers: Mapping[str, Handler],
+        scheduler: AsyncIOScheduler | None = None,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        # Public: a config reload may assign a new SchedulingConfig (grace minutes).
+        self.cfg = cfg
+        self.handlers = dict(handlers)
+        self._owns_scheduler = scheduler is None
+        self.scheduler = scheduler or AsyncIOScheduler(timezone=UTC)
+        self._refresh_lock = asyncio.Lock()
+        self._inflight: dict[int, asyncio.Task[None]] = {}
+        self._warned_kinds: set[str] = set()
+        self._started = False
+
+    # --- life cycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        if not self.scheduler.running:
+            self.scheduler.start()
+        self._started = True
+        await self.refresh()
+
+    async def shutdown(self, timeout: float = 10.0) -> None:
+        """Stop scheduling; let running handlers finish (up to `timeout` s), then cancel them."""
+        self._started = False
+        if self._owns_scheduler:
+            if self.scheduler.running:
+                self.scheduler.shutdown(wait=False)
+        else:
+            for job in self.scheduler.get_jobs():
+                if job.id.startswith(JOB_PREFIX):
+                    job.remove()
+        if not await self.drain(timeout):
+            for task in list(self._inflight.values()):
+                task.cancel()
+            await asyncio.gather(*self._inflight.values(), return_exceptions=True)
+
+    async def drain(self, timeout: float | None = None) -> bool:
+        """Wait until no handler is running (False if `timeout` s passed first)."""
+        try:
+            async with asyncio.timeout(timeout):
+                while self._inflight:
+                    current = asyncio.current_task()
+                    tasks = [t for t in self._inflight.values() if t is not current]
+                    if not tasks:
+                        return True
+                    await asyncio.gather(*tasks, return_exceptions=True)
+        except TimeoutError:
+            return False
+        return True
+
+    # --- deriving jobs from rows --------------------------------------------------------------
+
+    async def refresh(self) -> None:
+        """Make the scheduler match the pending rows (see the module doc)."""
+        if not self._started:
+            log.debug("TimerService.refresh() while not running: ignored")
+            return
+        async with self._refresh_lock:
+            rows = await store.pending_timers(self.db)
+            now = self.clock.now()
+            wanted: set[str] = set()
+            for timer in rows:
+                if timer.kind not in self.handlers:
+                    if timer.kind not in self._warned_kinds:
+                        self._warned_kinds.add(timer.kind)
+                        log.warning("No handler for timer kind %r; its timers stay pending",
+                                    timer.kind)
+                    continue
+                if timer.id in self._inflight:
+                    continue
+                action = missed_timer_action(self.cfg, timer.due, now)
+                if action == "wait":
+                    wanted.add(self._schedule(timer, now))
+                elif action == "run":
+                    self._spawn(timer.id)
+                elif await store.mark_missed(self.db, timer.id, now):
+                    log.warning("Timer %d (%s, booking %s) missed: due %s, %d s ago",
+                                timer.id, timer.kind, timer.booking_id, timer.due.isoformat(),
+                                int((now - timer.due).total_seconds()))
+            for job in self.scheduler.get_jobs():
+                if job.id.startswith(JOB_PREFIX) and job.id not in wanted:
+                    self._remove_job(job.id)
+
+    def _schedule(self, timer: Timer, now: datetime) -> str:
+        job_id = f"{JOB_PREFIX}{timer.id}"
+        run_at = datetime.now(UTC) + (timer.due - now)
+        job = self.scheduler.get_job(job_id)
+        if job is not None:
+            if job.next_run_time is not None and abs(job.next_run_time - run_at) <= (
+                _RESCHEDULE_TOLERANCE
+            ):
+                return job_id
+            self._remove_job(job_id)
+        self.scheduler.add_job(
+            self._on_job,
+            "date",
+            run_date=run_at,
+            args=[timer.id],
+            id=job_id,
+            # Run however late the loop wakes up; fire() applies the grace rule itself.
+            misfire_grace_time=None,
+            replace_existing=True,
+        )
+        log.debug("Timer %d (%s) scheduled for %s", timer.id, timer.kind, timer.due.isoformat())
+        return job_id
+
+    def _remove_job(self, job_id: str) -> None:
+        try:
+            self.scheduler.remove_job(job_id)
+        except JobLookupError:
+            pass  # it ran or was removed meanwhile
+
+    # --- running ------------------------------------------------------------------------------
+
+    def _spawn(self, timer_id: int) -> None:
+        if timer_id in self._inflight:
+            return
+        task = asyncio.create_task(self.fire(timer_id), name=f"timer-{timer_id}")
+        self._inflight[timer_id] = task
+        task.add_done_callback(lambda _t: self._inflight.pop(timer_id, None))
+
+    async def _on_job(self, timer_id: int) -> None:
+        """The APScheduler job: run fire() as a tracked task (so shutdown can wait for it)."""
+        self._spawn(timer_id)
+        task = self._inflight.get(timer_id)
+        if task is not None:
+            await asyncio.shield(task)
+
+    async def fire(self, timer_id: int) -> bool:
+        """Claim the timer and run its handler; True if this call ran it."""
+        timer = await store.get_timer(self.db, timer_id)
+        if timer is None or timer.status != "pending":
+            return False
+        handler = self.handlers.get(timer.kind)
+        if handler is None:
+            return False
+        now = self.clock.now()
+        if missed_timer_action(self.cfg, timer.due, now) == "drop":
+            if await store.mark_missed(self.db, timer.id, now):
+                log.warning("Timer %d (%s, booking %s) missed: due %s", timer.id, timer.kind,
+                            timer.booking_id, timer.due.isoformat())
+            return False
+        if not await store.claim_timer(self.db, timer.id, now):
+            return False  # someone else ran it, or it was cancelled meanwhile
+        late = max(timedelta(0), now - timer.due)
+        log.info("Timer %d (%s, booking %s) fires, %d s late", timer.id, timer.kind,
+                 timer.booking_id, int(late.total_seconds()))
+        try:
+            await handler(timer, late)
+        except Exception:
+            log.exception("Timer %d (%s, booking %s): handler failed", timer.id, timer.kind,
+                          timer.booking_id)
+        return True
