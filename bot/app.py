@@ -18,7 +18,13 @@ from bot.matrix.sync import Handlers, SyncLoop
 from bot.metrics import METRICS
 from bot.storage import migrations
 from bot.storage import transport as tstore
-from bot.storage.bookings import REMIND_COUNSELOR, REMIND_YOUTH
+from bot.storage.bookings import (
+    CHECK_COUNSELOR,
+    CHECK_YOUTH,
+    OPEN_SESSION,
+    REMIND_COUNSELOR,
+    REMIND_YOUTH,
+)
 from bot.storage.db import Database
 from bot.timers import TimerService
 from bot.web import start_web
@@ -52,9 +58,12 @@ class App:
         self._sync_task: asyncio.Task[None] | None = None
         self._web: web.AppRunner | None = None
         reminders = self.router.youth.appointments.remind
+        session_timer = self.router.sessions.on_timer
         self.timers = TimerService(
             self.db, self.clock, config.scheduling,
-            {REMIND_YOUTH: reminders, REMIND_COUNSELOR: reminders},
+            {REMIND_YOUTH: reminders, REMIND_COUNSELOR: reminders,
+             OPEN_SESSION: session_timer, CHECK_COUNSELOR: session_timer,
+             CHECK_YOUTH: session_timer},
         )
         self.ctx.timers = self.timers
 
@@ -70,6 +79,7 @@ class App:
         await self.sync.synced_once.wait()
         await self._ensure_staff_room()
         # Timers last: what fell due while the bot was down can now reach Matrix.
+        await self.router.sessions.recover()
         await self.timers.start()
         if self.config.web.enabled:
             self._web = await start_web(self.config, self)

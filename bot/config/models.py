@@ -13,6 +13,7 @@ from bot.config.base import Section
 from bot.config.crisis import CrisisConfig
 from bot.config.intake import IntakeConfig
 from bot.config.scheduling import SchedulingConfig
+from bot.config.session import SessionConfig
 from bot.config.web import Campaign, WebConfig
 
 _USER_ID = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-\[\]:]+$")
@@ -98,6 +99,7 @@ class Config(Section):
     intake: IntakeConfig = IntakeConfig()
     crisis: CrisisConfig = CrisisConfig()
     scheduling: SchedulingConfig = SchedulingConfig()
+    session: SessionConfig = SessionConfig()
     web: WebConfig = WebConfig()
     campaigns: list[Campaign] = []
 

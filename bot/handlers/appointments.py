@@ -174,7 +174,8 @@ class Appointments:
                                             and b.start == moving.start)]
         absences = await bookings.list_absences(self.ctx.db)
         buffer = timedelta(minutes=self.cfg.buffer_minutes)
-        plan = reminder_plan(self.cfg, slot, now)
+        # The reminders and the session opening are booked with the slot, atomically.
+        plan = [*reminder_plan(self.cfg, slot, now), (bookings.OPEN_SESSION, None, slot.start)]
         if not slot_is_free(self.cfg, self.ctx.config.tz, slot, busy, absences, now):
             result = bookings.BookResult(None, "slot_taken")
         elif moving is not None and moving.status == "booked":

@@ -9,12 +9,15 @@ from __future__ import annotations
 import logging
 
 from bot.domain.texts import plain
+from bot.handlers import notify
 from bot.handlers.context import Context
+from bot.handlers.sessions import SessionRooms
 from bot.handlers.staff import StaffConversation
 from bot.handlers.youth import YouthConversation
 from bot.matrix.events import Incoming, Membership
 from bot.matrix.sync import Invite
 from bot.metrics import METRICS
+from bot.storage import sessions as sessions_store
 from bot.storage import transport as tstore
 
 log = logging.getLogger(__name__)
@@ -29,7 +32,14 @@ class Router:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.youth = YouthConversation(ctx)
-        self.staff = StaffConversation(ctx)
+        self.sessions = SessionRooms(ctx, self.youth.appointments)
+        self.staff = StaffConversation(ctx, self.sessions)
+
+    async def counselor_dm(self, user_id: str) -> str:
+        """The DM room with a counselor (opened if needed)."""
+        room_id = await notify.counselor_dm(self.ctx, user_id)
+        assert room_id is not None
+        return room_id
 
     async def on_invite(self, invite: Invite) -> None:
         ok = await self.ctx.transport.join(invite.room_id)
@@ -41,9 +51,12 @@ class Router:
     async def on_membership(self, member: Membership) -> None:
         if member.membership != "join" or member.previous == "join":
             return
-        if member.user_id == self.ctx.transport.user_id or self.ctx.is_staff(member.user_id):
+        if member.user_id == self.ctx.transport.user_id:
             return
-        if await tstore.room_kind(self.ctx.db, member.room_id) == "dm":
+        kind = await tstore.room_kind(self.ctx.db, member.room_id)
+        if kind == "session":
+            await self.sessions.on_membership(member)
+        elif kind == "dm" and not self.ctx.is_staff(member.user_id):
             await self.youth.on_join(member.room_id, member.user_id)
 
     async def on_undecryptable(self, room_id: str, sender: str) -> None:
@@ -58,6 +71,17 @@ class Router:
             ),
         )
 
+    async def _in_session(self, msg: Incoming) -> None:
+        if msg.kind != "text":
+            return
+        session = await sessions_store.by_room(self.ctx.db, msg.room_id)
+        if session is None:
+            return
+        if msg.sender == session.counselor_id and msg.body.lstrip().startswith("!"):
+            await self.staff.on_message(msg)
+        elif msg.sender == session.youth_id:
+            await self.youth.crisis_check(msg)
+
     async def on_message(self, msg: Incoming) -> None:
         if msg.room_id == self.ctx.staff_room_id:
             return  # staff talk among themselves there; commands come in their DMs
@@ -67,7 +91,11 @@ class Router:
                 await self.ctx.transport.send_notice(msg.room_id, plain(text), allow_plaintext=True)
             return
         kind = await tstore.room_kind(self.ctx.db, msg.room_id)
-        if msg.member_count > 2 and kind != "session":
+        if kind == "session":
+            # Only with session.bot_stays is the bot still here: commands and the crisis net.
+            await self._in_session(msg)
+            return
+        if msg.member_count > 2:
             if await tstore.warn_once(self.ctx.db, msg.room_id):
                 await self.ctx.transport.send_notice(msg.room_id, plain(GROUP_ROOM_TEXT))
             return

@@ -10,13 +10,16 @@ import logging
 import re
 from datetime import datetime, timedelta
 
+from bot.config.intake import answer_key
 from bot.domain.crisis import CrisisMatcher
 from bot.domain.intake import IntakeFlow, IntakeResult, IntakeState
-from bot.domain.texts import Message, plain
+from bot.domain.texts import Message, fill, plain
 from bot.handlers.appointments import Appointments
 from bot.handlers.context import Context
+from bot.handlers.notify import tell_counselor
 from bot.matrix.events import Incoming
 from bot.metrics import METRICS
+from bot.storage import sessions as sessions_store
 from bot.storage import transport as tstore
 from bot.storage import youths
 
@@ -32,6 +35,8 @@ CASE_FIELDS = {
 }
 # The first message a youth with a Matrix account sends from an invite page: "start <code>".
 START_CODE = re.compile(r"^\s*start\s+([A-Za-z0-9-]{2,40})\s*$", re.IGNORECASE)
+YES = {"ja", "yes", "ok", "oke", "goed", "prima", "is goed", "akkoord"}
+NO = {"nee", "no", "neen", "liever niet", "niet"}
 # After this long away, a youth in the middle of the intake is welcomed back.
 WELCOME_BACK_AFTER = timedelta(hours=6)
 
@@ -71,18 +76,9 @@ class YouthConversation:
             await self._send(msg.room_id, [reply, *([question] if question else [])])
             return
 
-        response = self.crisis.respond(
-            msg.body, language=self._crisis_language(state), ref=case.ref, step=state.step
-        )
-        if response is not None:
-            # Before anything else: the crisis lines for the youth, the alert for the staff.
-            await self._send(msg.room_id, [response.reply])
-            await youths.record_crisis(self.ctx.db, case.id, response.hit.category, state.step,
-                                       now)
-            if self.ctx.staff_room_id:
-                await self.ctx.transport.send_notice(self.ctx.staff_room_id, response.alert)
-            METRICS.inc("chathulp_crisis_alerts_total")
-            log.warning("Crisis alert raised (category %s)", response.hit.category)
+        await self._crisis(msg, case, state)
+        if await self._handover_answer(msg, youth, case):
+            return
 
         if state.status == "done":
             # Past the intake: appointments (offers, choosing, seeing, cancelling, moving).
@@ -115,6 +111,56 @@ class YouthConversation:
             if fresh and case_now:
                 replies += await self.appointments.offer(fresh, case_now)
         await self._send(msg.room_id, replies)
+
+    async def _crisis(self, msg: Incoming, case: youths.Case, state: IntakeState) -> None:
+        """Before anything else: the crisis lines for the youth, the alert for the staff."""
+        response = self.crisis.respond(
+            msg.body, language=self._crisis_language(state), ref=case.ref, step=state.step
+        )
+        if response is None:
+            return
+        await self._send(msg.room_id, [response.reply])
+        await youths.record_crisis(self.ctx.db, case.id, response.hit.category, state.step,
+                                   self.ctx.clock.now())
+        if self.ctx.staff_room_id:
+            await self.ctx.transport.send_notice(self.ctx.staff_room_id, response.alert)
+        METRICS.inc("chathulp_crisis_alerts_total")
+        log.warning("Crisis alert raised (category %s)", response.hit.category)
+
+    async def crisis_check(self, msg: Incoming) -> None:
+        """The crisis net alone, e.g. in a session room where the bot stays."""
+        youth = await youths.get_youth(self.ctx.db, msg.sender, self.flow.new_state())
+        if youth is None:
+            return
+        case = await youths.latest_case(self.ctx.db, youth.user_id)
+        if case is not None:
+            await self._crisis(msg, case, youth.intake)
+
+    async def _handover_answer(self, msg: Incoming, youth: youths.Youth,
+                               case: youths.Case) -> bool:
+        """A counselor proposed a colleague: the youth decides with yes or no."""
+        pending = await sessions_store.pending_handover(self.ctx.db, youth.user_id)
+        if pending is None:
+            return False
+        key = answer_key(msg.body)
+        if key not in YES | NO:
+            return False
+        accepted = key in YES
+        await sessions_store.decide_handover(self.ctx.db, pending["id"], accepted,
+                                             self.ctx.clock.now())
+        names = self.appointments
+        values = {"counselor": names._name(pending["from_id"]),
+                  "colleague": names._name(pending["to_id"]), "ref": case.ref}
+        text_key = "handover_accepted" if accepted else "handover_declined"
+        session_cfg = self.ctx.config.session
+        texts = session_cfg.text(youth.intake.language)
+        await self._send(msg.room_id, [fill(getattr(texts, text_key), values)])
+        staff_texts = session_cfg.text(self.ctx.config.default_language)
+        notice = fill(getattr(staff_texts, text_key), values)
+        for counselor in (pending["from_id"], pending["to_id"]):
+            await tell_counselor(self.ctx, counselor, notice)
+        log.info("Handover %s", "accepted" if accepted else "declined")
+        return True
 
     async def open_intake(self, user_id: str, campaign: str | None) -> str:
         """Open an encrypted DM with a youth (e.g. a new account from an invite page).

@@ -22,6 +22,7 @@ from nio import (
     JoinError,
     LoginResponse,
     RoomCreateError,
+    RoomInviteError,
     RoomPreset,
     RoomSendResponse,
     RoomVisibility,
@@ -63,6 +64,7 @@ class MatrixTransport:
         self._outbox: dict[str, asyncio.Queue[Message]] = {}
         self._outbox_workers: dict[str, asyncio.Task[None]] = {}
         self._http: aiohttp.ClientSession | None = None
+        self._room_version: str | None = None
 
     @property
     def nio(self) -> AsyncClient:
@@ -215,6 +217,47 @@ class MatrixTransport:
             log.warning("Could not join %s: %s", room_id, resp.message)
             return False
         return True
+
+    async def default_room_version(self) -> str:
+        """The homeserver's default room version (from /capabilities), cached."""
+        if self._room_version is None:
+            assert self._http is not None
+            url = f"{self.config.matrix.homeserver}/_matrix/client/v3/capabilities"
+            headers = {"Authorization": f"Bearer {self.nio.access_token}"}
+            async with self._http.get(url, headers=headers) as r:
+                data = await r.json()
+            caps = data.get("capabilities", {}).get("m.room_versions", {})
+            self._room_version = str(caps.get("default", "10"))
+        return self._room_version
+
+    async def creators_have_power(self) -> bool:
+        """From room version 12 on, creators are privileged and must not be in `users`."""
+        version = await self.default_room_version()
+        return version.isdigit() and int(version) >= 12
+
+    async def invite(self, room_id: str, user_id: str) -> bool:
+        """Invite; True also when the user is already invited or in the room."""
+        resp = await self.nio.room_invite(room_id, user_id)
+        if isinstance(resp, RoomInviteError):
+            if "already" in (resp.message or "").lower():
+                return True
+            log.warning("Invite into %s failed: %s", room_id, resp.message)
+            return False
+        return True
+
+    async def set_power(self, room_id: str, user_id: str, level: int) -> None:
+        """Give one user a power level (e.g. a stand-in counselor), keeping the others."""
+        content = await self.room_state(room_id, "m.room.power_levels") or {}
+        users = dict(content.get("users", {}))
+        users[user_id] = level
+        await self.nio.room_put_state(room_id, "m.room.power_levels", {**content, "users": users})
+
+    async def leave(self, room_id: str) -> None:
+        await self.nio.room_leave(room_id)
+
+    async def room_state(self, room_id: str, event_type: str) -> dict[str, Any] | None:
+        resp = await self.nio.room_get_state_event(room_id, event_type)
+        return getattr(resp, "content", None)
 
     async def create_room(
         self,

@@ -34,6 +34,7 @@ class Incoming:
     room_encrypted: bool
     member_count: int
     timestamp_ms: int
+    formatted_body: str | None = None  # HTML as sent; only for reading mentions, never echoed
 
 
 @dataclass(frozen=True)

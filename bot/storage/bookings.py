@@ -34,6 +34,10 @@ ACTIVE: tuple[BookingStatus, ...] = ("booked", "opened")
 
 REMIND_YOUTH = "remind_youth"
 REMIND_COUNSELOR = "remind_counselor"
+# Session rooms (bot/handlers/sessions.py): opening at the booked time, then no-show checks.
+OPEN_SESSION = "open_session"
+CHECK_COUNSELOR = "check_counselor"
+CHECK_YOUTH = "check_youth"
 
 # (kind, minutes before the start or None, due instant)
 TimerPlan = tuple[str, int | None, datetime]

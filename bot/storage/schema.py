@@ -150,3 +150,51 @@ async def v3(conn: aiosqlite.Connection) -> None:
 async def v4(conn: aiosqlite.Connection) -> None:
     # JSON list of the offered slots, so that "2" means exactly what the youth saw.
     await conn.execute("ALTER TABLE youths ADD COLUMN offer TEXT")
+
+
+@step(5, "session rooms, case notes and handovers")
+async def v5(conn: aiosqlite.Connection) -> None:
+    # One row per booking, written *before* the room is created: the intent that makes the
+    # opening exactly-once. `nonce` is also put into the room's state so that a room created
+    # just before a crash is found again instead of created twice.
+    await conn.execute(
+        """CREATE TABLE sessions (
+               id                  INTEGER PRIMARY KEY,
+               booking_id          INTEGER NOT NULL UNIQUE
+                                   REFERENCES bookings(id) ON DELETE CASCADE,
+               nonce               TEXT NOT NULL UNIQUE,
+               state               TEXT NOT NULL DEFAULT 'opening'
+                                   CHECK (state IN ('opening', 'open', 'left', 'ended')),
+               room_id             TEXT UNIQUE,
+               counselor_id        TEXT NOT NULL,
+               youth_joined_at     INTEGER,
+               counselor_joined_at INTEGER,
+               summary_posted      INTEGER NOT NULL DEFAULT 0,
+               standin_for         TEXT,
+               outcome             TEXT,
+               created_at          INTEGER NOT NULL,
+               opened_at           INTEGER,
+               ended_at            INTEGER
+           )"""
+    )
+    await conn.execute(
+        """CREATE TABLE case_notes (
+               id           INTEGER PRIMARY KEY,
+               case_id      INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+               counselor_id TEXT NOT NULL,
+               body         TEXT NOT NULL,
+               created_at   INTEGER NOT NULL
+           )"""
+    )
+    await conn.execute(
+        """CREATE TABLE handovers (
+               id         INTEGER PRIMARY KEY,
+               case_id    INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+               from_id    TEXT NOT NULL,
+               to_id      TEXT NOT NULL,
+               state      TEXT NOT NULL DEFAULT 'proposed'
+                          CHECK (state IN ('proposed', 'accepted', 'declined')),
+               created_at INTEGER NOT NULL,
+               decided_at INTEGER
+           )"""
+    )

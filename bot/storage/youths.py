@@ -207,3 +207,11 @@ async def dm_room_of(db: Database, user_id: str) -> str | None:
 async def touch(db: Database, user_id: str, now: datetime) -> None:
     await db.execute("UPDATE youths SET last_seen = ? WHERE user_id = ?",
                      (int(now.timestamp()), user_id))
+
+
+async def latest_case(db: Database, user_id: str) -> Case | None:
+    row = await db.fetchone(
+        "SELECT * FROM cases WHERE youth_id = ? ORDER BY created_at DESC, id DESC LIMIT 1",
+        (user_id,),
+    )
+    return None if row is None else _case(row)

@@ -159,6 +159,8 @@ class MatrixUser:
 
     async def join(self, room_id: str) -> None:
         await self.client.join(room_id)
+        # Usable for sending only once our own sync has seen the join.
+        await self.wait_for(lambda: room_id in self.client.rooms, 30, "our join")
 
     async def close(self) -> None:
         if self._task:

@@ -1,0 +1,275 @@
+"""The session room at the booked time: opening exactly once, joins, summary, leaving,
+no-shows, and the counselor's steering commands' effects.
+
+Opening is an intent log in `sessions`: the row is written before the room is created, the
+room carries the row's nonce in its state, and every step is idempotent — so a bot killed at
+any point finishes the opening after a restart, with one room per booking.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot.config.session import SessionConfig
+from bot.domain import sessions as rules
+from bot.domain.availability import BusyPeriod, on_duty
+from bot.domain.booking import Needs, fitting_counselors
+from bot.domain.texts import Message, fill, plain
+from bot.domain.when import format_when, short_when
+from bot.handlers.context import Context
+from bot.handlers.notify import tell_counselor
+from bot.matrix.events import Membership
+from bot.metrics import METRICS
+from bot.storage import bookings, youths
+from bot.storage import sessions as store
+from bot.storage import transport as tstore
+from bot.storage.bookings import CHECK_COUNSELOR, CHECK_YOUTH, OPEN_SESSION, Timer
+
+if TYPE_CHECKING:
+    from bot.handlers.appointments import Appointments
+
+log = logging.getLogger(__name__)
+
+SESSION_TAG = "org.chathulp.session"
+
+
+class SessionRooms:
+    def __init__(self, ctx: Context, appointments: Appointments) -> None:
+        self.ctx = ctx
+        self.appointments = appointments
+
+    @property
+    def cfg(self) -> SessionConfig:
+        return self.ctx.config.session
+
+    def text(self, language: str | None, key: str, **values: str) -> Message:
+        return fill(getattr(self.cfg.text(language), key), values)
+
+    def _name(self, counselor_id: str) -> str:
+        c = self.ctx.config.scheduling.counselor(counselor_id)
+        return c.display_name if c else counselor_id
+
+    # --- timers -----------------------------------------------------------------------------
+
+    async def on_timer(self, timer: Timer, lateness: timedelta) -> None:
+        if timer.booking_id is None:
+            return
+        if timer.kind == OPEN_SESSION:
+            if lateness > timedelta(minutes=1):
+                METRICS.inc("chathulp_openings_late_total")
+            await self.open(timer.booking_id)
+        elif timer.kind == CHECK_COUNSELOR:
+            await self.check_counselor(timer.booking_id)
+        elif timer.kind == CHECK_YOUTH:
+            await self.check_youth(timer.booking_id)
+
+    async def recover(self) -> None:
+        """At start-up: finish openings that a crash interrupted."""
+        for session in await store.unfinished_openings(self.ctx.db):
+            log.info("Resuming the opening of session %d", session.id)
+            await self.open(session.booking_id)
+
+    # --- opening ----------------------------------------------------------------------------
+
+    async def open(self, booking_id: int) -> None:
+        booking = await bookings.get_booking(self.ctx.db, booking_id)
+        if booking is None or booking.status not in ("booked", "opened"):
+            return
+        now = self.ctx.clock.now()
+        session = await store.begin(self.ctx.db, booking_id, booking.counselor_id, now)
+        if session.state != "opening":
+            return
+        case = await youths.get_case(self.ctx.db, booking.case_id)
+        if case is None:
+            return
+        room_id = session.room_id or await self._find_room(session.nonce)
+        if room_id is None:
+            levels = rules.power_levels(
+                self.ctx.transport.user_id, session.counselor_id, booking.youth_id
+            )
+            if await self.ctx.transport.creators_have_power():
+                levels["users"].pop(self.ctx.transport.user_id, None)
+            room_id = await self.ctx.transport.create_room(
+                invite=[],
+                name=rules.room_name(self.cfg, case.language, booking.start, self.ctx.config.tz),
+                topic=rules.room_topic(self.cfg, case.language),
+                power_levels=levels,
+                extra_state=[{"type": SESSION_TAG, "state_key": "",
+                              "content": {"nonce": session.nonce}}],
+            )
+        await store.set_room(self.ctx.db, session.id, room_id)
+        await tstore.remember_room(self.ctx.db, room_id, "session", None)
+        session = await store.get(self.ctx.db, session.id)  # type: ignore[assignment]
+        assert session is not None
+        await self._invite_both(session)
+        await store.mark_open(self.ctx.db, session, now)
+        for kind, minutes in ((CHECK_COUNSELOR, self.cfg.counselor_no_show_minutes),
+                              (CHECK_YOUTH, self.cfg.youth_no_show_minutes)):
+            await bookings.add_timer(self.ctx.db, kind=kind, booking_id=booking_id,
+                                     due=booking.start + timedelta(minutes=minutes), now=now)
+        if self.ctx.timers is not None:
+            await self.ctx.timers.refresh()
+        METRICS.inc("chathulp_sessions_opened_total")
+        log.info("Session %d opened", session.id)
+
+    async def _invite_both(self, session: store.Session) -> None:
+        assert session.room_id is not None
+        for user in (session.youth_id, session.counselor_id):
+            await self.ctx.transport.invite(session.room_id, user)
+
+    async def _find_room(self, nonce: str) -> str | None:
+        """A room created just before a crash: find it by the nonce in its state."""
+        known = {r["room_id"] for r in await self.ctx.db.fetchall("SELECT room_id FROM rooms")}
+        for room_id in list(self.ctx.transport.nio.rooms):
+            if room_id in known:
+                continue
+            content = await self.ctx.transport.room_state(room_id, SESSION_TAG)
+            if content and content.get("nonce") == nonce:
+                return room_id
+        return None
+
+    # --- in the room ------------------------------------------------------------------------
+
+    async def on_membership(self, member: Membership) -> None:
+        session = await store.by_room(self.ctx.db, member.room_id)
+        if session is None or member.membership != "join":
+            return
+        now = self.ctx.clock.now()
+        if member.user_id == session.youth_id:
+            await store.mark_joined(self.ctx.db, session.id, "youth", now)
+        elif member.user_id == session.counselor_id:
+            await store.mark_joined(self.ctx.db, session.id, "counselor", now)
+            # The counselor who helped a youth becomes that youth's counselor.
+            await store.set_case_counselor(self.ctx.db, session.case_id, session.counselor_id,
+                                           only_if_unset=True)
+        else:
+            return
+        session = await store.get(self.ctx.db, session.id)
+        if session and session.youth_joined and session.counselor_joined:
+            await self._both_here(session)
+
+    async def _both_here(self, session: store.Session) -> None:
+        if not await store.claim_summary(self.ctx.db, session.id):
+            return
+        assert session.room_id is not None
+        case = await youths.get_case(self.ctx.db, session.case_id)
+        if case is None:
+            return
+        earlier = await store.count_with(self.ctx.db, session.youth_id, session.counselor_id,
+                                         session.start)
+        described = self.appointments.flow.describe(case.answers, case.language)
+        summary = rules.summary_message(self.cfg, case.language, described, case.free_text,
+                                        earlier, self._name(session.counselor_id))
+        await self.ctx.transport.send_notice(session.room_id, summary)
+        if not self.cfg.bot_stays:
+            await self.ctx.transport.send_notice(session.room_id, self.text(
+                case.language, "bot_leaves", counselor=self._name(session.counselor_id)))
+            # From now on only the youth's and the counselor's devices hold the room's keys.
+            await self.ctx.transport.leave(session.room_id)
+            await store.set_state(self.ctx.db, session.id, "left")
+            log.info("Left session room %d after both joined", session.id)
+
+    # --- no-shows ---------------------------------------------------------------------------
+
+    async def check_counselor(self, booking_id: int) -> None:
+        session = await store.by_booking(self.ctx.db, booking_id)
+        if session is None or session.state != "open" or session.counselor_joined:
+            return
+        case = await youths.get_case(self.ctx.db, session.case_id)
+        if case is None:
+            return
+        original = session.counselor_id
+        standin = await self._standin(session, case)
+        youth_room = await youths.dm_room_of(self.ctx.db, session.youth_id)
+        if standin is not None:
+            await store.replace_counselor(self.ctx.db, session.id, standin, original)
+            assert session.room_id is not None
+            await self.ctx.transport.invite(session.room_id, standin)
+            await self.ctx.transport.set_power(session.room_id, standin, 50)
+            message = self.text(case.language, "counselor_no_show_standin",
+                                counselor=self._name(original), standin=self._name(standin))
+            if youth_room:
+                await self.ctx.transport.send_notice(youth_room, message)
+            if session.room_id:
+                await self.ctx.transport.send_notice(session.room_id, message)
+            await tell_counselor(self.ctx, original, plain(
+                f"Je was niet in het gesprek van dossier {case.ref}; "
+                f"{self._name(standin)} neemt het over."))
+            await tell_counselor(self.ctx, standin, plain(
+                f"Je bent uitgenodigd om in te vallen voor dossier {case.ref} (nu)."))
+            log.info("Stand-in invited for session %d", session.id)
+            return
+        # Nobody can step in: apologise honestly and offer new moments.
+        await store.end(self.ctx.db, session, "no-show", self.ctx.clock.now())
+        youth = await youths.get_youth(self.ctx.db, session.youth_id,
+                                       self.appointments.flow.new_state())
+        replies = [self.text(case.language, "counselor_no_show_none",
+                             counselor=self._name(original))]
+        if youth is not None:
+            replies += await self.appointments.offer(youth, case)
+        if youth_room:
+            for message in replies:
+                await self.ctx.transport.send_notice(youth_room, message)
+        await tell_counselor(self.ctx, original, plain(
+            f"Je was niet in het gesprek van dossier {case.ref}; er was geen invaller."))
+
+    async def _standin(self, session: store.Session, case: youths.Case) -> str | None:
+        now = self.ctx.clock.now()
+        cfg = self.ctx.config.scheduling
+        needs = Needs(case.language, case.topic, case.municipality, case.urgency)
+        busy = await bookings.busy_periods(self.ctx.db, now - timedelta(hours=3),
+                                           now + timedelta(hours=3))
+        absences = await bookings.list_absences(self.ctx.db)
+        end = now + timedelta(minutes=cfg.slot_minutes)
+        for counselor in fitting_counselors(cfg, needs):
+            cid = counselor.user_id
+            if cid == session.counselor_id:
+                continue
+            if not on_duty(cfg, self.ctx.config.tz, cid, now, absences):
+                continue
+            if any(_overlaps(b, cid, now, end) for b in busy):
+                continue
+            return cid
+        return None
+
+    async def check_youth(self, booking_id: int) -> None:
+        session = await store.by_booking(self.ctx.db, booking_id)
+        if session is None or session.state != "open" or session.youth_joined:
+            return
+        case = await youths.get_case(self.ctx.db, session.case_id)
+        ref = case.ref if case else "?"
+        lang = self.ctx.config.default_language
+        minutes = str(self.cfg.youth_no_show_minutes)
+        await tell_counselor(self.ctx, session.counselor_id, self.text(
+            lang, "youth_no_show", ref=ref, minutes=minutes, when=self.short(session.start, lang)))
+
+    # --- ending -----------------------------------------------------------------------------
+
+    async def end(self, session: store.Session, outcome: str) -> None:
+        now = self.ctx.clock.now()
+        await store.end(self.ctx.db, session, outcome, now)
+        case = await youths.get_case(self.ctx.db, session.case_id)
+        if case is None:
+            return
+        label = rules.outcome_label(self.cfg, outcome, case.language)
+        closed = self.text(case.language, "session_closed", outcome=label,
+                           counselor=self._name(session.counselor_id))
+        youth_room = await youths.dm_room_of(self.ctx.db, session.youth_id)
+        if youth_room:
+            await self.ctx.transport.send_notice(youth_room, closed)
+        if session.room_id and session.room_id in self.ctx.transport.nio.rooms \
+                and session.state != "left":
+            await self.ctx.transport.send_notice(session.room_id, closed)
+            await self.ctx.transport.leave(session.room_id)
+
+    def when(self, at: datetime, language: str) -> str:
+        return format_when(at, self.ctx.config.tz, language, self.ctx.clock.now())
+
+    def short(self, at: datetime, language: str) -> str:
+        return short_when(at, self.ctx.config.tz, language)
+
+
+def _overlaps(b: BusyPeriod, counselor_id: str, start: datetime, end: datetime) -> bool:
+    return b.counselor_id == counselor_id and b.start < end and start < b.end
