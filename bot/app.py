@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import logging
 import time
+from pathlib import Path
+from typing import IO
 
 import aiohttp
 from aiohttp import web
@@ -13,7 +16,7 @@ from bot.clock import Clock, SystemClock
 from bot.config.models import Config
 from bot.handlers.context import Context
 from bot.handlers.router import Router
-from bot.matrix.client import MatrixTransport
+from bot.matrix.client import MatrixTransport, StartupError
 from bot.matrix.sync import Handlers, SyncLoop
 from bot.metrics import METRICS
 from bot.storage import migrations
@@ -30,6 +33,20 @@ from bot.timers import TimerService
 from bot.web import start_web
 
 log = logging.getLogger(__name__)
+
+
+def lock_data_dir(data_dir: Path) -> IO[str]:
+    """One bot per data directory: two processes on one E2EE store would corrupt it."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    handle = open(data_dir / "chathulp.lock", "w")  # held (locked) while running
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise StartupError(
+            f"another chathulp is already running with the data directory {data_dir}"
+        ) from None
+    return handle
 
 STAFF_ROOM_KEY = "staff_room_id"
 
@@ -57,6 +74,7 @@ class App:
         )
         self._sync_task: asyncio.Task[None] | None = None
         self._web: web.AppRunner | None = None
+        self._lock: IO[str] | None = None
         reminders = self.router.youth.appointments.remind
         session_timer = self.router.sessions.on_timer
         self.timers = TimerService(
@@ -64,10 +82,12 @@ class App:
             {REMIND_YOUTH: reminders, REMIND_COUNSELOR: reminders,
              OPEN_SESSION: session_timer, CHECK_COUNSELOR: session_timer,
              CHECK_YOUTH: session_timer},
+            grace_minutes={OPEN_SESSION: config.session.opening_grace_minutes},
         )
         self.ctx.timers = self.timers
 
     async def start(self) -> None:
+        self._lock = await asyncio.to_thread(lock_data_dir, self.config.data_dir)
         await self.db.open()
         await migrations.upgrade(self.db)
         await tstore.forget_old_events(self.db)
@@ -146,10 +166,13 @@ class App:
                 pass
         await self.transport.close()
         await self.db.close()
+        if self._lock is not None:
+            self._lock.close()  # releases the flock
+            self._lock = None
 
     async def run_forever(self, stop: asyncio.Event) -> None:
-        await self.start()
         try:
+            await self.start()
             await stop.wait()
         finally:
             await self.stop()

@@ -69,11 +69,19 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _port_in_use(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
 class LocalSynapse:
-    def __init__(self, data_dir: Path, port: int | None = None, server_name: str = "localhost"):
+    def __init__(
+        self, data_dir: Path, port: int | None = None, server_name: str = "localhost"
+    ) -> None:
         self.data_dir = Path(data_dir).resolve()
         self.server_name = server_name
-        self.port = port or free_port()
+        self.port = port
+
         self.secret_file = self.data_dir / "registration_secret"
         self.proc: asyncio.subprocess.Process | None = None
 
@@ -92,11 +100,12 @@ class LocalSynapse:
 
     async def prepare(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        # A port asked for wins; else the one used before (so URLs stay stable); else a free one.
         port_file = self.data_dir / "port"
-        if port_file.exists():
+        if self.port is None and port_file.exists():
             self.port = int(port_file.read_text())
-        else:
-            port_file.write_text(str(self.port))
+        self.port = self.port or free_port()
+        port_file.write_text(str(self.port))
         self.config_path.write_text(
             CONFIG_TEMPLATE.format(
                 server_name=self.server_name, port=self.port, data=self.data_dir,
@@ -119,6 +128,11 @@ class LocalSynapse:
     async def start(self, timeout: float = 60) -> None:
         if self.proc is None or self.proc.returncode is not None:
             await self.prepare()
+            if _port_in_use(self.port):
+                raise RuntimeError(
+                    f"port {self.port} is already in use: is another homeserver (or a second "
+                    "scripts/dev.sh) running?"
+                )
             self.proc = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "synapse.app.homeserver", "-c", str(self.config_path),
                 stdout=asyncio.subprocess.DEVNULL,

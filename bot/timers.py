@@ -47,12 +47,15 @@ class TimerService:
         cfg: SchedulingConfig,
         handlers: Mapping[str, Handler],
         scheduler: AsyncIOScheduler | None = None,
+        grace_minutes: Mapping[str, int] | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         # Public: a config reload may assign a new SchedulingConfig (grace minutes).
         self.cfg = cfg
         self.handlers = dict(handlers)
+        # Per timer kind, a grace other than scheduling.missed_grace_minutes (e.g. openings).
+        self.grace_minutes = dict(grace_minutes or {})
         self._owns_scheduler = scheduler is None
         self.scheduler = scheduler or AsyncIOScheduler(timezone=UTC)
         self._refresh_lock = asyncio.Lock()
@@ -117,7 +120,7 @@ class TimerService:
                     continue
                 if timer.id in self._inflight:
                     continue
-                action = missed_timer_action(self.cfg, timer.due, now)
+                action = self._action(timer, now)
                 if action == "wait":
                     wanted.add(self._schedule(timer, now))
                 elif action == "run":
@@ -175,6 +178,9 @@ class TimerService:
         if task is not None:
             await asyncio.shield(task)
 
+    def _action(self, timer: Timer, now: datetime) -> str:
+        return missed_timer_action(self.cfg, timer.due, now, self.grace_minutes.get(timer.kind))
+
     async def fire(self, timer_id: int) -> bool:
         """Claim the timer and run its handler; True if this call ran it."""
         timer = await store.get_timer(self.db, timer_id)
@@ -184,7 +190,7 @@ class TimerService:
         if handler is None:
             return False
         now = self.clock.now()
-        if missed_timer_action(self.cfg, timer.due, now) == "drop":
+        if self._action(timer, now) == "drop":
             if await store.mark_missed(self.db, timer.id, now):
                 log.warning("Timer %d (%s, booking %s) missed: due %s", timer.id, timer.kind,
                             timer.booking_id, timer.due.isoformat())

@@ -228,12 +228,15 @@ def reminder_times(
 TimerAction = Literal["wait", "run", "drop"]
 
 
-def missed_timer_action(cfg: SchedulingConfig, due: datetime, now: datetime) -> TimerAction:
+def missed_timer_action(
+    cfg: SchedulingConfig, due: datetime, now: datetime, grace_minutes: int | None = None
+) -> TimerAction:
     """For timers rebuilt at start-up: "wait" if still to come, "run" if due at most
-    `missed_grace_minutes` ago, "drop" if it is older than that."""
+    `missed_grace_minutes` (or the timer kind's own `grace_minutes`) ago, "drop" if older."""
     late = to_ts(now) - to_ts(due)
     if late < 0:
         return "wait"
-    if late <= cfg.missed_grace_minutes * 60:
+    grace = cfg.missed_grace_minutes if grace_minutes is None else grace_minutes
+    if late <= grace * 60:
         return "run"
     return "drop"

@@ -85,12 +85,16 @@ async def test_survives_homeserver_outage(mx: MatrixEnv) -> None:
     await youth.say(room, "voor")
     await youth.next_message(room, sender=bot_id, after=0)
 
+    assert (await app.health())["ok"] is True
     await mx.synapse.stop()
     try:
         await youth.wait_for(lambda: app.sync.consecutive_failures >= 1, timeout=30)
+        health = await app.health()
+        assert health["ok"] is False and health["homeserver"] is False
     finally:
         await mx.synapse.start()
     await youth.wait_for(lambda: app.sync.consecutive_failures == 0, timeout=60)
+    assert (await app.health())["ok"] is True
 
     mark = youth.mark()
     await youth.say(room, "na de storing")
@@ -151,3 +155,19 @@ async def test_reused_device_without_store_refuses_to_start(mx: MatrixEnv) -> No
     with pytest.raises(StartupError, match="E2EE store for device"):
         await fresh.start()
     await fresh.stop()
+
+
+async def test_second_bot_on_same_data_dir_is_refused(mx: MatrixEnv) -> None:
+    from bot.app import App
+    from bot.matrix.client import StartupError
+
+    bot_id, data_dir, _running = await _bot(mx)
+    second = App(mx.config(bot_id, data_dir))
+    with pytest.raises(StartupError, match="already running"):
+        await second.start()
+    await second.stop()
+    # The first bot is unharmed and still answers.
+    youth = await mx.user("youth")
+    room = await youth.open_dm(bot_id)
+    await youth.say(room, "hoi")
+    assert (await youth.next_message(room, sender=bot_id, after=0)).body

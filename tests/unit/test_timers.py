@@ -200,3 +200,16 @@ async def test_concurrent_fire_runs_handler_once(db: Database) -> None:
         assert f"timer-{timer.id}" not in {j.id for j in svc.scheduler.get_jobs()}
     finally:
         await svc.shutdown()
+
+
+def test_a_timer_kind_can_have_its_own_grace() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.config.scheduling import SchedulingConfig
+    from bot.domain.booking import missed_timer_action
+
+    cfg = SchedulingConfig(missed_grace_minutes=30)
+    due = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    late = due + timedelta(minutes=45)
+    assert missed_timer_action(cfg, due, late) == "drop"
+    assert missed_timer_action(cfg, due, late, grace_minutes=60) == "run"
