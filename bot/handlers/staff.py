@@ -19,6 +19,7 @@ from bot.handlers.notify import tell_counselor
 from bot.matrix.events import Incoming
 from bot.storage import bookings, youths
 from bot.storage import sessions as store
+from bot.storage import transport as tstore
 from bot.storage.bookings import OPEN_SESSION, reminder_plan
 
 if TYPE_CHECKING:
@@ -51,7 +52,11 @@ class StaffConversation:
             reply = self.help()
         else:
             reply = await COMMANDS[cmd.name][1](self, msg, cmd)
-        await self.ctx.transport.send_notice(msg.room_id, reply)
+        if await tstore.room_kind(self.ctx.db, msg.room_id) == "session":
+            # A command typed in a session room (bot_stays): answer privately, in the DM.
+            await tell_counselor(self.ctx, msg.sender, reply)
+        else:
+            await self.ctx.transport.send_notice(msg.room_id, reply)
 
     def help(self) -> Message:
         lines = ["chathulp — commando's (in dit gesprek):"]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from nio import (
+    BadEvent,
     Event,
     ReactionEvent,
     RoomEncryptedMedia,
@@ -15,6 +16,7 @@ from nio import (
     RoomMessageNotice,
     RoomMessageText,
     RoomMessageUnknown,
+    UnknownBadEvent,
     UnknownEvent,
 )
 
@@ -61,6 +63,11 @@ def classify(event: Event) -> tuple[Kind, str] | None:
         return "other", ""
     if isinstance(event, UnknownEvent) and event.type == "m.reaction":
         return "reaction", ""
+    if isinstance(event, BadEvent | UnknownBadEvent):
+        # A malformed message (e.g. media without its file) still deserves an answer.
+        source = getattr(event, "source", None) or {}
+        if source.get("type") == "m.room.message":
+            return "other", ""
     return None
 
 

@@ -104,3 +104,22 @@ async def test_two_youths_same_slot_one_gets_fresh_offers(mx: MatrixEnv) -> None
     assert "net door iemand anders gekozen" in second[0]
     assert "1." in second[1] and "vandaag om 11:00" not in second[1]
     _ = timedelta
+
+
+async def test_move_appointment(mx: MatrixEnv) -> None:
+    clock = FakeClock(datetime(2026, 12, 1, 10, 0, tzinfo=BRUSSELS))
+    counselor = await mx.user("counselor")
+    bot_id = await mx.register("bot")
+    config = mx.config(bot_id, mx.tmp / "bot-data", scheduling=scheduling(counselor.user_id))
+    app = await mx.start_bot(config, clock)
+    youth = await mx.user("youth")
+    room = await youth.open_dm(bot_id)
+    await finish_intake(youth, room, bot_id)
+    assert "11:00" in (await ask(youth, room, bot_id, "2"))[0]
+    offer = (await ask(youth, room, bot_id, "verzet"))[-1]
+    assert "1." in offer
+    third = offer.split("\n3. ")[1].split(",")[0]  # e.g. "vandaag om 17:00"
+    moved = await ask(youth, room, bot_id, "3")
+    assert third in moved[0]
+    rows = await app.db.fetchall("SELECT status FROM bookings ORDER BY id")
+    assert [r["status"] for r in rows] == ["cancelled", "booked"]

@@ -153,3 +153,53 @@ async def test_start_code_sets_campaign_and_skips_municipality(mx: MatrixEnv) ->
     assert case["status"] == "open"
     assert case["campaign"] == "krt-school-3"
     assert case["municipality"] == "kortrijk"
+
+
+async def test_bad_input_gets_kind_answers_or_is_ignored(mx: MatrixEnv) -> None:
+    bot_id, _, app = await start(mx)
+    youth = await mx.user("youth")
+    room = await youth.open_dm(bot_id)
+    first = await ask(youth, room, bot_id, "hoi", replies=2)
+    question = first[-1]
+
+    # An image instead of text (well-formed, and a malformed one): a kind word and the same
+    # question again.
+    image = {"msgtype": "m.image", "body": "foto.jpg", "file": {
+        "url": "mxc://localhost/abcdef", "v": "v2", "iv": "AAAAAAAAAAAAAAAAAAAAAA",
+        "hashes": {"sha256": "A" * 43},
+        "key": {"kty": "oct", "alg": "A256CTR", "ext": True, "k": "A" * 43,
+                "key_ops": ["encrypt", "decrypt"]}}}
+    for content in (image, {"msgtype": "m.image", "body": "kapot.jpg"}):
+        mark = youth.mark()
+        await youth.send_raw(room, content)
+        await youth.wait_for(lambda m=mark: len([x for x in youth.received[m:]
+                                                 if x.sender == bot_id]) >= 2)
+        replies = [m.body for m in youth.received[mark:] if m.sender == bot_id]
+        assert "tekst" in replies[0] and replies[1] == question
+
+    # A reaction and an edit are not new answers: no reply to them.
+    target = await youth.say(room, "???")
+    await youth.wait_for(lambda: len([m for m in youth.received if m.sender == bot_id]) >= 7)
+    mark = youth.mark()
+    await youth.send_raw(room, {"m.relates_to": {"rel_type": "m.annotation",
+                                                 "event_id": target, "key": "👍"}},
+                         event_type="m.reaction")
+    await youth.send_raw(room, {"msgtype": "m.text", "body": "* 1",
+                                "m.new_content": {"msgtype": "m.text", "body": "1"},
+                                "m.relates_to": {"rel_type": "m.replace", "event_id": target}})
+    # Huge, HTML, zero-width and RTL text: kind re-prompts, never rendered as HTML.
+    # (Synapse refuses events over 64 KiB, so 40 000 characters is about the most that
+    # arrives encrypted; the intake's own tests feed it 50 000.)
+    for text in ("x" * 40_000, "<b>vet</b><script>alert(1)</script>", "\u200b\u200b",
+                 "مرحبا"):
+        await youth.say(room, text)
+    await youth.wait_for(lambda: len([m for m in youth.received[mark:]
+                                      if m.sender == bot_id]) >= 4, timeout=60)
+    after = [m for m in youth.received[mark:] if m.sender == bot_id]
+    assert len(after) == 4  # one per text message, none for the reaction or the edit
+    assert all("1." in m.body for m in after)
+    assert all("<script>" not in (m.html or "") and "<b>vet" not in (m.html or "")
+               for m in after)
+    # Still on the first question, and still working.
+    assert "oud" in (await ask(youth, room, bot_id, "1"))[-1].lower()
+    assert await app.db.fetchval("SELECT COUNT(*) FROM crisis_alerts") == 0

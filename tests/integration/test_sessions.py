@@ -250,3 +250,30 @@ async def test_authorisation_of_commands(mx: MatrixEnv) -> None:
     # The owner can.
     assert "bewaard" in await j.command(owner, f"!note vraagt naar budgethulp #{ref}")
     _ = timedelta
+
+
+async def test_bot_stays_reads_only_for_crisis_and_commands(mx: MatrixEnv) -> None:
+    j = await Journey.start(mx, bot_stays=True)
+    sara = j.staff[0]
+    staff_room = j.app.ctx.staff_room_id
+    await ask(j.youth, j.room, j.bot_id, "1")
+    room = await j.session_room()
+    await j.join(j.youth, room)
+    await j.join(sara, room)
+    await wait_until(lambda: j.app.db.fetchval("SELECT summary_posted FROM sessions"),
+                     lambda v: v == 1)
+    assert j.bot_id in j.youth.client.rooms[room].users  # it stayed
+
+    # A youth's command in the room does nothing; a crisis phrase alerts the staff room.
+    await j.youth.say(room, "!end done")
+    await j.youth.say(room, "ik wil niet meer leven")
+    await wait_until(lambda: j.app.db.fetchval("SELECT COUNT(*) FROM crisis_alerts"),
+                     lambda n: n == 1)
+    assert await j.app.db.fetchval("SELECT outcome FROM sessions") is None
+    assert staff_room is not None
+    # The counselor's command in the room works.
+    mark = sara.mark()
+    await sara.say(room, "!end done")
+    reply = await sara.next_message(room, sender=j.bot_id, after=mark)
+    assert "afgesloten" in reply.body.lower()  # the closing text for both, in the room
+    assert await j.app.db.fetchval("SELECT outcome FROM sessions") == "done"

@@ -148,6 +148,7 @@ class MatrixUser:
             room_id, "m.room.message", {"msgtype": "m.text", "body": text},
             ignore_unverified_devices=True,
         )
+        assert hasattr(resp, "event_id"), resp
         return resp.event_id
 
     async def send_raw(
@@ -155,6 +156,7 @@ class MatrixUser:
     ) -> str:
         resp = await self.client.room_send(room_id, event_type, content,
                                            ignore_unverified_devices=True)
+        assert hasattr(resp, "event_id"), resp
         return resp.event_id
 
     async def join(self, room_id: str) -> None:
