@@ -92,11 +92,12 @@ class YouthConversation:
         result = self.flow.handle(state, msg.body, known)
         if (
             not first_time
-            and away > WELCOME_BACK_AFTER
+            and (away > WELCOME_BACK_AFTER or msg.room_id != youth.dm_room_id)
             and state.status in ("active", "paused")
             and result.state == state
         ):
-            # Back after a long time and not an answer: welcome back at the same step.
+            # Back after a long time (or in a new chat) and not an answer: welcome back at
+            # the same step.
             result = self.flow.welcome_back(state)
 
         replies = list(result.replies)

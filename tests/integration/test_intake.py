@@ -203,3 +203,15 @@ async def test_bad_input_gets_kind_answers_or_is_ignored(mx: MatrixEnv) -> None:
     # Still on the first question, and still working.
     assert "oud" in (await ask(youth, room, bot_id, "1"))[-1].lower()
     assert await app.db.fetchval("SELECT COUNT(*) FROM crisis_alerts") == 0
+
+
+async def test_new_chat_mid_intake_is_welcomed_back(mx: MatrixEnv) -> None:
+    bot_id, _, _app = await start(mx)
+    youth = await mx.user("youth")
+    room = await youth.open_dm(bot_id)
+    await ask(youth, room, bot_id, "hoi", replies=2)
+    age_q = (await ask(youth, room, bot_id, "1"))[-1]
+    second = await youth.open_dm(bot_id)
+    back = await ask(youth, second, bot_id, "hoi", replies=2)
+    assert "begreep" not in back[-1]
+    assert age_q.split("\n")[0] in back[-1]  # the same question, in the new chat
