@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict
+
+_USER_ID = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-\[\]:]+$")
+
+
+def _user_id(value: str) -> str:
+    if not _USER_ID.match(value):
+        raise ValueError("a Matrix user id like '@name:example.org' (lowercase localpart)")
+    return value
+
+
+UserId = Annotated[str, AfterValidator(_user_id)]
 
 
 class Section(BaseModel):

@@ -4,28 +4,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 
-from bot.config.base import Section
+from bot.config.base import Section, UserId
 from bot.config.crisis import CrisisConfig
 from bot.config.intake import IntakeConfig
 from bot.config.scheduling import SchedulingConfig
 from bot.config.session import SessionConfig
 from bot.config.web import Campaign, WebConfig
-
-_USER_ID = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-\[\]:]+$")
-
-
-def _user_id(value: str) -> str:
-    if not _USER_ID.match(value):
-        raise ValueError("a Matrix user id like '@name:example.org' (lowercase localpart)")
-    return value
-
-
-UserId = Annotated[str, AfterValidator(_user_id)]
 
 
 class MatrixSection(Section):

@@ -14,21 +14,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, model_validator
 
-from bot.config.base import Section
+from bot.config.base import Section, UserId
 from bot.domain.agenda_time import WEEKDAYS, check_no_overlap, format_range, parse_range
 
-# Same rule as bot.config.models.UserId (which cannot be imported here: models imports this
-# module at load time, so importing it back would be circular).
-_USER_ID = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-\[\]:]+$")
-
-
-def _user_id(value: str) -> str:
-    if not _USER_ID.match(value):
-        raise ValueError("a Matrix user id like '@name:example.org' (lowercase localpart)")
-    return value
-
-
-CounselorId = Annotated[str, AfterValidator(_user_id)]
+CounselorId = UserId
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
