@@ -49,6 +49,7 @@ rc_invites:
   per_user: {{per_second: 1000, burst_count: 1000}}
   per_issuer: {{per_second: 1000, burst_count: 1000}}
 rc_key_requests: {{per_second: 1000, burst_count: 1000}}
+rc_room_creation: {{per_second: 1000, burst_count: 1000}}
 rc_3pid_validation: {{per_second: 1000, burst_count: 1000}}
 """
 

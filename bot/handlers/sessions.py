@@ -8,6 +8,7 @@ any point finishes the opening after a restart, with one room per booking.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -33,12 +34,16 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SESSION_TAG = "org.chathulp.session"
+OPENINGS_AT_ONCE = 8
 
 
 class SessionRooms:
     def __init__(self, ctx: Context, appointments: Appointments) -> None:
         self.ctx = ctx
         self.appointments = appointments
+        # A few openings at a time: with all of them at once, the homeserver interleaves
+        # them and every room is late; in small batches the first ones are on time.
+        self._opening = asyncio.Semaphore(OPENINGS_AT_ONCE)
 
     @property
     def cfg(self) -> SessionConfig:
@@ -74,17 +79,22 @@ class SessionRooms:
     # --- opening ----------------------------------------------------------------------------
 
     async def open(self, booking_id: int) -> None:
+        async with self._opening:
+            await self._open(booking_id)
+
+    async def _open(self, booking_id: int) -> None:
         booking = await bookings.get_booking(self.ctx.db, booking_id)
         if booking is None or booking.status not in ("booked", "opened"):
             return
         now = self.ctx.clock.now()
-        session = await store.begin(self.ctx.db, booking_id, booking.counselor_id, now)
+        session, fresh = await store.begin(self.ctx.db, booking_id, booking.counselor_id, now)
         if session.state != "opening":
             return
         case = await youths.get_case(self.ctx.db, booking.case_id)
         if case is None:
             return
-        room_id = session.room_id or await self._find_room(session.nonce)
+        # Only an opening that was interrupted can have a room we lost track of.
+        room_id = session.room_id or (None if fresh else await self._find_room(session.nonce))
         if room_id is None:
             levels = rules.power_levels(
                 self.ctx.transport.user_id, session.counselor_id, booking.youth_id

@@ -114,6 +114,7 @@ class MatrixTransport:
             self.secrets,
             password,
         )
+        await self.default_room_version()  # cached now, not fetched by concurrent openings
         log.info("Device %s ready (cross-signing: %s)", client.device_id, done)
 
     async def _first_login(self) -> None:

@@ -50,16 +50,19 @@ def _ts(at: datetime) -> int:
     return int(at.timestamp())
 
 
-async def begin(db: Database, booking_id: int, counselor_id: str, now: datetime) -> Session:
-    """Record the intent to open (idempotent); returns the session row, whatever its state."""
-    await db.execute(
+async def begin(
+    db: Database, booking_id: int, counselor_id: str, now: datetime
+) -> tuple[Session, bool]:
+    """Record the intent to open (idempotent). Returns the session row, whatever its state,
+    and whether this call created it (then no room for it can exist yet)."""
+    created = await db.execute(
         "INSERT INTO sessions (booking_id, nonce, counselor_id, created_at) VALUES (?, ?, ?, ?) "
         "ON CONFLICT(booking_id) DO NOTHING",
         (booking_id, secrets.token_hex(12), counselor_id, _ts(now)),
     )
     row = await db.fetchone(_SELECT + "WHERE s.booking_id = ?", (booking_id,))
     assert row is not None
-    return _session(row)
+    return _session(row), created == 1
 
 
 async def get(db: Database, session_id: int) -> Session | None:
