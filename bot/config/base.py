@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
@@ -23,3 +23,17 @@ class Section(BaseModel):
     """A config section. A typo in a key must not be silently ignored, hence extra=forbid."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def merge_language_defaults(value: Any, defaults: dict[str, dict[str, Any]]) -> Any:
+    """Per-language text blocks: built-in blocks are kept; a block given (even in part)
+    overrides only its own keys, so an admin can reword one text without copying all."""
+    if not isinstance(value, dict):
+        return value
+    merged: dict[Any, Any] = {lang: dict(block) for lang, block in defaults.items()}
+    for lang, block in value.items():
+        if isinstance(block, dict) and lang in defaults:
+            merged[lang] = {**defaults[lang], **block}
+        else:
+            merged[lang] = block
+    return merged

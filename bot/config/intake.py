@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from bot.config.base import Section
+from bot.config.base import Section, merge_language_defaults
 from bot.config.crisis import check_placeholders
 
 # language code -> text
@@ -370,19 +370,6 @@ DEFAULT_WORDS_DATA: dict[str, dict[str, list[str]]] = {
 }
 
 
-def _merge_defaults(value: Any, defaults: dict[str, dict[str, Any]]) -> Any:
-    """Built-in language blocks are kept; a block given (even in part) overrides its keys."""
-    if not isinstance(value, dict):
-        return value
-    merged: dict[Any, Any] = {lang: dict(block) for lang, block in defaults.items()}
-    for lang, block in value.items():
-        if isinstance(block, dict) and lang in defaults:
-            merged[lang] = {**defaults[lang], **block}
-        else:
-            merged[lang] = block
-    return merged
-
-
 class IntakeConfig(Section):
     # Languages every text must exist in. The first is the fallback for unknown languages.
     languages: list[str] = ["nl", "en"]
@@ -412,9 +399,9 @@ class IntakeConfig(Section):
         if isinstance(data, dict):
             data = dict(data)
             if "texts" in data:
-                data["texts"] = _merge_defaults(data["texts"], DEFAULT_TEXTS_DATA)
+                data["texts"] = merge_language_defaults(data["texts"], DEFAULT_TEXTS_DATA)
             if "words" in data:
-                data["words"] = _merge_defaults(data["words"], DEFAULT_WORDS_DATA)
+                data["words"] = merge_language_defaults(data["words"], DEFAULT_WORDS_DATA)
         return data
 
     @model_validator(mode="after")

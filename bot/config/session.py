@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
-from bot.config.base import Section
+from bot.config.base import Section, merge_language_defaults
 from bot.config.crisis import check_placeholders
 from bot.config.intake import answer_key
 
@@ -283,18 +283,6 @@ DEFAULT_OUTCOMES_DATA: list[dict[str, Any]] = [
 ]
 
 
-def _merge_texts(value: Any) -> Any:
-    if not isinstance(value, dict):
-        return value
-    merged: dict[Any, Any] = {lang: dict(block) for lang, block in DEFAULT_TEXTS_DATA.items()}
-    for lang, block in value.items():
-        if isinstance(block, dict) and lang in DEFAULT_TEXTS_DATA:
-            merged[lang] = {**DEFAULT_TEXTS_DATA[lang], **block}
-        else:
-            merged[lang] = block
-    return merged
-
-
 class SessionConfig(Section):
     # False (default): the bot leaves the session room once youth and counselor are both in,
     # so only their devices hold the room's keys. True: the bot stays (e.g. for a pilot).
@@ -321,7 +309,7 @@ class SessionConfig(Section):
     @classmethod
     def _complete_defaults(cls, data: Any) -> Any:
         if isinstance(data, dict) and "texts" in data:
-            data = {**data, "texts": _merge_texts(data["texts"])}
+            data = {**data, "texts": merge_language_defaults(data["texts"], DEFAULT_TEXTS_DATA)}
         return data
 
     @model_validator(mode="after")
