@@ -2,7 +2,9 @@
 # Run:    docker run -v chathulp-data:/data -v $PWD/config.yaml:/config/config.yaml:ro \
 #                -e CHATHULP_BOT_PASSWORD=... chathulp
 # The config's data_dir should be "/data" (the volume): it holds the database, the E2EE
-# store and secrets.json, which must survive container restarts.
+# store and secrets.json, which must survive container restarts. For the invite pages, set
+# web.bind to "0.0.0.0" (inside the container) and put a TLS reverse proxy in front of :8080.
+# Only one container per data volume: the bot refuses a second one (lock file).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

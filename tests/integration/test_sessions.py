@@ -280,3 +280,37 @@ async def test_bot_stays_reads_only_for_crisis_and_commands(mx: MatrixEnv) -> No
     reply = await sara.next_message(room, sender=j.bot_id, after=mark)
     assert "afgesloten" in reply.body.lower()  # the closing text for both, in the room
     assert await j.app.db.fetchval("SELECT outcome FROM sessions") == "done"
+
+
+async def test_no_standin_means_apology_and_new_moments(mx: MatrixEnv) -> None:
+    j = await Journey.start(mx, n_counselors=1)
+    await ask(j.youth, j.room, j.bot_id, "1")
+    room = await j.session_room()
+    await j.join(j.youth, room)
+    mark = j.youth.mark()
+    j.clock.set(datetime(2026, 12, 1, 10, 6, tzinfo=BRUSSELS))
+    await j.app.timers.refresh()
+    await j.youth.wait_for(lambda: len([m for m in j.youth.received[mark:]
+                                        if m.room_id == j.room]) >= 2, timeout=30)
+    told = [m.body for m in j.youth.received[mark:] if m.room_id == j.room]
+    assert "Sara" in told[0]
+    assert "1." in told[1]  # new moments to choose from
+    assert await j.app.db.fetchval("SELECT outcome FROM sessions") == "no-show"
+
+
+async def test_youth_no_show_is_reported_to_the_counselor(mx: MatrixEnv) -> None:
+    j = await Journey.start(mx, n_counselors=1)
+    sara = j.staff[0]
+    dm = await j.dm(sara)
+    await ask(j.youth, j.room, j.bot_id, "1")
+    room = await j.session_room()
+    await j.join(sara, room)
+    await wait_until(lambda: j.app.db.fetchval("SELECT counselor_joined_at FROM sessions"))
+    mark = sara.mark()
+    j.clock.set(datetime(2026, 12, 1, 10, 11, tzinfo=BRUSSELS))
+    await j.app.timers.refresh()
+    ref = await j.app.db.fetchval("SELECT ref FROM cases WHERE youth_id = ?",
+                                  (j.youth.user_id,))
+    notice = await sara.next_message(dm, sender=j.bot_id, after=mark)
+    assert ref in notice.body
+    assert "!end" in notice.body or "no-show" in notice.body
