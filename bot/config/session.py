@@ -71,6 +71,13 @@ class SessionTexts(Section):
     # Handover. {counselor}: current counselor; {colleague}: proposed one; {ref}.
     handover_question: str
     handover_asked: str
+    # Counselor replies added with the command surface: a session already ended; the youth
+    # already has a next appointment; absences noted ({first}, {last}: dates); back.
+    already_ended: str
+    followup_youth_booked: str
+    away_noted: str
+    back_noted: str
+    back_not_away: str
     handover_accepted: str
     handover_declined: str
     # Confirmations to the counselor. {ref}, {outcome}.
@@ -113,6 +120,11 @@ PLACEHOLDERS: dict[str, set[str]] = {
     "followup_busy": {"when"},
     "handover_question": {"counselor", "colleague"},
     "handover_asked": {"counselor", "colleague", "ref"},
+    "already_ended": {"ref"},
+    "followup_youth_booked": {"ref"},
+    "away_noted": {"first", "last"},
+    "back_noted": set(),
+    "back_not_away": set(),
     "handover_accepted": {"counselor", "colleague", "ref"},
     "handover_declined": {"counselor", "colleague", "ref"},
     "ended": {"ref", "outcome"},
@@ -189,6 +201,12 @@ DEFAULT_TEXTS_DATA: dict[str, dict[str, str]] = {
                              "goed? Antwoord ja of nee.",
         "handover_asked": "Ik heb de jongere van {ref} gevraagd of {colleague} mag overnemen. "
                           "Je hoort het antwoord hier.",
+        "already_ended": "Het gesprek van {ref} is al afgesloten.",
+        "followup_youth_booked": "De jongere van {ref} heeft al een volgende afspraak.",
+        "away_noted": "Genoteerd: afwezig van {first} tot en met {last}. Er worden dan geen "
+                      "gesprekken met jou geboekt.",
+        "back_noted": "Welkom terug! Je bent weer boekbaar.",
+        "back_not_away": "Je stond niet als afwezig genoteerd.",
         "handover_accepted": "Afgesproken: {colleague} neemt het vanaf nu over van "
                              "{counselor}.",
         "handover_declined": "Geen overdracht: {counselor} blijft de vaste hulpverlener.",
@@ -240,6 +258,12 @@ DEFAULT_TEXTS_DATA: dict[str, dict[str, str]] = {
                              "that okay? Answer yes or no.",
         "handover_asked": "I asked the young person of {ref} whether {colleague} may take "
                           "over. You'll hear the answer here.",
+        "already_ended": "The session of {ref} is already closed.",
+        "followup_youth_booked": "The young person of {ref} already has a next appointment.",
+        "away_noted": "Noted: away from {first} up to and including {last}. No sessions "
+                      "will be booked with you then.",
+        "back_noted": "Welcome back! You can be booked again.",
+        "back_not_away": "You were not marked as away.",
         "handover_accepted": "Agreed: from now on {colleague} takes over from {counselor}.",
         "handover_declined": "No handover: {counselor} stays the regular counselor.",
         "ended": "{ref} is closed: {outcome}.",

@@ -1,6 +1,7 @@
 """Counselors' and admins' DMs with the bot: the counselor's commands.
 
-Each command is declared next to its implementation. The case defaults to the counselor's
+Each command is declared next to its implementation; its replies are texts of the `session`
+config section (in the service's default language). The case defaults to the counselor's
 current or most recent session; `#REF` names another one — which must be theirs.
 """
 
@@ -28,12 +29,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Command = Callable[["StaffConversation", Incoming, rules.Command], Awaitable[Message]]
-COMMANDS: dict[str, tuple[str, Command]] = {}
+COMMANDS: dict[str, Command] = {}
 
 
-def command(name: str, usage: str) -> Callable[[Command], Command]:
+def command(name: str) -> Callable[[Command], Command]:
     def register(fn: Command) -> Command:
-        COMMANDS[name] = (usage, fn)
+        COMMANDS[name] = fn
         return fn
 
     return register
@@ -44,14 +45,23 @@ class StaffConversation:
         self.ctx = ctx
         self.sessions = sessions
 
+    @property
+    def lang(self) -> str:
+        return self.ctx.config.default_language
+
+    def say(self, key: str, **values: str) -> Message:
+        return self.sessions.text(self.lang, key, **values)
+
     async def on_message(self, msg: Incoming) -> None:
         if msg.kind != "text":
             return
         cmd = rules.parse_command(msg.body)
-        if cmd is None or cmd.name not in COMMANDS:
+        if cmd is None:
             reply = self.help()
+        elif cmd.name not in COMMANDS:
+            reply = self.say("unknown_command")
         else:
-            reply = await COMMANDS[cmd.name][1](self, msg, cmd)
+            reply = await COMMANDS[cmd.name](self, msg, cmd)
         if await tstore.room_kind(self.ctx.db, msg.room_id) == "session":
             # A command typed in a session room (bot_stays): answer privately, in the DM.
             await tell_counselor(self.ctx, msg.sender, reply)
@@ -59,131 +69,141 @@ class StaffConversation:
             await self.ctx.transport.send_notice(msg.room_id, reply)
 
     def help(self) -> Message:
-        lines = ["chathulp — commando's (in dit gesprek):"]
-        lines += [f"{usage}" for usage, _ in COMMANDS.values()]
-        lines.append("Zonder #REF gaat het om je huidige of laatste gesprek.")
-        return plain("\n".join(lines))
+        return self.say("help", outcomes=rules.outcome_choices(self.ctx.config.session,
+                                                                self.lang))
 
-    async def target(self, sender: str, ref: str | None) -> store.Session | str:
-        """The session a command is about, or why there is none."""
+    async def target(self, sender: str, ref: str | None) -> store.Session | Message:
+        """The session a command is about, or the reply saying why there is none."""
         if ref:
             case = await store.case_by_ref(self.ctx.db, ref)
             if case is None:
-                return f"Geen dossier {ref} gevonden."
+                return self.say("unknown_case", ref=ref)
             session = await store.latest_for_case(self.ctx.db, case["id"])
             mine = case["counselor_id"] == sender or (
                 session is not None and session.counselor_id == sender)
             if not mine or session is None:
-                return f"Dossier {ref} is niet van jou."
+                return self.say("not_your_case", ref=ref)
             return session
         session = await store.latest_for_counselor(self.ctx.db, sender)
-        return session if session is not None else "Je hebt nog geen gesprek gehad."
+        return session if session is not None else self.say("no_case")
+
+    async def ref_of(self, session: store.Session) -> str:
+        case = await youths.get_case(self.ctx.db, session.case_id)
+        return case.ref if case else "?"
 
 
-@command("help", "!help — deze lijst")
+@command("help")
 async def _help(self: StaffConversation, msg: Incoming, cmd: rules.Command) -> Message:
     return self.help()
 
 
-@command("end", "!end <uitkomst> [#REF] — gesprek afsluiten (done, follow-up, referred, no-show)")
+@command("end")
 async def _end(self: StaffConversation, msg: Incoming, cmd: rules.Command) -> Message:
-    outcome = rules.outcome_of(self.ctx.config.session, cmd.args)
+    cfg = self.ctx.config.session
+    choices = rules.outcome_choices(cfg, self.lang)
+    if not cmd.args.strip():
+        return self.say("which_outcome", outcomes=choices)
+    outcome = rules.outcome_of(cfg, cmd.args)
     if outcome is None:
-        valid = ", ".join(o.id for o in self.ctx.config.session.outcomes)
-        return plain(f"Welke uitkomst? Kies uit: {valid}")
+        return self.say("unknown_outcome", text=cmd.args.strip(), outcomes=choices)
     session = await self.target(msg.sender, cmd.ref)
-    if isinstance(session, str):
-        return plain(session)
+    if isinstance(session, Message):
+        return session
+    ref = await self.ref_of(session)
     if session.state == "ended":
-        return plain("Dat gesprek is al afgesloten.")
+        return self.say("already_ended", ref=ref)
     await self.sessions.end(session, outcome)
-    case = await youths.get_case(self.ctx.db, session.case_id)
-    return plain(f"Afgesloten ({outcome}) — dossier {case.ref if case else '?'}.")
+    return self.say("ended", ref=ref, outcome=rules.outcome_label(cfg, outcome, self.lang))
 
 
-@command("followup", "!followup <wanneer> [#REF] — vervolggesprek met jou (bv. di 15:00)")
+@command("followup")
 async def _followup(self: StaffConversation, msg: Incoming, cmd: rules.Command) -> Message:
     session = await self.target(msg.sender, cmd.ref)
-    if isinstance(session, str):
-        return plain(session)
+    if isinstance(session, Message):
+        return session
     ctx = self.ctx
     now = ctx.clock.now()
     tz = ctx.config.tz
     when = rules.parse_followup(cmd.args, now, tz, session.start.astimezone(tz).time())
     if isinstance(when, str):
-        return plain(when)
+        return self.say("bad_time", text=cmd.args.strip(),
+                        examples=rules.FOLLOWUP_EXAMPLES)
     cfg = ctx.config.scheduling
     slot = Slot(msg.sender, when, when + timedelta(minutes=cfg.slot_minutes))
     plan = [*reminder_plan(cfg, slot, now), (OPEN_SESSION, None, slot.start)]
     result = await bookings.book(ctx.db, case_id=session.case_id, youth_id=session.youth_id,
                                  slot=slot, now=now, reminders=plan,
                                  buffer=timedelta(minutes=cfg.buffer_minutes))
+    ref = await self.ref_of(session)
     if result.reason == "slot_taken":
-        return plain("Op dat moment heb je al een gesprek. Kies een ander moment.")
+        return self.say("followup_busy", when=self.sessions.when(when, self.lang))
     if result.reason == "youth_has_booking":
-        return plain("Deze jongere heeft al een volgende afspraak.")
+        return self.say("followup_youth_booked", ref=ref)
     if ctx.timers is not None:
         await ctx.timers.refresh()
     case = await youths.get_case(ctx.db, session.case_id)
-    language = case.language if case else ctx.config.default_language
-    name = self.sessions._name(msg.sender)
+    language = case.language if case else self.lang
     youth_room = await youths.dm_room_of(ctx.db, session.youth_id)
     if youth_room:
         ctx.transport.post(youth_room, self.sessions.text(
             language, "followup_booked_youth", when=self.sessions.when(when, language),
-            counselor=name))
-    return plain(f"Vervolggesprek geboekt: {self.sessions.when(when, 'nl')}"
-                 f" — dossier {case.ref if case else '?'}.")
+            counselor=self.sessions._name(msg.sender)))
+    return self.say("followup_booked_counselor", ref=ref,
+                    when=self.sessions.when(when, self.lang))
 
 
-@command("note", "!note <tekst> [#REF] — privénotitie bij het dossier (nooit voor de jongere)")
+@command("note")
 async def _note(self: StaffConversation, msg: Incoming, cmd: rules.Command) -> Message:
     if not cmd.args.strip():
-        return plain("Wat wil je noteren? Bv. !note vraagt naar budgethulp")
+        return self.help()
     session = await self.target(msg.sender, cmd.ref)
-    if isinstance(session, str):
-        return plain(session)
+    if isinstance(session, Message):
+        return session
     await store.add_note(self.ctx.db, session.case_id, msg.sender, cmd.args.strip()[:5000],
                          self.ctx.clock.now())
-    return plain("Notitie bewaard.")
+    return self.say("note_saved", ref=await self.ref_of(session))
 
 
-@command("handover", "!handover @collega:server [#REF] — jongere overdragen (de jongere beslist)")
+@command("handover")
 async def _handover(self: StaffConversation, msg: Incoming, cmd: rules.Command) -> Message:
-    colleague = rules.mentioned_user(cmd.args, msg.formatted_body) or ""
-    if self.ctx.config.scheduling.counselor(colleague) is None or colleague == msg.sender:
-        return plain("Aan wie? Geef de Matrix-id van een collega, bv. !handover @tom:server")
+    colleague = rules.mentioned_user(cmd.args, msg.formatted_body)
+    if not colleague or colleague == msg.sender:
+        return self.say("bad_user")
+    if self.ctx.config.scheduling.counselor(colleague) is None:
+        return self.say("unknown_colleague", colleague=colleague)
     session = await self.target(msg.sender, cmd.ref)
-    if isinstance(session, str):
-        return plain(session)
+    if isinstance(session, Message):
+        return session
     case = await youths.get_case(self.ctx.db, session.case_id)
     if case is None:
-        return plain("Dat dossier bestaat niet meer.")
+        return self.say("no_case")
     await store.propose_handover(self.ctx.db, case.id, msg.sender, colleague,
                                  self.ctx.clock.now())
+    names = {"counselor": self.sessions._name(msg.sender),
+             "colleague": self.sessions._name(colleague)}
     youth_room = await youths.dm_room_of(self.ctx.db, session.youth_id)
     if youth_room:
         self.ctx.transport.post(youth_room, self.sessions.text(
-            case.language, "handover_question", counselor=self.sessions._name(msg.sender),
-            colleague=self.sessions._name(colleague)))
-    return plain(f"Gevraagd aan de jongere (dossier {case.ref}). Je hoort het antwoord hier.")
+            case.language, "handover_question", **names))
+    return self.say("handover_asked", ref=case.ref, **names)
 
 
-@command("agenda", "!agenda — je gesprekken van de komende 14 dagen")
+@command("agenda")
 async def _agenda(self: StaffConversation, msg: Incoming, cmd: rules.Command) -> Message:
     now = self.ctx.clock.now()
     rows = await bookings.bookings_for_counselor(self.ctx.db, msg.sender, now,
                                                  now + timedelta(days=14))
     if not rows:
-        return plain("Geen gesprekken gepland.")
-    lines = []
+        return self.say("agenda_empty")
+    lines = [self.say("agenda_title").plain]
     for b in rows:
         case = await youths.get_case(self.ctx.db, b.case_id)
-        lines.append(f"{self.sessions.when(b.start, 'nl')} — dossier {case.ref if case else '?'}")
+        lines.append(self.say("agenda_item", when=self.sessions.when(b.start, self.lang),
+                              ref=case.ref if case else "?").plain)
     return plain("\n".join(lines))
 
 
-@command("away", "!away <van> [tot] — afwezig (bv. !away today, !away 2026-12-24 2027-01-02)")
+@command("away")
 async def _away(self: StaffConversation, msg: Incoming, cmd: rules.Command) -> Message:
     today = self.ctx.clock.now().astimezone(self.ctx.config.tz).date()
     parsed = parse_away(cmd.args, today)
@@ -191,18 +211,11 @@ async def _away(self: StaffConversation, msg: Incoming, cmd: rules.Command) -> M
         return plain(parsed)
     await bookings.add_absence(self.ctx.db, msg.sender, parsed[0], parsed[1],
                                self.ctx.clock.now())
-    return plain(f"Genoteerd: afwezig van {parsed[0]:%d-%m-%Y} tot en met {parsed[1]:%d-%m-%Y}. "
-                 "Er worden dan geen gesprekken met jou geboekt.")
+    return self.say("away_noted", first=f"{parsed[0]:%d-%m-%Y}", last=f"{parsed[1]:%d-%m-%Y}")
 
 
-@command("back", "!back — weer aanwezig")
+@command("back")
 async def _back(self: StaffConversation, msg: Incoming, cmd: rules.Command) -> Message:
     today = self.ctx.clock.now().astimezone(self.ctx.config.tz).date()
     ended = await bookings.end_absences(self.ctx.db, msg.sender, today)
-    return plain("Welkom terug!" if ended else "Je stond niet als afwezig genoteerd.")
-
-
-
-async def notify_handover(ctx: Context, from_id: str, to_id: str, message: Message) -> None:
-    for counselor in (from_id, to_id):
-        await tell_counselor(ctx, counselor, message)
+    return self.say("back_noted" if ended else "back_not_away")
