@@ -75,6 +75,9 @@ class App:
         self._sync_task: asyncio.Task[None] | None = None
         self._web: web.AppRunner | None = None
         self._lock: IO[str] | None = None
+        self._recovery_task: asyncio.Task[None] | None = None
+        # How often unfinished session openings are retried while running (seconds).
+        self.recovery_interval = 60.0
         reminders = self.router.youth.appointments.remind
         session_timer = self.router.sessions.on_timer
         self.timers = TimerService(
@@ -101,6 +104,7 @@ class App:
         # Timers last: what fell due while the bot was down can now reach Matrix.
         await self.router.sessions.recover()
         await self.timers.start()
+        self._recovery_task = asyncio.create_task(self._keep_recovering(), name="recovery")
         if self.config.web.enabled:
             self._web = await start_web(self.config, self)
             log.info("Web pages on %s:%d", self.config.web.bind, self.config.web.port)
@@ -152,7 +156,20 @@ class App:
         return {"homeserver": hs_ok, "database": db_ok, "sync_age_seconds": age,
                 "ok": hs_ok and db_ok}
 
+    async def _keep_recovering(self) -> None:
+        """An opening that failed half-way (e.g. a homeserver blip) is finished later, not
+        left until the next restart: openings are idempotent, so retrying is safe."""
+        while True:
+            await asyncio.sleep(self.recovery_interval)
+            try:
+                await self.router.sessions.recover()
+            except Exception:
+                log.exception("Retrying unfinished openings failed; trying again later")
+
     async def stop(self) -> None:
+        if self._recovery_task is not None:
+            self._recovery_task.cancel()
+            self._recovery_task = None
         if self._web is not None:
             await self._web.cleanup()
             self._web = None

@@ -66,6 +66,7 @@ class MatrixEnv:
     async def start_bot(self, config: Config, clock: Clock | None = None) -> App:
         app = App(config, clock, sync_backoff_max=2.0)
         app.sync.poll_timeout_ms = 1000
+        app.recovery_interval = 1.0
         await app.start()
         self.apps.append(app)
         return app

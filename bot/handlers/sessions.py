@@ -44,6 +44,8 @@ class SessionRooms:
         # A few openings at a time: with all of them at once, the homeserver interleaves
         # them and every room is late; in small batches the first ones are on time.
         self._opening = asyncio.Semaphore(OPENINGS_AT_ONCE)
+        # Bookings being opened right now: a retry must not run beside a slow first attempt.
+        self._in_progress: set[int] = set()
 
     @property
     def cfg(self) -> SessionConfig:
@@ -79,8 +81,14 @@ class SessionRooms:
     # --- opening ----------------------------------------------------------------------------
 
     async def open(self, booking_id: int) -> None:
-        async with self._opening:
-            await self._open(booking_id)
+        if booking_id in self._in_progress:
+            return
+        self._in_progress.add(booking_id)
+        try:
+            async with self._opening:
+                await self._open(booking_id)
+        finally:
+            self._in_progress.discard(booking_id)
 
     async def _open(self, booking_id: int) -> None:
         booking = await bookings.get_booking(self.ctx.db, booking_id)

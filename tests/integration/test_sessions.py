@@ -314,3 +314,24 @@ async def test_youth_no_show_is_reported_to_the_counselor(mx: MatrixEnv) -> None
     notice = await sara.next_message(dm, sender=j.bot_id, after=mark)
     assert ref in notice.body
     assert "!end" in notice.body or "no-show" in notice.body
+
+
+async def test_opening_that_failed_half_way_is_finished_while_running(mx: MatrixEnv) -> None:
+    j = await Journey.start(mx)
+    sara = j.staff[0]
+    real_invite = j.app.transport.invite
+    failures = {"left": 2}
+
+    async def flaky(room_id: str, user_id: str) -> bool:
+        if failures["left"] > 0:
+            failures["left"] -= 1
+            raise RuntimeError("homeserver hiccup")
+        return await real_invite(room_id, user_id)
+
+    j.app.transport.invite = flaky  # type: ignore[method-assign]
+    await ask(j.youth, j.room, j.bot_id, "1")
+    room = await j.session_room()  # reached 'open' without a restart
+    await j.join(j.youth, room)
+    await j.join(sara, room)
+    assert failures["left"] == 0
+    assert await j.app.db.fetchval("SELECT COUNT(*) FROM sessions") == 1
