@@ -335,3 +335,27 @@ async def test_opening_that_failed_half_way_is_finished_while_running(mx: Matrix
     await j.join(sara, room)
     assert failures["left"] == 0
     assert await j.app.db.fetchval("SELECT COUNT(*) FROM sessions") == 1
+
+
+async def test_concurrent_attempts_on_one_booking_make_one_room(mx: MatrixEnv) -> None:
+    import asyncio
+
+    j = await Journey.start(mx)
+    await ask(j.youth, j.room, j.bot_id, "2")  # 11:00: nothing opens yet
+    booking_id = await j.app.db.fetchval("SELECT id FROM bookings")
+    real_create = j.app.transport.create_room
+    created: list[str] = []
+
+    async def slow_create(**kwargs: object) -> str:
+        await asyncio.sleep(0.5)  # a slow homeserver; the second attempt arrives meanwhile
+        room_id = await real_create(**kwargs)  # type: ignore[arg-type]
+        created.append(room_id)
+        return room_id
+
+    j.app.transport.create_room = slow_create  # type: ignore[method-assign]
+    sessions = j.app.router.sessions
+    await asyncio.gather(sessions.open(booking_id), sessions.open(booking_id),
+                         sessions.recover())
+    await sessions.recover()  # and once more after the first attempt finished
+    assert len(created) == 1
+    assert await j.app.db.fetchval("SELECT state FROM sessions") == "open"
