@@ -133,7 +133,7 @@ class App:
             await tstore.remember_room(self.db, room_id, "staff", None)
             self.ctx.staff_room_id = room_id
             log.info("Created the staff room")
-        elif self.ctx.staff_room_id not in self.transport.nio.rooms:
+        elif self.transport.room_info(self.ctx.staff_room_id) is None:
             await self.transport.join(self.ctx.staff_room_id)
 
     # --- hooks for the web side ---------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.config.models import Config
-from bot.matrix.client import MatrixTransport
+from bot.handlers.transport import Transport
 from bot.storage.db import Database
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ class Context:
     config: Config
     clock: Clock
     db: Database
-    transport: MatrixTransport
+    transport: Transport
     staff_room_id: str | None = None
     timers: TimerService | None = None
 

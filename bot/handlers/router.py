@@ -13,9 +13,8 @@ from bot.handlers import notify
 from bot.handlers.context import Context
 from bot.handlers.sessions import SessionRooms
 from bot.handlers.staff import StaffConversation
+from bot.handlers.transport import Incoming, Invite, Membership
 from bot.handlers.youth import YouthConversation
-from bot.matrix.events import Incoming, Membership
-from bot.matrix.sync import Invite
 from bot.metrics import METRICS
 from bot.storage import sessions as sessions_store
 from bot.storage import transport as tstore

@@ -21,7 +21,7 @@ from bot.domain.texts import Message, fill, plain
 from bot.domain.when import format_when, short_when
 from bot.handlers.context import Context
 from bot.handlers.notify import tell_counselor
-from bot.matrix.events import Membership
+from bot.handlers.transport import Membership
 from bot.metrics import METRICS
 from bot.storage import bookings, youths
 from bot.storage import sessions as store
@@ -139,8 +139,8 @@ class SessionRooms:
 
     async def _find_room(self, nonce: str) -> str | None:
         """A room created just before a crash: find it by the nonce in its state."""
-        known = {r["room_id"] for r in await self.ctx.db.fetchall("SELECT room_id FROM rooms")}
-        for room_id in list(self.ctx.transport.nio.rooms):
+        known = await tstore.known_room_ids(self.ctx.db)
+        for room_id in self.ctx.transport.joined_rooms():
             if room_id in known:
                 continue
             content = await self.ctx.transport.room_state(room_id, SESSION_TAG)
@@ -277,7 +277,7 @@ class SessionRooms:
         youth_room = await youths.dm_room_of(self.ctx.db, session.youth_id)
         if youth_room:
             await self.ctx.transport.send_notice(youth_room, closed)
-        if session.room_id and session.room_id in self.ctx.transport.nio.rooms \
+        if session.room_id and self.ctx.transport.room_info(session.room_id) is not None \
                 and session.state != "left":
             await self.ctx.transport.send_notice(session.room_id, closed)
             await self.ctx.transport.leave(session.room_id)

@@ -17,7 +17,7 @@ from bot.domain.availability import Slot, parse_away
 from bot.domain.texts import Message, plain
 from bot.handlers.context import Context
 from bot.handlers.notify import tell_counselor
-from bot.matrix.events import Incoming
+from bot.handlers.transport import Incoming
 from bot.storage import bookings, youths
 from bot.storage import sessions as store
 from bot.storage import transport as tstore

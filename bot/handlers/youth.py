@@ -17,7 +17,7 @@ from bot.domain.texts import Message, fill, plain
 from bot.handlers.appointments import Appointments
 from bot.handlers.context import Context
 from bot.handlers.notify import tell_counselor
-from bot.matrix.events import Incoming
+from bot.handlers.transport import Incoming
 from bot.metrics import METRICS
 from bot.storage import sessions as sessions_store
 from bot.storage import transport as tstore

@@ -30,6 +30,7 @@ from nio import (
 
 from bot.config.models import Config
 from bot.domain.texts import Message
+from bot.handlers.transport import RoomInfo
 from bot.matrix.cross_signing import ensure_cross_signed
 from bot.matrix.secrets import (
     Credentials,
@@ -53,6 +54,8 @@ class StartupError(RuntimeError):
 
 
 class MatrixTransport:
+    """Implements `bot.handlers.transport.Transport` with matrix-nio."""
+
     def __init__(self, config: Config) -> None:
         self.config = config
         self.data_dir = Path(config.data_dir)
@@ -194,6 +197,15 @@ class MatrixTransport:
             await self._http.close()
 
     # --- rooms ------------------------------------------------------------------------------
+
+    def room_info(self, room_id: str) -> RoomInfo | None:
+        room = self.nio.rooms.get(room_id)
+        if room is None:
+            return None
+        return RoomInfo(encrypted=bool(room.encrypted), member_count=int(room.member_count))
+
+    def joined_rooms(self) -> list[str]:
+        return list(self.nio.rooms)
 
     def room_known(self, room_id: str) -> None:
         """Called by the sync loop: the room is now in client.rooms."""

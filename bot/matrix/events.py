@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
-
 from nio import (
     BadEvent,
     Event,
@@ -20,32 +17,12 @@ from nio import (
     UnknownEvent,
 )
 
-Kind = Literal["text", "media", "edit", "reaction", "other"]
+from bot.handlers.transport import Incoming, Kind, Membership
 
 # Longest text a handler ever sees; longer messages are cut here (the domain caps again).
 MAX_BODY = 60_000
 
-
-@dataclass(frozen=True)
-class Incoming:
-    room_id: str
-    event_id: str
-    sender: str
-    kind: Kind
-    body: str
-    room_encrypted: bool
-    member_count: int
-    timestamp_ms: int
-    formatted_body: str | None = None  # HTML as sent; only for reading mentions, never echoed
-
-
-@dataclass(frozen=True)
-class Membership:
-    room_id: str
-    event_id: str
-    user_id: str
-    membership: str
-    previous: str | None
+__all__ = ["MAX_BODY", "Incoming", "Kind", "Membership", "classify", "membership_of"]
 
 
 def classify(event: Event) -> tuple[Kind, str] | None:

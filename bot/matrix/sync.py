@@ -24,6 +24,7 @@ from nio import (
 )
 from nio.exceptions import LocalProtocolError
 
+from bot.handlers.transport import Invite
 from bot.matrix.client import MatrixTransport
 from bot.matrix.events import MAX_BODY, Incoming, Membership, classify, membership_of
 from bot.storage import transport as tstore
@@ -36,13 +37,6 @@ SYNC_FILTER = {
     "account_data": {"not_types": ["*"]},
     "room": {"timeline": {"limit": 50}, "ephemeral": {"not_types": ["*"]}},
 }
-
-
-@dataclass(frozen=True)
-class Invite:
-    room_id: str
-    inviter: str | None
-    is_direct: bool
 
 
 @dataclass

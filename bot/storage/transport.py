@@ -55,3 +55,18 @@ async def warn_once(db: Database, room_id: str) -> bool:
         (room_id,),
     )
     return changed == 1
+
+
+async def dm_rooms_of(db: Database, user_id: str) -> list[str]:
+    """The DM rooms remembered for a user, newest first."""
+    rows = await db.fetchall(
+        "SELECT room_id FROM rooms WHERE kind = 'dm' AND user_id = ? ORDER BY created_at DESC",
+        (user_id,),
+    )
+    return [str(r["room_id"]) for r in rows]
+
+
+async def known_room_ids(db: Database) -> set[str]:
+    """Every room the bot has remembered (DMs, session rooms, the staff room)."""
+    rows = await db.fetchall("SELECT room_id FROM rooms")
+    return {str(r["room_id"]) for r in rows}
