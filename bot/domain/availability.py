@@ -307,6 +307,36 @@ class Planner:
             if c[0] >= earliest and not busy.conflicts(c[0], c[1], buf)
         ]
 
+    def fits(self, counselor: CounselorConfig, start: int, end: int, earliest: int) -> bool:
+        """Could [start, end) (epoch s) be booked with this counselor, at any start minute?
+
+        It starts at or after `earliest`, lies inside one segment of working ∩ opening hours
+        of its local day (not in a spring-forward gap), that day is no closure and no absence
+        of the counselor, the counselor has fewer than `max_sessions_per_day` bookings
+        starting that day, and it keeps `buffer_minutes` from every booking of theirs.
+        Unlike `free`, the start need not be on the offer grid (a counselor's own choice).
+        """
+        if end <= start or start < earliest:
+            return False
+        local = from_ts(start).astimezone(self.tz)
+        info = self.day(local.date())
+        if info.closed or self.absences.absent(counselor.user_id, info.day):
+            return False
+        inside = any(
+            local_instant(info.day, a, self.tz) <= start
+            and end <= local_instant(info.day, b, self.tz)
+            for a, b in self.segments(counselor, info.weekday)
+        )
+        if not inside:
+            return False
+        busy = self.busy.get(counselor.user_id)
+        if busy is None:
+            return True
+        cap = counselor.max_sessions_per_day
+        if cap is not None and busy.count_starting(info.start, info.end) >= cap:
+            return False
+        return not busy.conflicts(start, end, self.buffer_s)
+
     def on_duty(self, counselor: CounselorConfig, at: datetime) -> bool:
         local = at.astimezone(self.tz)
         info = self.day(local.date())
@@ -379,3 +409,19 @@ def slot_is_free(
     _, free = planner.free(counselor, day, to_ts(now))
     wanted = (to_ts(slot.start), to_ts(slot.end))
     return any((c[0], c[1]) == wanted for c in free)
+
+
+def slot_fits(
+    cfg: SchedulingConfig,
+    tz: ZoneInfo,
+    slot: Slot,
+    busy: Sequence[BusyPeriod] | BusyIndex,
+    absences: Sequence[Absence],
+    now: datetime,
+) -> bool:
+    """A time a counselor chose (e.g. `!followup`): see `Planner.fits`. Must not have started."""
+    counselor = cfg.counselor(slot.counselor_id)
+    if counselor is None:
+        return False
+    planner = Planner(cfg, tz, busy, absences)
+    return planner.fits(counselor, to_ts(slot.start), to_ts(slot.end), to_ts(now) + 1)

@@ -204,6 +204,25 @@ def find_slots(
     return offer(now_slot, items, continuity)
 
 
+def choose_standin(
+    cfg: SchedulingConfig,
+    tz: ZoneInfo,
+    needs: Needs,
+    missing: str,
+    busy: Sequence[BusyPeriod] | BusyIndex,
+    absences: Sequence[Absence],
+    now: datetime,
+) -> str | None:
+    """A colleague for a counselor (`missing`) who did not show up: the first fitting one in
+    config order who is on duty at `now` and free for a session starting then — not absent,
+    `buffer_minutes` clear of their bookings, under their `max_sessions_per_day`."""
+    planner = Planner(cfg, tz, busy, AbsenceIndex(absences))
+    for counselor in fitting_counselors(cfg, needs):
+        if counselor.user_id != missing and planner.free_now(counselor, now)[0]:
+            return counselor.user_id
+    return None
+
+
 # --- reminders and missed timers --------------------------------------------------------------
 
 

@@ -14,15 +14,14 @@ from typing import TYPE_CHECKING
 
 from bot.config.intake import answer_key
 from bot.config.scheduling import SchedulingConfig
-from bot.domain.availability import Slot, slot_is_free
+from bot.domain.availability import Slot
 from bot.domain.booking import Needs, Offer, find_slots
 from bot.domain.texts import Message, fill, numbered, plain
 from bot.domain.when import format_when
 from bot.handlers.context import Context
-from bot.handlers.notify import tell_counselor
-from bot.metrics import METRICS
+from bot.services.booking import BookingService
 from bot.storage import bookings, youths
-from bot.storage.bookings import Booking, Timer, reminder_plan
+from bot.storage.bookings import Booking, Timer
 
 if TYPE_CHECKING:
     from bot.domain.crisis import CrisisMatcher
@@ -58,14 +57,14 @@ class Appointments:
         self.ctx = ctx
         self.flow = flow
         self.crisis = crisis
+        self.booking = BookingService(ctx, flow)
 
     @property
     def cfg(self) -> SchedulingConfig:
         return self.ctx.config.scheduling
 
     def _name(self, counselor_id: str) -> str:
-        counselor = self.cfg.counselor(counselor_id)
-        return counselor.display_name if counselor else counselor_id
+        return self.booking.name(counselor_id)
 
     def _when(self, at: datetime, language: str) -> str:
         return format_when(at, self.ctx.config.tz, language, self.ctx.clock.now())
@@ -84,10 +83,8 @@ class Appointments:
         if word == "cancel":
             if booking is None:
                 return [plain(texts.appointment_none)]
-            await bookings.cancel(self.ctx.db, booking.id, self.ctx.clock.now())
+            await self.booking.cancel(booking, case.ref)
             await youths.set_offer(self.ctx.db, youth.user_id, None)
-            await self._refresh_timers()
-            await self._tell(booking.counselor_id, "staff_cancelled", booking, case.ref)
             log.info("Appointment cancelled by the youth")
             return [plain(texts.cancelled)]
         if word == "move" or (word == "show" and booking is None):
@@ -165,25 +162,10 @@ class Appointments:
             # "Now" means now, also when the youth took a minute to choose.
             start = max(slot.start, _next_minute(now))
             slot = Slot(slot.counselor_id, start, start + (slot.end - slot.start), True)
-        busy = await bookings.busy_periods(self.ctx.db, slot.start - timedelta(days=1),
-                                           slot.end + timedelta(days=1))
         moving_id = offer.get("moving")
         moving = await bookings.get_booking(self.ctx.db, moving_id) if moving_id else None
-        if moving is not None:
-            busy = [b for b in busy if not (b.counselor_id == moving.counselor_id
-                                            and b.start == moving.start)]
-        absences = await bookings.list_absences(self.ctx.db)
-        buffer = timedelta(minutes=self.cfg.buffer_minutes)
-        # The reminders and the session opening are booked with the slot, atomically.
-        plan = [*reminder_plan(self.cfg, slot, now), (bookings.OPEN_SESSION, None, slot.start)]
-        if not slot_is_free(self.cfg, self.ctx.config.tz, slot, busy, absences, now):
-            result = bookings.BookResult(None, "slot_taken")
-        elif moving is not None and moving.status == "booked":
-            result = await bookings.move(self.ctx.db, moving.id, slot=slot, now=now,
-                                         reminders=plan, buffer=buffer)
-        else:
-            result = await bookings.book(self.ctx.db, case_id=case.id, youth_id=youth.user_id,
-                                         slot=slot, now=now, reminders=plan, buffer=buffer)
+        result = await self.booking.book_offered(case=case, youth_id=youth.user_id, slot=slot,
+                                                 moving=moving)
         if result.reason == "slot_taken":
             fresh = await self.offer(youth, case, moving=moving)
             return [plain(texts.slot_taken), *fresh]
@@ -193,13 +175,6 @@ class Appointments:
             return [self._show(active, language)] if active else await self.offer(youth, case)
         booking = result.booking
         await youths.set_offer(self.ctx.db, youth.user_id, None)
-        await self._refresh_timers()
-        METRICS.inc("chathulp_bookings_total")
-        log.info("Appointment booked")
-        if moving is not None:
-            await self._tell(moving.counselor_id, "staff_cancelled", moving, case.ref)
-        await self._tell(booking.counselor_id, "staff_new_booking", booking, case.ref,
-                         summary=case)
         values = {"when": self._when(booking.start, language),
                   "counselor": self._name(booking.counselor_id)}
         return [fill(texts.booked, values)]
@@ -230,33 +205,14 @@ class Appointments:
                 message = message + plain(texts.late_apology)
             await self.ctx.transport.send_notice(room_id, message)
         else:
-            await self._tell(booking.counselor_id, "staff_reminder", booking, case.ref,
-                             late=late)
+            await self.booking.notify_counselor(booking.counselor_id, "staff_reminder", booking,
+                                                case.ref, late=late)
 
     # --- helpers ----------------------------------------------------------------------------
-
-    async def _tell(self, counselor_id: str, key: str, booking: Booking, ref: str, *,
-                    summary: youths.Case | None = None, late: bool = False) -> None:
-        lang = self.ctx.config.default_language
-        texts = self.ctx.config.text(lang)
-        message = fill(getattr(texts, key), {"when": self._when(booking.start, lang),
-                                             "ref": ref})
-        if summary is not None:
-            lines = [f"{label}: {value}" for label, value in
-                     self.flow.describe(summary.answers, lang)]
-            if lines:
-                message = message + plain("\n".join(lines))
-        if late:
-            message = message + plain(texts.late_apology)
-        await tell_counselor(self.ctx, counselor_id, message)
 
     async def _staff_notice(self, text: str) -> None:
         if self.ctx.staff_room_id:
             await self.ctx.transport.send_notice(self.ctx.staff_room_id, plain(text))
-
-    async def _refresh_timers(self) -> None:
-        if self.ctx.timers is not None:
-            await self.ctx.timers.refresh()
 
 
 def _number(text: str, count: int) -> int | None:

@@ -15,14 +15,13 @@ from typing import TYPE_CHECKING
 
 from bot.config.session import SessionConfig
 from bot.domain import sessions as rules
-from bot.domain.availability import BusyPeriod, on_duty
-from bot.domain.booking import Needs, fitting_counselors
 from bot.domain.texts import Message, fill, plain
 from bot.domain.when import format_when, short_when
 from bot.handlers.context import Context
 from bot.handlers.notify import tell_counselor
 from bot.handlers.transport import Membership
 from bot.metrics import METRICS
+from bot.services.booking import BookingService
 from bot.storage import bookings, youths
 from bot.storage import sessions as store
 from bot.storage import transport as tstore
@@ -48,6 +47,10 @@ class SessionRooms:
         self._in_progress: set[int] = set()
 
     @property
+    def booking(self) -> BookingService:
+        return self.appointments.booking
+
+    @property
     def cfg(self) -> SessionConfig:
         return self.ctx.config.session
 
@@ -55,8 +58,7 @@ class SessionRooms:
         return fill(getattr(self.cfg.text(language), key), values)
 
     def _name(self, counselor_id: str) -> str:
-        c = self.ctx.config.scheduling.counselor(counselor_id)
-        return c.display_name if c else counselor_id
+        return self.booking.name(counselor_id)
 
     # --- timers -----------------------------------------------------------------------------
 
@@ -199,10 +201,9 @@ class SessionRooms:
         if case is None:
             return
         original = session.counselor_id
-        standin = await self._standin(session, case)
+        standin = await self.booking.assign_standin(session, case)
         youth_room = await youths.dm_room_of(self.ctx.db, session.youth_id)
         if standin is not None:
-            await store.replace_counselor(self.ctx.db, session.id, standin, original)
             assert session.room_id is not None
             await self.ctx.transport.invite(session.room_id, standin)
             await self.ctx.transport.set_power(session.room_id, standin, 50)
@@ -232,25 +233,6 @@ class SessionRooms:
                 await self.ctx.transport.send_notice(youth_room, message)
         await tell_counselor(self.ctx, original, plain(
             f"Je was niet in het gesprek van dossier {case.ref}; er was geen invaller."))
-
-    async def _standin(self, session: store.Session, case: youths.Case) -> str | None:
-        now = self.ctx.clock.now()
-        cfg = self.ctx.config.scheduling
-        needs = Needs(case.language, case.topic, case.municipality, case.urgency)
-        busy = await bookings.busy_periods(self.ctx.db, now - timedelta(hours=3),
-                                           now + timedelta(hours=3))
-        absences = await bookings.list_absences(self.ctx.db)
-        end = now + timedelta(minutes=cfg.slot_minutes)
-        for counselor in fitting_counselors(cfg, needs):
-            cid = counselor.user_id
-            if cid == session.counselor_id:
-                continue
-            if not on_duty(cfg, self.ctx.config.tz, cid, now, absences):
-                continue
-            if any(_overlaps(b, cid, now, end) for b in busy):
-                continue
-            return cid
-        return None
 
     async def check_youth(self, booking_id: int) -> None:
         session = await store.by_booking(self.ctx.db, booking_id)
@@ -288,6 +270,3 @@ class SessionRooms:
     def short(self, at: datetime, language: str) -> str:
         return short_when(at, self.ctx.config.tz, language)
 
-
-def _overlaps(b: BusyPeriod, counselor_id: str, start: datetime, end: datetime) -> bool:
-    return b.counselor_id == counselor_id and b.start < end and start < b.end

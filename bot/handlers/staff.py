@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.domain import sessions as rules
-from bot.domain.availability import Slot, parse_away
+from bot.domain.availability import parse_away
 from bot.domain.texts import Message, plain
 from bot.handlers.context import Context
 from bot.handlers.notify import tell_counselor
@@ -21,7 +21,6 @@ from bot.handlers.transport import Incoming
 from bot.storage import bookings, youths
 from bot.storage import sessions as store
 from bot.storage import transport as tstore
-from bot.storage.bookings import OPEN_SESSION, reminder_plan
 
 if TYPE_CHECKING:
     from bot.handlers.sessions import SessionRooms
@@ -128,26 +127,16 @@ async def _followup(self: StaffConversation, msg: Incoming, cmd: rules.Command) 
     if isinstance(when, str):
         return self.say("bad_time", text=cmd.args.strip(),
                         examples=rules.FOLLOWUP_EXAMPLES)
-    cfg = ctx.config.scheduling
-    slot = Slot(msg.sender, when, when + timedelta(minutes=cfg.slot_minutes))
-    plan = [*reminder_plan(cfg, slot, now), (OPEN_SESSION, None, slot.start)]
-    result = await bookings.book(ctx.db, case_id=session.case_id, youth_id=session.youth_id,
-                                 slot=slot, now=now, reminders=plan,
-                                 buffer=timedelta(minutes=cfg.buffer_minutes))
-    ref = await self.ref_of(session)
+    case = await youths.get_case(ctx.db, session.case_id)
+    if case is None:
+        return self.say("no_case")
+    result = await self.sessions.booking.book_followup(
+        case=case, youth_id=session.youth_id, counselor_id=msg.sender, start=when)
+    ref = case.ref
     if result.reason == "slot_taken":
         return self.say("followup_busy", when=self.sessions.when(when, self.lang))
     if result.reason == "youth_has_booking":
         return self.say("followup_youth_booked", ref=ref)
-    if ctx.timers is not None:
-        await ctx.timers.refresh()
-    case = await youths.get_case(ctx.db, session.case_id)
-    language = case.language if case else self.lang
-    youth_room = await youths.dm_room_of(ctx.db, session.youth_id)
-    if youth_room:
-        ctx.transport.post(youth_room, self.sessions.text(
-            language, "followup_booked_youth", when=self.sessions.when(when, language),
-            counselor=self.sessions._name(msg.sender)))
     return self.say("followup_booked_counselor", ref=ref,
                     when=self.sessions.when(when, self.lang))
 

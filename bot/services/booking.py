@@ -1,0 +1,182 @@
+"""The one way a booking is made, moved, cancelled or handed to a stand-in.
+
+Every path goes the same four steps, so every path respects working and opening hours,
+closures, absences, buffers and the per-day maximum:
+
+1. **check** the slot with the pure domain rules (`bot.domain.availability`: `slot_is_free`
+   for an offered slot, `slot_fits` for a time a counselor chose; `bot.domain.booking.
+   choose_standin` for a no-show);
+2. **write** it (`bot.storage.bookings.book`/`move`/`cancel`, one transaction each; the
+   database refuses double bookings even if two checks raced);
+3. **refresh the timers** (reminders, the session opening);
+4. **tell the other side**: the counselor when a youth books, moves or cancels; the youth
+   when a counselor books a follow-up. The person who asked gets the handler's reply.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot.domain.availability import BusyPeriod, Slot, slot_fits, slot_is_free
+from bot.domain.booking import Needs, choose_standin
+from bot.domain.texts import fill, plain
+from bot.domain.when import format_when
+from bot.handlers.notify import tell_counselor
+from bot.metrics import METRICS
+from bot.storage import bookings, youths
+from bot.storage import sessions as sessions_store
+from bot.storage.bookings import OPEN_SESSION, Booking, BookResult, reminder_plan
+
+if TYPE_CHECKING:
+    from bot.domain.intake import IntakeFlow
+    from bot.handlers.context import Context
+
+log = logging.getLogger(__name__)
+
+# Bookings further than this from a slot cannot touch its buffer or its local day.
+_AROUND = timedelta(days=1)
+
+
+class BookingService:
+    def __init__(self, ctx: Context, flow: IntakeFlow) -> None:
+        self.ctx = ctx
+        self.flow = flow  # describes a case's answers in the counselor's notice
+
+    # --- booking ------------------------------------------------------------------------
+
+    async def book_offered(
+        self, *, case: youths.Case, youth_id: str, slot: Slot, moving: Booking | None = None
+    ) -> BookResult:
+        """Book a slot the youth chose from an offer (moving `moving` to it, if given).
+
+        "slot_taken" when the slot no longer fits (taken, hours changed, an absence since);
+        "youth_has_booking" / "not_active" as `bookings.book` / `bookings.move` say.
+        """
+        now = self.ctx.clock.now()
+        cfg = self.ctx.config.scheduling
+        busy = await self._busy_around(slot, moving)
+        absences = await bookings.list_absences(self.ctx.db)
+        if not slot_is_free(cfg, self.ctx.config.tz, slot, busy, absences, now):
+            return BookResult(None, "slot_taken")
+        # The reminders and the session opening are booked with the slot, atomically.
+        plan = [*reminder_plan(cfg, slot, now), (OPEN_SESSION, None, slot.start)]
+        buffer = timedelta(minutes=cfg.buffer_minutes)
+        if moving is not None and moving.status == "booked":
+            result = await bookings.move(self.ctx.db, moving.id, slot=slot, now=now,
+                                         reminders=plan, buffer=buffer)
+        else:
+            result = await bookings.book(self.ctx.db, case_id=case.id, youth_id=youth_id,
+                                         slot=slot, now=now, reminders=plan, buffer=buffer)
+        if result.booking is None:
+            return result
+        await self._booked()
+        if moving is not None:
+            await self.notify_counselor(moving.counselor_id, "staff_cancelled", moving, case.ref)
+        await self.notify_counselor(result.booking.counselor_id, "staff_new_booking",
+                                    result.booking, case.ref, summary=case)
+        return result
+
+    async def book_followup(
+        self, *, case: youths.Case, youth_id: str, counselor_id: str, start: datetime
+    ) -> BookResult:
+        """Book a follow-up a counselor asked for at `start`, with them; the youth is told.
+
+        "slot_taken" when the time is outside the counselor's working or the opening hours,
+        on a closure or absence day, within the buffer of another booking, over their
+        per-day maximum, or past; "youth_has_booking" when the youth has one already.
+        """
+        now = self.ctx.clock.now()
+        cfg = self.ctx.config.scheduling
+        tz = self.ctx.config.tz
+        slot = Slot(counselor_id, start, start + timedelta(minutes=cfg.slot_minutes))
+        busy = await self._busy_around(slot, None)
+        absences = await bookings.list_absences(self.ctx.db)
+        if not slot_fits(cfg, tz, slot, busy, absences, now):
+            return BookResult(None, "slot_taken")
+        plan = [*reminder_plan(cfg, slot, now), (OPEN_SESSION, None, slot.start)]
+        result = await bookings.book(self.ctx.db, case_id=case.id, youth_id=youth_id,
+                                     slot=slot, now=now, reminders=plan,
+                                     buffer=timedelta(minutes=cfg.buffer_minutes))
+        if result.booking is None:
+            return result
+        await self._booked()
+        youth_room = await youths.dm_room_of(self.ctx.db, youth_id)
+        if youth_room:
+            texts = self.ctx.config.session.text(case.language)
+            self.ctx.transport.post(youth_room, fill(texts.followup_booked_youth, {
+                "when": self._when(start, case.language), "counselor": self.name(counselor_id)}))
+        return result
+
+    async def cancel(self, booking: Booking, ref: str) -> bool:
+        """Cancel an upcoming booking and its timers; the counselor is told. False if it was
+        not upcoming any more."""
+        if not await bookings.cancel(self.ctx.db, booking.id, self.ctx.clock.now()):
+            return False
+        await self._refresh_timers()
+        await self.notify_counselor(booking.counselor_id, "staff_cancelled", booking, ref)
+        return True
+
+    async def assign_standin(
+        self, session: sessions_store.Session, case: youths.Case
+    ) -> str | None:
+        """A fitting colleague on duty and free now takes over a session whose counselor did
+        not show up (written to the session); None when nobody can."""
+        now = self.ctx.clock.now()
+        cfg = self.ctx.config.scheduling
+        needs = Needs(case.language, case.topic, case.municipality, case.urgency)
+        busy = await bookings.busy_periods(self.ctx.db, now - _AROUND, now + _AROUND)
+        absences = await bookings.list_absences(self.ctx.db)
+        standin = choose_standin(cfg, self.ctx.config.tz, needs, session.counselor_id, busy,
+                                 absences, now)
+        if standin is not None:
+            await sessions_store.replace_counselor(self.ctx.db, session.id, standin,
+                                                   session.counselor_id)
+        return standin
+
+    # --- notices ------------------------------------------------------------------------
+
+    async def notify_counselor(self, counselor_id: str, key: str, booking: Booking, ref: str,
+                               *, summary: youths.Case | None = None,
+                               late: bool = False) -> None:
+        """A booking notice (`staff_*` text) in the counselor's DM, in the default language."""
+        lang = self.ctx.config.default_language
+        texts = self.ctx.config.text(lang)
+        message = fill(getattr(texts, key), {"when": self._when(booking.start, lang),
+                                             "ref": ref})
+        if summary is not None:
+            lines = [f"{label}: {value}" for label, value in
+                     self.flow.describe(summary.answers, lang)]
+            if lines:
+                message = message + plain("\n".join(lines))
+        if late:
+            message = message + plain(texts.late_apology)
+        await tell_counselor(self.ctx, counselor_id, message)
+
+    def name(self, counselor_id: str) -> str:
+        counselor = self.ctx.config.scheduling.counselor(counselor_id)
+        return counselor.display_name if counselor else counselor_id
+
+    # --- helpers ------------------------------------------------------------------------
+
+    async def _busy_around(self, slot: Slot, moving: Booking | None) -> list[BusyPeriod]:
+        """Active bookings near the slot; the one being moved does not count against it."""
+        busy = await bookings.busy_periods(self.ctx.db, slot.start - _AROUND,
+                                           slot.end + _AROUND)
+        if moving is None:
+            return busy
+        return [b for b in busy
+                if not (b.counselor_id == moving.counselor_id and b.start == moving.start)]
+
+    async def _booked(self) -> None:
+        await self._refresh_timers()
+        METRICS.inc("chathulp_bookings_total")
+        log.info("Appointment booked")
+
+    async def _refresh_timers(self) -> None:
+        if self.ctx.timers is not None:
+            await self.ctx.timers.refresh()
+
+    def _when(self, at: datetime, language: str) -> str:
+        return format_when(at, self.ctx.config.tz, language, self.ctx.clock.now())
