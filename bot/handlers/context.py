@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from bot.clock import Clock
 from bot.config.models import Config
 from bot.handlers.transport import Transport
 from bot.storage.db import Database
 
-if TYPE_CHECKING:
-    from bot.timers import TimerService
+
+class Timers(Protocol):
+    """What handlers need of `bot.timers.TimerService`."""
+
+    async def refresh(self) -> None:
+        """Make the scheduled jobs match the pending timer rows (after every change)."""
+        ...
 
 
 @dataclass
@@ -21,7 +26,7 @@ class Context:
     db: Database
     transport: Transport
     staff_room_id: str | None = None
-    timers: TimerService | None = None
+    timers: Timers | None = None
 
     def is_staff(self, user_id: str) -> bool:
         return user_id in self.staff_ids()

@@ -1,0 +1,81 @@
+"""Rules for every audience (bot/handlers/router.py), in-process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.handlers.transport import Invite
+from tests.support.harness import SARA, YOUTH, Harness
+
+
+async def test_first_message_gets_greeting_and_first_question(h: Harness) -> None:
+    replies = await h.youth_says(YOUTH, "hoi")
+    assert len(replies) == 2
+    assert replies[0].startswith(h.config.text("nl").greeting.split("\n")[0][:20])
+    assert "1." in replies[1]
+
+
+async def test_undecryptable_message_is_answered_in_both_languages(h: Harness) -> None:
+    room = await h.dm(YOUTH)
+    mark = h.mark()
+    await h.router.on_undecryptable(room, YOUTH)
+    (reply,) = h.since(mark, room)
+    assert "niet lezen" in reply and "couldn't read" in reply
+
+
+async def test_undecryptable_in_staff_room_is_not_answered(h: Harness) -> None:
+    mark = h.mark()
+    await h.router.on_undecryptable(h.staff_room, SARA)
+    assert h.since(mark) == []
+
+
+async def test_group_room_is_refused_once(h: Harness) -> None:
+    room = h.transport.add_room(YOUTH, "@other:fake")
+    await h.router.on_invite(Invite(room, YOUTH, False))
+    first = await h.message(room, YOUTH, "hoi")
+    again = await h.message(room, "@other:fake", "hallo?")
+    assert len(first) == 1 and "een-op-een" in first[0] and "one-to-one" in first[0]
+    assert again == []
+    # Nothing of the intake happened: no youth was created for a group room.
+    assert await h.db.fetchval("SELECT COUNT(*) FROM youths") == 0
+
+
+async def test_unencrypted_room_is_warned_once_in_plaintext(h: Harness) -> None:
+    room = h.transport.add_room(YOUTH, encrypted=False)
+    first = await h.message(room, YOUTH, "hoi")
+    again = await h.message(room, YOUTH, "hallo?")
+    assert first == [h.config.text(None).unencrypted_room]
+    assert h.transport.sent[-1].plaintext
+    assert again == []
+    assert await h.db.fetchval("SELECT COUNT(*) FROM youths") == 0
+
+
+async def test_staff_room_talk_is_ignored(h: Harness) -> None:
+    assert await h.message(h.staff_room, SARA, "!agenda") == []
+
+
+async def test_a_crashing_handler_gets_an_apology_without_traceback(h: Harness) -> None:
+    async def broken(*_: object) -> None:
+        raise ValueError("secret internal detail")
+
+    h.router.youth.on_message = broken  # type: ignore[method-assign]
+    replies = await h.youth_says(YOUTH, "hoi")
+    assert len(replies) == 1
+    assert "Sorry" in replies[0] and "try again" in replies[0]
+    assert "secret" not in replies[0] and "Traceback" not in replies[0]
+    assert "ValueError" not in replies[0]
+
+
+async def test_a_counselor_dm_that_cannot_be_opened_does_not_cost_the_booking(h: Harness) -> None:
+    await h.finish_intake()
+    h.transport.fail["create_room"] = RuntimeError("homeserver says no")
+    # Booking works; the counselor's DM cannot be opened: the youth still gets the booking.
+    replies = await h.youth_says(YOUTH, "2")
+    assert any("afspraak staat" in r for r in replies)
+    assert await h.db.fetchval("SELECT COUNT(*) FROM bookings") == 1
+
+
+async def test_invite_is_joined_and_remembered_as_dm(h: Harness, tmp_path: Path) -> None:
+    room = await h.dm(YOUTH)
+    assert room in h.transport.joins
+    assert await h.db.fetchval("SELECT kind FROM rooms WHERE room_id = ?", (room,)) == "dm"
