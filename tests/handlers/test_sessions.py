@@ -1,0 +1,197 @@
+"""Session rooms in-process: opening, recovery by nonce, joins, no-shows and stand-ins."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from bot.domain.availability import Slot
+from bot.handlers.sessions import SESSION_TAG
+from bot.storage import bookings, youths
+from bot.storage import sessions as store
+from tests.support.harness import BRUSSELS, SARA, TOM, YOUTH, Harness, counselor
+
+
+async def book_now(h: Harness, youth: str = YOUTH) -> int:
+    """Intake, then choice 1 ("now", with Sara at 10:00); returns the booking id."""
+    offer = (await h.finish_intake(youth))[-1]
+    assert "1. Nu meteen, met Sara" in offer
+    await h.youth_says(youth, "1")
+    booking = await bookings.active_booking(h.db, youth)
+    assert booking is not None
+    return booking.id
+
+
+def session_rooms(h: Harness) -> list[str]:
+    """Rooms the bot created for sessions (not counselor DMs), in creation order."""
+    return [r for r in h.transport.created if SESSION_TAG in h.transport.rooms[r].state]
+
+
+async def open_now(h: Harness) -> store.Session:
+    booking_id = await book_now(h)
+    assert await h.run_due() >= 1
+    session = await store.by_booking(h.db, booking_id)
+    assert session is not None and session.state == "open" and session.room_id
+    return session
+
+
+async def test_opening_creates_a_private_room_and_invites_both(h: Harness) -> None:
+    session = await open_now(h)
+    assert session_rooms(h) == [session.room_id]
+    room = h.transport.rooms[session.room_id]
+    assert room.invited == {YOUTH, SARA}
+    assert room.created is not None and room.created["invite"] == []
+    assert room.created["power_levels"]["users"][SARA] == 50
+    assert room.state[SESSION_TAG] == {"nonce": session.nonce}
+    kinds = {t.kind for t in await bookings.pending_timers(h.db)}
+    assert {"check_counselor", "check_youth"} <= kinds
+
+
+async def test_both_joined_gets_the_summary_and_the_bot_leaves(h: Harness) -> None:
+    session = await open_now(h)
+    room = session.room_id
+    assert room is not None
+    await h.joins(room, YOUTH)
+    assert h.transport.to(room) == []
+    await h.joins(room, SARA)
+    summary, leaving = h.transport.to(room)
+    assert "School" in summary or "school" in summary
+    assert leaving == h.config.session.text("nl").bot_leaves
+    assert room in h.transport.left
+    assert (await store.get(h.db, session.id)).state == "left"  # type: ignore[union-attr]
+    # The counselor who came is now the youth's counselor.
+    assert await youths.youth_counselor(h.db, YOUTH) == SARA
+
+
+async def test_interrupted_opening_finds_its_room_by_nonce(h: Harness) -> None:
+    booking_id = await book_now(h)
+    real_create = h.transport.create_room
+
+    async def created_then_killed(**kwargs: object) -> str:
+        await real_create(**kwargs)  # type: ignore[arg-type]
+        raise RuntimeError("killed right after the room was created")
+
+    # A decoy: a room the bot is in with another session's nonce.
+    decoy = h.transport.add_room()
+    h.transport.rooms[decoy].state[SESSION_TAG] = {"nonce": "someone-else"}
+    h.transport.create_room = created_then_killed  # type: ignore[method-assign]
+    try:
+        await h.run_due()
+    except RuntimeError:
+        pass
+    session = await store.by_booking(h.db, booking_id)
+    assert session is not None and session.state == "opening" and session.room_id is None
+    (lost,) = session_rooms(h)
+
+    h.transport.create_room = real_create  # type: ignore[method-assign]
+    await h.router.sessions.recover()
+    session = await store.by_booking(h.db, booking_id)
+    assert session is not None and session.state == "open"
+    assert session.room_id == lost
+    assert session_rooms(h) == [lost]  # no second room
+    assert h.transport.rooms[lost].invited == {YOUTH, SARA}
+
+
+async def test_a_fresh_opening_does_not_search_for_rooms(h: Harness) -> None:
+    booking_id = await book_now(h)
+    searched: list[str] = []
+    real_state = h.transport.room_state
+
+    async def spy(room_id: str, event_type: str) -> dict | None:
+        searched.append(room_id)
+        return await real_state(room_id, event_type)
+
+    h.transport.room_state = spy  # type: ignore[method-assign]
+    await h.router.sessions.open(booking_id)
+    assert searched == []
+
+
+async def test_room_creation_refused_leaves_the_opening_to_retry(h: Harness) -> None:
+    booking_id = await book_now(h)
+    h.transport.fail["create_room"] = RuntimeError("M_LIMIT_EXCEEDED")
+    try:
+        await h.router.sessions.open(booking_id)
+    except RuntimeError:
+        pass
+    assert [s.id for s in await store.unfinished_openings(h.db)] != []
+    del h.transport.fail["create_room"]
+    await h.router.sessions.recover()
+    session = await store.by_booking(h.db, booking_id)
+    assert session is not None and session.state == "open"
+    assert len(session_rooms(h)) == 1
+
+
+async def counselor_missing(h: Harness) -> tuple[store.Session, list[str]]:
+    """Sara's session opened, the youth is in, Sara is not: the 5-minute check runs."""
+    session = await open_now(h)
+    assert session.room_id is not None
+    await h.joins(session.room_id, YOUTH)
+    youth_dm = await h.dm(YOUTH)
+    mark = h.mark()
+    h.at(datetime(2026, 12, 1, 10, 6, tzinfo=BRUSSELS))
+    await h.run_due()
+    return session, h.since(mark, youth_dm)
+
+
+async def test_counselor_no_show_gets_a_free_colleague(h: Harness) -> None:
+    session, told = await counselor_missing(h)
+    assert len(told) == 1 and "neemt het over" in told[0] and "Tom" in told[0]
+    assert (session.room_id, TOM) in h.transport.invites
+    assert (session.room_id, TOM, 50) in h.transport.powers
+    fresh = await store.get(h.db, session.id)
+    assert fresh is not None and fresh.counselor_id == TOM and fresh.standin_for == SARA
+
+
+async def other_booking(h: Harness, counselor_id: str, start: datetime) -> None:
+    """Another youth's booking with a counselor, written straight to storage."""
+    youth = "@other:fake"
+    _, case = await youths.first_contact(h.db, youth, "!elsewhere:fake",
+                                         h.router.youth.flow.new_state(), h.clock.now())
+    slot = Slot(counselor_id, start, start + timedelta(minutes=45))
+    result = await bookings.book(h.db, case_id=case.id, youth_id=youth, slot=slot,
+                                 now=h.clock.now(), reminders=[])
+    assert result.ok
+
+
+async def test_standin_keeps_the_buffer_before_their_next_booking(h: Harness) -> None:
+    # Tom is booked at 11:00: standing in from 10:06 to 10:51 leaves 9 minutes, less than
+    # the 15-minute buffer. No overlap, so the old check would have sent him.
+    await other_booking(h, TOM, datetime(2026, 12, 1, 11, 0, tzinfo=BRUSSELS))
+    session, told = await counselor_missing(h)
+    assert "neemt het over" not in told[0]
+    assert "Sara" in told[0] and "1." in told[-1]  # an honest apology and new moments
+    assert not any(user == TOM for _, user in h.transport.invites)
+    assert (await store.get(h.db, session.id)).outcome == "no-show"  # type: ignore[union-attr]
+
+
+async def test_standin_over_the_buffer_is_sent(h: Harness) -> None:
+    # Control: a booking at 11:10 leaves 19 minutes; Tom can step in.
+    await other_booking(h, TOM, datetime(2026, 12, 1, 11, 10, tzinfo=BRUSSELS))
+    _, told = await counselor_missing(h)
+    assert "neemt het over" in told[0]
+
+
+async def test_standin_respects_the_per_day_maximum(tmp_path: Path) -> None:
+    h = await Harness.start(tmp_path, scheduling={"counselors": [
+        counselor(SARA, "Sara"), counselor(TOM, "Tom", max_sessions_per_day=1)]})
+    try:
+        # Tom's one session of the day is this evening: no overlap, but the day is full.
+        await other_booking(h, TOM, datetime(2026, 12, 1, 18, 0, tzinfo=BRUSSELS))
+        _, told = await counselor_missing(h)
+        assert "neemt het over" not in told[0]
+        assert not any(user == TOM for _, user in h.transport.invites)
+    finally:
+        await h.close()
+
+
+async def test_youth_no_show_is_reported_to_the_counselor(h: Harness) -> None:
+    session = await open_now(h)
+    assert session.room_id is not None
+    await h.joins(session.room_id, SARA)
+    sara_dm = await h.counselor_dm(SARA)
+    mark = h.mark()
+    h.at(datetime(2026, 12, 1, 10, 11, tzinfo=BRUSSELS))
+    await h.run_due()
+    ref = await h.db.fetchval("SELECT ref FROM cases")
+    told = h.since(mark, sara_dm)
+    assert len(told) == 1 and ref in told[0]
