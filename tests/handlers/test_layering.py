@@ -1,0 +1,38 @@
+"""Handlers and services talk to the Transport protocol and storage functions only."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+LAYERS = [*sorted((ROOT / "bot" / "handlers").glob("*.py")),
+          *sorted((ROOT / "bot" / "services").glob("*.py"))]
+
+
+def test_importing_handlers_and_services_loads_no_nio() -> None:
+    code = ("import sys, bot.handlers.router, bot.services.booking; "
+            "print(any(m == 'nio' or m.startswith('nio.') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_no_sql_or_nio_in_handlers_and_services() -> None:
+    assert LAYERS
+    offenders = []
+    for path in LAYERS:
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr in {
+                "nio", "fetchall", "fetchone", "fetchval", "execute", "executemany",
+                "transaction",
+            }:
+                offenders.append(f"{path.name}:{node.lineno} .{node.attr}")
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in {
+                "nio", "aiosqlite", "sqlite3", "asyncpg",
+            }:
+                offenders.append(f"{path.name}:{node.lineno} from {node.module}")
+    assert offenders == []
