@@ -195,3 +195,33 @@ async def test_youth_no_show_is_reported_to_the_counselor(h: Harness) -> None:
     ref = await h.db.fetchval("SELECT ref FROM cases")
     told = h.since(mark, sara_dm)
     assert len(told) == 1 and ref in told[0]
+
+
+async def test_bot_stays_only_for_the_crisis_net_and_counselor_commands(tmp_path: Path) -> None:
+    h = await Harness.start(tmp_path, session={"bot_stays": True})
+    try:
+        session = await open_now(h)
+        room = session.room_id
+        assert room is not None
+        await h.joins(room, YOUTH)
+        await h.joins(room, SARA)
+        assert room not in h.transport.left
+        # The youth's command does nothing; their crisis words reach the staff room.
+        assert await h.message(room, YOUTH, "!end done") == []
+        mark = h.mark()
+        await h.message(room, YOUTH, "ik wil niet meer leven")
+        assert len(h.since(mark, h.staff_room)) == 1
+        assert await h.db.fetchval("SELECT outcome FROM sessions") is None
+        # Anything else is not the bot's business.
+        assert await h.message(room, YOUTH, "hoi Sara") == []
+        # The counselor's command works there: the closing text in the room, the
+        # confirmation privately in the DM.
+        sara_dm = await h.counselor_dm(SARA)
+        mark = h.mark()
+        closed = await h.message(room, SARA, "!end done")
+        assert closed and "afgesloten" in closed[0].lower()
+        assert any("afgesloten" in t for t in h.since(mark, sara_dm))
+        assert room in h.transport.left
+        assert await h.db.fetchval("SELECT outcome FROM sessions") == "done"
+    finally:
+        await h.close()

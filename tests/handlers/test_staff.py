@@ -61,7 +61,13 @@ async def test_end_of_someone_elses_or_an_unknown_case_is_refused(h: Harness) ->
     assert like(reply, texts(h).unknown_case) and "ZZZ-999" in reply
     (reply,) = await h.counselor_says(TOM, "!end done")  # Tom has no session at all
     assert reply == texts(h).no_case
+    (reply,) = await h.counselor_says(TOM, f"!note iets #{ref}")
+    assert reply == texts(h).not_your_case.format(ref=ref)
     assert (await h.db.fetchval("SELECT outcome FROM sessions")) is None
+    assert await h.db.fetchval("SELECT COUNT(*) FROM case_notes") == 0
+    # The owner can, naming the case.
+    (reply,) = await h.counselor_says(SARA, f"!note vraagt naar budgethulp #{ref}")
+    assert reply == texts(h).note_saved.format(ref=ref)
 
 
 async def test_followup_with_an_unreadable_time(h: Harness) -> None:
