@@ -368,20 +368,6 @@ def to_slot(counselor_id: str, cand: Candidate) -> Slot:
 # --- public checks ----------------------------------------------------------------------------
 
 
-def on_duty(
-    cfg: SchedulingConfig,
-    tz: ZoneInfo,
-    counselor_id: str,
-    at: datetime,
-    absences: Sequence[Absence],
-) -> bool:
-    """Inside working AND opening hours at `at`, not absent, not a closure day."""
-    counselor = cfg.counselor(counselor_id)
-    if counselor is None:
-        return False
-    return Planner(cfg, tz, (), absences).on_duty(counselor, at)
-
-
 def slot_is_free(
     cfg: SchedulingConfig,
     tz: ZoneInfo,

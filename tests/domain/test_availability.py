@@ -16,9 +16,9 @@ from bot.config.scheduling import SchedulingConfig
 from bot.domain.availability import (
     Absence,
     BusyPeriod,
+    Planner,
     Slot,
     end_absence,
-    on_duty,
     parse_away,
     slot_is_free,
 )
@@ -29,6 +29,13 @@ SARA = "@sara:localhost"
 TOM = "@tom:localhost"
 # 2026-06-01 is a Monday.
 MONDAY = datetime(2026, 6, 1, 8, 0, tzinfo=TZ)
+
+
+def on_duty(cfg: SchedulingConfig, tz: ZoneInfo, counselor_id: str, at: datetime,
+            absences: list[Absence]) -> bool:
+    """Inside working AND opening hours at `at`, not absent, not a closure day."""
+    counselor = cfg.counselor(counselor_id)
+    return counselor is not None and Planner(cfg, tz, (), absences).on_duty(counselor, at)
 
 
 def local(y: int, mo: int, d: int, h: int, mi: int = 0) -> datetime:
