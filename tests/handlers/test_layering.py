@@ -36,3 +36,27 @@ def test_no_sql_or_nio_in_handlers_and_services() -> None:
             }:
                 offenders.append(f"{path.name}:{node.lineno} from {node.module}")
     assert offenders == []
+
+
+def test_matrix_and_fake_transport_have_every_protocol_method() -> None:
+    """The protocol, nio's implementation and the fake cannot drift apart unnoticed."""
+    import inspect
+
+    from bot.handlers.transport import Transport
+    from bot.matrix.client import MatrixTransport
+    from tests.support.fake_transport import FakeTransport
+
+    names = [n for n in vars(Transport) if not n.startswith("_")]
+    assert "send_notice" in names and "room_info" in names
+    for impl in (MatrixTransport, FakeTransport):
+        for name in names:
+            wanted = getattr(Transport, name)
+            have = getattr(impl, name, None)
+            assert have is not None, f"{impl.__name__}.{name} is missing"
+            if isinstance(wanted, property):
+                assert isinstance(have, property), f"{impl.__name__}.{name}"
+                continue
+            assert inspect.iscoroutinefunction(have) == inspect.iscoroutinefunction(wanted), \
+                f"{impl.__name__}.{name}: async or not"
+            params = list(inspect.signature(wanted).parameters)
+            assert list(inspect.signature(have).parameters) == params, f"{impl.__name__}.{name}"
