@@ -79,3 +79,17 @@ async def test_invite_is_joined_and_remembered_as_dm(h: Harness, tmp_path: Path)
     room = await h.dm(YOUTH)
     assert room in h.transport.joins
     assert await h.db.fetchval("SELECT kind FROM rooms WHERE room_id = ?", (room,)) == "dm"
+
+
+async def test_a_dm_the_bot_opens_starts_the_intake_when_the_youth_joins(h: Harness) -> None:
+    room = await h.router.youth.open_intake(YOUTH, "")
+    room_info = h.transport.rooms[room]
+    assert room_info.invited == {YOUTH} and room_info.created is not None
+    assert room_info.created["is_direct"] and room_info.created["history_visibility"] == \
+        "invited"
+    assert h.transport.to(room) == []  # nothing before the youth can read it
+    await h.joins(room, YOUTH)
+    first = h.transport.to(room)
+    assert len(first) == 2 and "taal" in first[-1].lower()
+    await h.joins(room, YOUTH)  # a repeated join event starts nothing twice
+    assert len(h.transport.to(room)) == 2
