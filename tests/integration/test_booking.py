@@ -3,7 +3,7 @@ cancel — with an injected clock."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -86,24 +86,6 @@ async def test_book_remind_and_cancel(mx: MatrixEnv) -> None:
         == "cancelled"
     note = await counselor.next_message(dm, sender=bot_id, after=mark)
     assert "Geannuleerd" in note.body and ref in note.body
-
-
-async def test_two_youths_same_slot_one_gets_fresh_offers(mx: MatrixEnv) -> None:
-    clock = FakeClock(datetime(2026, 12, 1, 10, 0, tzinfo=BRUSSELS))
-    counselor = await mx.user("counselor")
-    bot_id = await mx.register("bot")
-    config = mx.config(bot_id, mx.tmp / "bot-data", scheduling=scheduling(counselor.user_id))
-    await mx.start_bot(config, clock)
-    a, b = await mx.user("youth"), await mx.user("youth")
-    room_a, room_b = await a.open_dm(bot_id), await b.open_dm(bot_id)
-    await finish_intake(a, room_a, bot_id)
-    await finish_intake(b, room_b, bot_id)
-    # Both were offered 11:00 as choice 2; the first to choose gets it.
-    assert "11:00" in (await ask(a, room_a, bot_id, "2"))[0]
-    second = await ask(b, room_b, bot_id, "2", replies=2)
-    assert "net door iemand anders gekozen" in second[0]
-    assert "1." in second[1] and "vandaag om 11:00" not in second[1]
-    _ = timedelta
 
 
 async def test_move_appointment(mx: MatrixEnv) -> None:
