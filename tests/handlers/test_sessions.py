@@ -12,31 +12,13 @@ from bot.storage import sessions as store
 from tests.support.harness import BRUSSELS, SARA, TOM, YOUTH, Harness, counselor
 
 
-async def book_now(h: Harness, youth: str = YOUTH) -> int:
-    """Intake, then choice 1 ("now", with Sara at 10:00); returns the booking id."""
-    offer = (await h.finish_intake(youth))[-1]
-    assert "1. Nu meteen, met Sara" in offer
-    await h.youth_says(youth, "1")
-    booking = await bookings.active_booking(h.db, youth)
-    assert booking is not None
-    return booking.id
-
-
 def session_rooms(h: Harness) -> list[str]:
     """Rooms the bot created for sessions (not counselor DMs), in creation order."""
     return [r for r in h.transport.created if SESSION_TAG in h.transport.rooms[r].state]
 
 
-async def open_now(h: Harness) -> store.Session:
-    booking_id = await book_now(h)
-    assert await h.run_due() >= 1
-    session = await store.by_booking(h.db, booking_id)
-    assert session is not None and session.state == "open" and session.room_id
-    return session
-
-
 async def test_opening_creates_a_private_room_and_invites_both(h: Harness) -> None:
-    session = await open_now(h)
+    session = await h.open_now()
     assert session_rooms(h) == [session.room_id]
     room = h.transport.rooms[session.room_id]
     assert room.invited == {YOUTH, SARA}
@@ -48,7 +30,7 @@ async def test_opening_creates_a_private_room_and_invites_both(h: Harness) -> No
 
 
 async def test_both_joined_gets_the_summary_and_the_bot_leaves(h: Harness) -> None:
-    session = await open_now(h)
+    session = await h.open_now()
     room = session.room_id
     assert room is not None
     await h.joins(room, YOUTH)
@@ -64,7 +46,7 @@ async def test_both_joined_gets_the_summary_and_the_bot_leaves(h: Harness) -> No
 
 
 async def test_interrupted_opening_finds_its_room_by_nonce(h: Harness) -> None:
-    booking_id = await book_now(h)
+    booking_id = await h.book_now()
     real_create = h.transport.create_room
 
     async def created_then_killed(**kwargs: object) -> str:
@@ -93,7 +75,7 @@ async def test_interrupted_opening_finds_its_room_by_nonce(h: Harness) -> None:
 
 
 async def test_a_fresh_opening_does_not_search_for_rooms(h: Harness) -> None:
-    booking_id = await book_now(h)
+    booking_id = await h.book_now()
     searched: list[str] = []
     real_state = h.transport.room_state
 
@@ -107,7 +89,7 @@ async def test_a_fresh_opening_does_not_search_for_rooms(h: Harness) -> None:
 
 
 async def test_room_creation_refused_leaves_the_opening_to_retry(h: Harness) -> None:
-    booking_id = await book_now(h)
+    booking_id = await h.book_now()
     h.transport.fail["create_room"] = RuntimeError("M_LIMIT_EXCEEDED")
     try:
         await h.router.sessions.open(booking_id)
@@ -123,7 +105,7 @@ async def test_room_creation_refused_leaves_the_opening_to_retry(h: Harness) -> 
 
 async def counselor_missing(h: Harness) -> tuple[store.Session, list[str]]:
     """Sara's session opened, the youth is in, Sara is not: the 5-minute check runs."""
-    session = await open_now(h)
+    session = await h.open_now()
     assert session.room_id is not None
     await h.joins(session.room_id, YOUTH)
     youth_dm = await h.dm(YOUTH)
@@ -185,7 +167,7 @@ async def test_standin_respects_the_per_day_maximum(tmp_path: Path) -> None:
 
 
 async def test_youth_no_show_is_reported_to_the_counselor(h: Harness) -> None:
-    session = await open_now(h)
+    session = await h.open_now()
     assert session.room_id is not None
     await h.joins(session.room_id, SARA)
     sara_dm = await h.counselor_dm(SARA)
@@ -200,7 +182,7 @@ async def test_youth_no_show_is_reported_to_the_counselor(h: Harness) -> None:
 async def test_bot_stays_only_for_the_crisis_net_and_counselor_commands(tmp_path: Path) -> None:
     h = await Harness.start(tmp_path, session={"bot_stays": True})
     try:
-        session = await open_now(h)
+        session = await h.open_now()
         room = session.room_id
         assert room is not None
         await h.joins(room, YOUTH)

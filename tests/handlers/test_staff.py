@@ -7,7 +7,6 @@ from pathlib import Path
 
 from bot.storage import bookings
 from bot.storage import sessions as store
-from tests.handlers.test_sessions import book_now, open_now
 from tests.support.harness import BRUSSELS, SARA, TOM, YOUTH, Harness
 
 
@@ -32,7 +31,7 @@ async def test_like_is_not_a_tautology(h: Harness) -> None:
 
 
 async def test_end_needs_an_outcome_it_knows(h: Harness) -> None:
-    await open_now(h)
+    await h.open_now()
     (reply,) = await h.counselor_says(SARA, "!end")
     assert like(reply, texts(h).which_outcome)
     (reply,) = await h.counselor_says(SARA, "!end fantastisch")
@@ -41,7 +40,7 @@ async def test_end_needs_an_outcome_it_knows(h: Harness) -> None:
 
 
 async def test_end_closes_the_session_once(h: Harness) -> None:
-    session = await open_now(h)
+    session = await h.open_now()
     youth_dm = await h.dm(YOUTH)
     mark = h.mark()
     (reply,) = await h.counselor_says(SARA, "!end done")
@@ -53,7 +52,7 @@ async def test_end_closes_the_session_once(h: Harness) -> None:
 
 
 async def test_end_of_someone_elses_or_an_unknown_case_is_refused(h: Harness) -> None:
-    await open_now(h)
+    await h.open_now()
     ref = await h.db.fetchval("SELECT ref FROM cases")
     (reply,) = await h.counselor_says(TOM, f"!end done #{ref}")
     assert reply == texts(h).not_your_case.format(ref=ref)
@@ -71,7 +70,7 @@ async def test_end_of_someone_elses_or_an_unknown_case_is_refused(h: Harness) ->
 
 
 async def test_followup_with_an_unreadable_time(h: Harness) -> None:
-    await open_now(h)
+    await h.open_now()
     (reply,) = await h.counselor_says(SARA, "!followup ooit eens")
     assert like(reply, texts(h).bad_time) and "ooit eens" in reply
     (reply,) = await h.counselor_says(SARA, "!followup 2026-11-30 10:00")  # the past
@@ -88,7 +87,7 @@ async def followup_refused(h: Harness, when: str) -> None:
 
 
 async def test_followup_books_and_tells_the_youth(h: Harness) -> None:
-    await open_now(h)
+    await h.open_now()
     youth_dm = await h.dm(YOUTH)
     mark = h.mark()
     refreshes = h.timers.refreshes
@@ -106,7 +105,7 @@ async def test_followup_books_and_tells_the_youth(h: Harness) -> None:
 
 
 async def test_followup_when_the_counselor_is_booked_is_refused(h: Harness) -> None:
-    await open_now(h)
+    await h.open_now()
     # Sara's own session today runs 10:00-10:45: 10:50 is inside its 15-minute buffer.
     await followup_refused(h, "vandaag 10:50")
     (reply,) = await h.counselor_says(SARA, "!followup vandaag 11:00")  # just clear of it
@@ -114,13 +113,13 @@ async def test_followup_when_the_counselor_is_booked_is_refused(h: Harness) -> N
 
 
 async def test_followup_outside_working_hours_is_refused(h: Harness) -> None:
-    await open_now(h)
+    await h.open_now()
     await followup_refused(h, "2026-12-08 21:30")  # Sara works 09:00-21:00
     await followup_refused(h, "2026-12-08 20:30")  # starts inside, ends after 21:00
 
 
 async def test_followup_during_an_absence_is_refused(h: Harness) -> None:
-    await open_now(h)
+    await h.open_now()
     (noted,) = await h.counselor_says(SARA, "!away 2026-12-07 2026-12-09")
     assert like(noted, texts(h).away_noted)
     await followup_refused(h, "2026-12-08 10:00")
@@ -135,7 +134,7 @@ async def test_followup_outside_opening_hours_or_on_a_closure_is_refused(
     h = await Harness.start(tmp_path, scheduling={"opening_hours": opening,
                                                   "closures": ["2026-12-10"]})
     try:
-        await open_now(h)
+        await h.open_now()
         await followup_refused(h, "2026-12-08 19:00")  # Sara works, the service is closed
         await followup_refused(h, "2026-12-10 10:00")  # a closure day
     finally:
@@ -143,7 +142,7 @@ async def test_followup_outside_opening_hours_or_on_a_closure_is_refused(
 
 
 async def test_note_without_text_gets_help_and_saves_nothing(h: Harness) -> None:
-    await open_now(h)
+    await h.open_now()
     (reply,) = await h.counselor_says(SARA, "!note   ")
     assert reply.startswith(texts(h).help.split("{")[0][:30])
     assert await h.db.fetchval("SELECT COUNT(*) FROM case_notes") == 0
@@ -153,7 +152,7 @@ async def test_note_without_text_gets_help_and_saves_nothing(h: Harness) -> None
 
 
 async def test_handover_needs_a_known_colleague(h: Harness) -> None:
-    await open_now(h)
+    await h.open_now()
     (reply,) = await h.counselor_says(SARA, "!handover iemand")
     assert reply == texts(h).bad_user
     (reply,) = await h.counselor_says(SARA, f"!handover {SARA}")  # not to oneself
@@ -164,7 +163,7 @@ async def test_handover_needs_a_known_colleague(h: Harness) -> None:
 
 
 async def test_handover_asks_the_youth_and_their_yes_decides(h: Harness) -> None:
-    await open_now(h)
+    await h.open_now()
     youth_dm = await h.dm(YOUTH)
     mark = h.mark()
     (reply,) = await h.counselor_says(SARA, f"!handover {TOM}")
@@ -196,13 +195,13 @@ async def test_unknown_command_and_agenda(h: Harness) -> None:
     assert reply == texts(h).unknown_command
     (reply,) = await h.counselor_says(SARA, "!agenda")
     assert reply == texts(h).agenda_empty
-    await book_now(h)
+    await h.book_now()
     (reply,) = await h.counselor_says(SARA, "!agenda")
     assert reply.startswith(texts(h).agenda_title)
 
 
 async def test_a_youth_typing_commands_gets_nothing_done(h: Harness) -> None:
-    await open_now(h)
+    await h.open_now()
     for text in ("!end done", "!note hallo", f"!handover {TOM}"):
         await h.youth_says(YOUTH, text)
     assert await h.db.fetchval("SELECT outcome FROM sessions") is None

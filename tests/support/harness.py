@@ -26,7 +26,7 @@ from bot.handlers import notify
 from bot.handlers.context import Context
 from bot.handlers.router import Router
 from bot.handlers.transport import Incoming, Invite, Kind, Membership
-from bot.storage import bookings, migrations
+from bot.storage import bookings, migrations, sessions
 from bot.storage.bookings import (
     CHECK_COUNSELOR,
     CHECK_YOUTH,
@@ -35,6 +35,7 @@ from bot.storage.bookings import (
     REMIND_YOUTH,
 )
 from bot.storage.db import Database
+from bot.storage.sessions import Session
 from tests.support.fake_transport import FakeTransport
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -172,6 +173,23 @@ class Harness:
         for answer in INTAKE_ANSWERS:
             replies = await self.youth_says(user_id, answer)
         return replies
+
+    async def book_now(self, user_id: str = YOUTH) -> int:
+        """Intake, then choice 1 ("now": Sara at 10:00 on the default clock); the booking id."""
+        offer = (await self.finish_intake(user_id))[-1]
+        assert "1. Nu meteen" in offer, offer
+        await self.youth_says(user_id, "1")
+        booking = await bookings.active_booking(self.db, user_id)
+        assert booking is not None
+        return booking.id
+
+    async def open_now(self, user_id: str = YOUTH) -> Session:
+        """`book_now`, then its opening timer runs: the session room exists, both invited."""
+        booking_id = await self.book_now(user_id)
+        await self.run_due()
+        session = await sessions.by_booking(self.db, booking_id)
+        assert session is not None and session.state == "open" and session.room_id
+        return session
 
     # --- time ---------------------------------------------------------------------------
 
