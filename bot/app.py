@@ -57,7 +57,7 @@ class App:
     ) -> None:
         self.config = config
         self.clock = clock or SystemClock()
-        self.db = Database(config.data_dir / "chathulp.db")
+        self.db = Database(config.database_url)
         self.transport = MatrixTransport(config)
         self.ctx = Context(config, self.clock, self.db, self.transport)
         self.router = Router(self.ctx)

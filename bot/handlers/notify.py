@@ -13,14 +13,10 @@ log = logging.getLogger(__name__)
 
 async def counselor_dm(ctx: Context, user_id: str) -> str | None:
     """The DM room with a counselor: the newest one the bot is in, or a new encrypted one."""
-    rows = await ctx.db.fetchall(
-        "SELECT room_id FROM rooms WHERE kind = 'dm' AND user_id = ? ORDER BY created_at DESC",
-        (user_id,),
-    )
-    for row in rows:
-        room = ctx.transport.nio.rooms.get(row["room_id"])
+    for known in await tstore.dm_rooms_of(ctx.db, user_id):
+        room = ctx.transport.nio.rooms.get(known)
         if room is not None and room.encrypted and room.member_count <= 2:
-            return str(row["room_id"])
+            return known
     try:
         # History from the invite on: notices sent before the counselor joins stay readable.
         room_id = await ctx.transport.create_room(

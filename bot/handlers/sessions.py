@@ -139,7 +139,7 @@ class SessionRooms:
 
     async def _find_room(self, nonce: str) -> str | None:
         """A room created just before a crash: find it by the nonce in its state."""
-        known = {r["room_id"] for r in await self.ctx.db.fetchall("SELECT room_id FROM rooms")}
+        known = await tstore.known_room_ids(self.ctx.db)
         for room_id in list(self.ctx.transport.nio.rooms):
             if room_id in known:
                 continue

@@ -39,8 +39,8 @@ class Recorder:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await open_db(tmp_path / "bot.db")
+async def db(db_url: str) -> AsyncIterator[Database]:
+    database = await open_db(db_url)
     yield database
     await database.close()
 
@@ -61,8 +61,8 @@ async def run_service(db: Database, clock: FakeClock, rec: Recorder) -> TimerSer
     return svc
 
 
-async def test_reminders_missed_during_downtime_run_once_after_restarts(tmp_path: Path) -> None:
-    path = tmp_path / "bot.db"
+async def test_reminders_missed_during_downtime_run_once_after_restarts(db_url: str) -> None:
+    path = db_url
     db = await open_db(path)
     booking_id = await booking_with_reminders(db)
     await db.close()
