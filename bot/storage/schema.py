@@ -76,7 +76,7 @@ async def v2(conn: Connection) -> None:
                municipality TEXT,
                campaign     TEXT,
                free_text    TEXT,
-               answers      TEXT NOT NULL DEFAULT '{}',
+               answers      TEXT NOT NULL DEFAULT '{{}}',
                counselor_id TEXT,
                created_at   {INT} NOT NULL,
                updated_at   {INT} NOT NULL
