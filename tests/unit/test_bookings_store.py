@@ -106,6 +106,16 @@ async def test_twenty_youths_racing_for_one_slot_get_one_booking(db: Database) -
     assert await db.fetchval("SELECT COUNT(DISTINCT booking_id) FROM timers") == 1
 
 
+async def test_twenty_youths_racing_for_overlapping_slots_get_one_booking(db: Database) -> None:
+    """Different start times that overlap: no unique index can see it, the lock must."""
+    youths = [await add_youth(db, n) for n in range(20)]
+    results = await asyncio.gather(
+        *(book(db, y, slot(T10 + timedelta(minutes=i))) for i, y in enumerate(youths))
+    )
+    assert [r.reason for r in results].count("ok") == 1
+    assert await db.fetchval("SELECT COUNT(*) FROM bookings") == 1
+
+
 async def test_race_across_two_connections(db_url: str) -> None:
     """Two connections (as two processes would have) still give one booking."""
     first = await open_db(db_url)
