@@ -64,7 +64,7 @@ def engine(request: pytest.FixtureRequest) -> tuple[str, PostgresServer | None]:
 @pytest.fixture
 async def db_url(engine: tuple[str, PostgresServer | None], tmp_path: Path) -> str:
     """A fresh database per test: a SQLite path, or a new database on the PostgreSQL server."""
-    name, server = engine
+    _, server = engine
     if server is None:
         return str(tmp_path / "bot.db")
     return await server.create_database()

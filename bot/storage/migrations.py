@@ -39,9 +39,17 @@ def latest_version() -> int:
     return max(_STEPS)
 
 
+_LOCK = "chathulp schema upgrade"
+
+
 async def current_version(db: Database) -> int:
-    await db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-    value = await db.fetchval("SELECT MAX(version) FROM schema_version")
+    async with db.transaction() as conn:
+        # Under the lock: PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe against itself.
+        await conn.lock(_LOCK)
+        await conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
+        )
+        value = await conn.fetchval("SELECT MAX(version) FROM schema_version")
     return int(value or 0)
 
 
@@ -63,7 +71,7 @@ async def upgrade(db: Database, target: int | None = None) -> int:
         description, fn = _STEPS[v]
         async with db.transaction() as conn:
             # Two processes starting at once: the second waits, then sees the step done.
-            await conn.lock("chathulp schema upgrade")
+            await conn.lock(_LOCK)
             now = int(await conn.fetchval("SELECT MAX(version) FROM schema_version") or 0)
             if now >= v:
                 continue

@@ -20,9 +20,9 @@ def _types(conn: Connection) -> tuple[str, str]:
 
 @step(1, "transport state: key-value, handled events, rooms")
 async def v1(conn: Connection) -> None:
-    ID, INT = _types(conn)
+    _, INT = _types(conn)
     await conn.execute(
-        f"""CREATE TABLE kv (
+        """CREATE TABLE kv (
                key   TEXT PRIMARY KEY,
                value TEXT NOT NULL
            )"""

@@ -93,7 +93,7 @@ class PostgresServer:
                 raise PostgresUnavailable(f"postgres exited: {err[-2000:]}")
             try:
                 conn = await asyncpg.connect(self.url(), timeout=2)
-            except (OSError, asyncpg.PostgresError, asyncio.TimeoutError):
+            except (TimeoutError, OSError, asyncpg.PostgresError):
                 if asyncio.get_running_loop().time() > deadline:
                     raise PostgresUnavailable("postgres did not accept connections") from None
                 await asyncio.sleep(0.2)
