@@ -4,7 +4,6 @@ cancel, move."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -63,13 +62,6 @@ async def book(
         db, case_id=youth[1], youth_id=youth[0], slot=s, now=NOW, reminders=reminders,
         **kw,  # type: ignore[arg-type]
     )
-
-
-@pytest.fixture
-async def db(db_url: str) -> AsyncIterator[Database]:
-    database = await open_db(db_url)
-    yield database
-    await database.close()
 
 
 # --- booking ----------------------------------------------------------------------------------

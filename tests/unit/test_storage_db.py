@@ -4,7 +4,6 @@ one placeholder style, rows by name and position, one IntegrityError."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import date, timedelta
 
 import pytest
@@ -13,14 +12,7 @@ from bot.config.scheduling import SchedulingConfig
 from bot.storage import bookings as store
 from bot.storage import transport
 from bot.storage.db import POSTGRES, SQLITE, Database, IntegrityError, parse_url, to_dollar_params
-from tests.unit.test_bookings_store import NOW, SARA, T10, add_youth, book, open_db, slot
-
-
-@pytest.fixture
-async def db(db_url: str) -> AsyncIterator[Database]:
-    database = await open_db(db_url)
-    yield database
-    await database.close()
+from tests.unit.test_bookings_store import NOW, SARA, T10, add_youth, book, slot
 
 
 async def test_query_functions_inside_a_transaction_join_it(db: Database) -> None:

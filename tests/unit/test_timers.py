@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -35,13 +34,6 @@ class Recorder:
 
     def handlers(self) -> dict[str, Handler]:
         return {store.REMIND_YOUTH: self, store.REMIND_COUNSELOR: self}
-
-
-@pytest.fixture
-async def db(db_url: str) -> AsyncIterator[Database]:
-    database = await open_db(db_url)
-    yield database
-    await database.close()
 
 
 async def booking_with_reminders(db: Database, n: int = 1) -> int:
