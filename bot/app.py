@@ -96,6 +96,9 @@ class App:
             await self.db.open()
         except (OSError, asyncpg.PostgresError) as exc:
             raise StartupError(f"cannot open the {self.db.engine.value} database: {exc}") from exc
+        if not await self.db.claim("chathulp bot"):
+            await self.db.close()
+            raise StartupError("another chathulp is already running on this database")
         await migrations.upgrade(self.db)
         await tstore.forget_old_events(self.db)
         self.ctx.staff_room_id = self.config.staff_room.room_id or await tstore.get_kv(

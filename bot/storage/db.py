@@ -284,6 +284,7 @@ class _PostgresDriver:
         self.url = url
         self.min_size, self.max_size = min_size, max_size
         self._pool: Any = None
+        self._claim: Any = None  # the connection holding `claim`'s session lock
 
     async def open(self) -> None:
         import asyncpg
@@ -293,9 +294,22 @@ class _PostgresDriver:
         )
 
     async def close(self) -> None:
+        if self._claim is not None:
+            await self.pool.release(self._claim)
+            self._claim = None
         if self._pool is not None:
             await self._pool.close()
             self._pool = None
+
+    async def claim(self, key: str) -> bool:
+        if self._claim is not None:
+            return True
+        conn = await self.pool.acquire()
+        if await conn.fetchval("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", key):
+            self._claim = conn
+            return True
+        await self.pool.release(conn)
+        return False
 
     @property
     def pool(self) -> Any:
@@ -340,6 +354,16 @@ class Database:
 
     async def close(self) -> None:
         await self._driver.close()
+
+    async def claim(self, key: str) -> bool:
+        """Hold `key` for as long as this Database is open; False if another process holds it.
+
+        PostgreSQL: a session advisory lock (one bot per database, whatever its data_dir).
+        SQLite: always True; the database lives in data_dir, which the bot locks itself.
+        """
+        if isinstance(self._driver, _PostgresDriver):
+            return await self._driver.claim(key)
+        return True
 
     def _joined(self) -> Connection | None:
         """The transaction this task is running, if any (child tasks do not inherit it)."""

@@ -84,3 +84,19 @@ def test_urls_and_placeholders() -> None:
     with pytest.raises(ValueError):
         parse_url("mysql://h/db")
     assert to_dollar_params("a = ? AND b = '?' AND c = ?") == "a = $1 AND b = '?' AND c = $2"
+
+
+async def test_one_bot_per_database(db_url: str) -> None:
+    first, second = Database(db_url), Database(db_url)
+    await first.open()
+    await second.open()
+    try:
+        assert await first.claim("bot")
+        # PostgreSQL: the second process is refused until the first closes. SQLite: the
+        # data_dir lock file does that job, claim() does not refuse.
+        assert await second.claim("bot") == (first.engine is SQLITE)
+        await first.close()
+        assert await second.claim("bot")
+    finally:
+        await second.close()
+        await first.close()
