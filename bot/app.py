@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import IO
 
 import aiohttp
+import asyncpg
 from aiohttp import web
 
 from bot.clock import Clock, SystemClock
@@ -57,7 +58,7 @@ class App:
     ) -> None:
         self.config = config
         self.clock = clock or SystemClock()
-        self.db = Database(config.data_dir / "chathulp.db")
+        self.db = Database(config.database_url)
         self.transport = MatrixTransport(config)
         self.ctx = Context(config, self.clock, self.db, self.transport)
         self.router = Router(self.ctx)
@@ -91,7 +92,13 @@ class App:
 
     async def start(self) -> None:
         self._lock = await asyncio.to_thread(lock_data_dir, self.config.data_dir)
-        await self.db.open()
+        try:
+            await self.db.open()
+        except (OSError, asyncpg.PostgresError) as exc:
+            raise StartupError(f"cannot open the {self.db.engine.value} database: {exc}") from exc
+        if not await self.db.claim("chathulp bot"):
+            await self.db.close()
+            raise StartupError("another chathulp is already running on this database")
         await migrations.upgrade(self.db)
         await tstore.forget_old_events(self.db)
         self.ctx.staff_room_id = self.config.staff_room.room_id or await tstore.get_kv(

@@ -1,4 +1,4 @@
-"""Command line: `chathulp run`, `chathulp check-config FILE`."""
+"""Command line: `chathulp run`, `chathulp check-config FILE`, `chathulp migrate-db`."""
 
 from __future__ import annotations
 
@@ -19,10 +19,19 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     check = sub.add_parser("check-config", help="validate a config file and exit")
     check.add_argument("file")
+    mig = sub.add_parser(
+        "migrate-db", help="copy all data to another, empty database (e.g. SQLite → PostgreSQL)"
+    )
+    mig.add_argument("--from", dest="source", required=True,
+                     help="sqlite:///path/chathulp.db (stop the bot first)")
+    mig.add_argument("--to", dest="target", required=True,
+                     help="postgresql://user@host/dbname (an empty database)")
     args = parser.parse_args(argv)
 
     if args.command == "check-config":
         return check_config(args.file)
+    if args.command == "migrate-db":
+        return asyncio.run(migrate_db(args.source, args.target))
     return run_bot(args.config, verbose=args.verbose)
 
 
@@ -36,13 +45,49 @@ def check_config(path: str) -> int:
     return 0
 
 
+async def migrate_db(source_url: str, target_url: str) -> int:
+    """Copy every table; prints the row counts; non-zero exit on refusal or any mismatch."""
+    import asyncpg
+
+    from bot.storage.db import Database
+    from bot.storage.migrations import DatabaseTooNew
+    from bot.storage.transfer import TransferError, copy_database
+
+    try:
+        source, target = Database(source_url), Database(target_url)
+    except ValueError as exc:
+        print(f"migrate-db: {exc}", file=sys.stderr)
+        return 2
+    try:
+        await source.open()
+        await target.open()
+        counts = await copy_database(
+            source, target, progress=lambda t: print(f"copying {t} …", file=sys.stderr)
+        )
+    except (TransferError, DatabaseTooNew, OSError, asyncpg.PostgresError) as exc:
+        print(f"migrate-db: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        await source.close()
+        await target.close()
+    width = max(len(c.table) for c in counts)
+    for c in counts:
+        mark = "ok" if c.ok else "MISMATCH"
+        print(f"{c.table:<{width}}  {c.source:>8}  {c.target:>8}  {mark}")
+    if not all(c.ok for c in counts):
+        print("migrate-db: row counts differ; do not switch to the target", file=sys.stderr)
+        return 1
+    print(f"migrate-db: {sum(c.target for c in counts)} rows copied, all counts match")
+    return 0
+
+
 def run_bot(path: str, *, verbose: bool = False) -> int:
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     # nio logs message metadata at INFO; keep third-party chatter out of the service log.
-    for noisy in ("nio", "peewee", "aiosqlite", "apscheduler"):
+    for noisy in ("nio", "peewee", "aiosqlite", "asyncpg", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
     try:
         config = load_config(path)

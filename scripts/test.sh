@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs what it needs, then runs ruff and pytest.
 # Integration tests start their own Synapse; the Element-interop test installs its npm packages;
-# the browser test needs Debian's chromium, installed here when missing (skipped if impossible).
+# the browser test needs Debian's chromium, and the storage tests a PostgreSQL server (Debian's
+# postgresql; the tests start their own in a temp dir), both installed here when missing.
+# With CI=true a missing PostgreSQL fails the PostgreSQL tests instead of skipping them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
-if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo -n"
-  { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
-      --no-install-recommends chromium >/dev/null; } \
-    || echo "warning: could not install chromium; the browser test will be skipped" >&2
-fi
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo -n"
+apt_updated=""
+apt_install() {  # apt_install <package> <what is skipped or fails without it>
+  command -v apt-get >/dev/null 2>&1 || { echo "warning: no apt-get; $2" >&2; return 0; }
+  { { [ -n "$apt_updated" ] || $SUDO apt-get update -qq; } && apt_updated=1 \
+    && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+      "$1" >/dev/null; } || echo "warning: could not install $1; $2" >&2
+}
+command -v chromium >/dev/null 2>&1 \
+  || apt_install chromium "the browser test will be skipped"
+command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+  || apt_install postgresql "the PostgreSQL tests will be skipped (fail with CI=true)"
 .venv/bin/ruff check bot tests scripts
 exec .venv/bin/python -m pytest "$@"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from bot.clock import Clock
 from bot.config.models import Config
 from bot.devserver import LocalSynapse
 from tests.support.matrix_user import MatrixUser
+from tests.support.postgres import PostgresServer, PostgresUnavailable
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = yaml.safe_load((ROOT / "config.example.yaml").read_text())
@@ -28,6 +30,44 @@ async def synapse(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Loc
     await server.start()
     yield server
     await server.stop()
+
+
+@pytest.fixture(scope="session")
+async def postgres() -> AsyncIterator[PostgresServer]:
+    """One real PostgreSQL server per test session (fresh databases: `create_database`).
+
+    Missing or broken PostgreSQL fails the tests in CI (CI=true) and skips them locally.
+    """
+    server = PostgresServer()
+    try:
+        await server.start()
+    except PostgresUnavailable as exc:
+        await server.stop()
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"PostgreSQL is needed in CI: {exc}")
+        pytest.skip(f"PostgreSQL not available: {exc}")
+    yield server
+    await server.stop()
+
+
+ENGINES = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> tuple[str, PostgresServer | None]:
+    """Each storage test runs on both engines (the server only when PostgreSQL is asked)."""
+    if request.param == "sqlite":
+        return "sqlite", None
+    return "postgresql", request.getfixturevalue("postgres")
+
+
+@pytest.fixture
+async def db_url(engine: tuple[str, PostgresServer | None], tmp_path: Path) -> str:
+    """A fresh database per test: a SQLite path, or a new database on the PostgreSQL server."""
+    _, server = engine
+    if server is None:
+        return str(tmp_path / "bot.db")
+    return await server.create_database()
 
 
 class MatrixEnv:

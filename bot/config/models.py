@@ -79,6 +79,10 @@ class BotTexts(Section):
 class Config(Section):
     matrix: MatrixSection
     data_dir: Path = Path("./data")
+    # Empty: SQLite in data_dir (chathulp.db). Or 'sqlite:///path/chathulp.db', or
+    # 'postgresql://user[:password]@host[:port]/dbname' (a password can also come from
+    # PGPASSWORD or ~/.pgpass).
+    database: str | None = None
     timezone: str = "Europe/Brussels"
     default_language: str = "nl"
     admins: list[UserId] = []
@@ -99,6 +103,23 @@ class Config(Section):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError("an IANA time zone name like 'Europe/Brussels'") from exc
         return v
+
+    @field_validator("database")
+    @classmethod
+    def _database(cls, v: str | None) -> str | None:
+        if not v:
+            return None
+        if not v.startswith(("sqlite:", "postgresql://", "postgres://")):
+            raise ValueError(
+                "a URL like 'postgresql://chathulp@localhost/chathulp' or "
+                "'sqlite:///var/lib/chathulp/chathulp.db', or leave it empty"
+            )
+        return v
+
+    @property
+    def database_url(self) -> str:
+        """Where the bot's database is: `database`, or SQLite in `data_dir`."""
+        return self.database or f"sqlite://{self.data_dir / 'chathulp.db'}"
 
     @model_validator(mode="after")
     def _languages(self) -> Config:

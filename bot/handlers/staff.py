@@ -77,8 +77,8 @@ class StaffConversation:
             case = await store.case_by_ref(self.ctx.db, ref)
             if case is None:
                 return self.say("unknown_case", ref=ref)
-            session = await store.latest_for_case(self.ctx.db, case["id"])
-            mine = case["counselor_id"] == sender or (
+            session = await store.latest_for_case(self.ctx.db, case.id)
+            mine = case.counselor_id == sender or (
                 session is not None and session.counselor_id == sender)
             if not mine or session is None:
                 return self.say("not_your_case", ref=ref)

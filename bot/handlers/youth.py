@@ -147,18 +147,18 @@ class YouthConversation:
         if key not in YES | NO:
             return False
         accepted = key in YES
-        await sessions_store.decide_handover(self.ctx.db, pending["id"], accepted,
+        await sessions_store.decide_handover(self.ctx.db, pending.id, accepted,
                                              self.ctx.clock.now())
         names = self.appointments
-        values = {"counselor": names._name(pending["from_id"]),
-                  "colleague": names._name(pending["to_id"]), "ref": case.ref}
+        values = {"counselor": names._name(pending.from_id),
+                  "colleague": names._name(pending.to_id), "ref": case.ref}
         text_key = "handover_accepted" if accepted else "handover_declined"
         session_cfg = self.ctx.config.session
         texts = session_cfg.text(youth.intake.language)
         await self._send(msg.room_id, [fill(getattr(texts, text_key), values)])
         staff_texts = session_cfg.text(self.ctx.config.default_language)
         notice = fill(getattr(staff_texts, text_key), values)
-        for counselor in (pending["from_id"], pending["to_id"]):
+        for counselor in (pending.from_id, pending.to_id):
             await tell_counselor(self.ctx, counselor, notice)
         log.info("Handover %s", "accepted" if accepted else "declined")
         return True

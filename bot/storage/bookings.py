@@ -1,7 +1,8 @@
 """Bookings, counselor absences and scheduled timers: the database is the truth.
 
 Double booking is made impossible twice over: `book()` checks for an overlapping active
-booking of the counselor inside one BEGIN IMMEDIATE transaction, and partial unique indexes
+booking of the counselor inside one transaction that holds the counselor's lock (SQLite: the
+database's write lock; PostgreSQL: an advisory lock per counselor), and partial unique indexes
 refuse a second active booking of a counselor at one start time, and a second upcoming
 booking of one youth, whatever code (or process) tries it.
 
@@ -11,19 +12,16 @@ are ISO dates (days in the service's zone).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-import aiosqlite
-
 from bot.config.scheduling import SchedulingConfig
 from bot.domain.agenda_time import from_ts, to_ts
 from bot.domain.availability import Absence, BusyPeriod, Slot, end_absence
 from bot.domain.booking import reminder_times
-from bot.storage.db import Database
+from bot.storage.db import Connection, Database, IntegrityError, Row
 
 BookingStatus = Literal["booked", "cancelled", "opened", "done", "no_show", "missed"]
 TimerStatus = Literal["pending", "done", "missed", "cancelled"]
@@ -95,7 +93,7 @@ class _Refused(Exception):
         self.reason = reason
 
 
-def _booking(row: aiosqlite.Row) -> Booking:
+def _booking(row: Row) -> Booking:
     return Booking(
         row["id"], row["case_id"], row["youth_id"], row["counselor_id"],
         from_ts(row["start_at"]), from_ts(row["end_at"]), row["status"], row["room_id"],
@@ -103,7 +101,7 @@ def _booking(row: aiosqlite.Row) -> Booking:
     )
 
 
-def _timer(row: aiosqlite.Row) -> Timer:
+def _timer(row: Row) -> Timer:
     done_at = row["done_at"]
     return Timer(
         row["id"], row["kind"], row["booking_id"], from_ts(row["due_at"]), row["status"],
@@ -128,7 +126,7 @@ def reminder_plan(cfg: SchedulingConfig, slot: Slot, booked_at: datetime) -> lis
 
 
 async def _book_in(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     case_id: int,
     youth_id: str,
@@ -141,40 +139,40 @@ async def _book_in(
     start, end = to_ts(slot.start), to_ts(slot.end)
     if end <= start:
         raise ValueError("a slot must end after it starts")
-    cur = await conn.execute(
+    # Check-then-insert is safe only while no other writer books this counselor.
+    await conn.lock(f"bookings counselor {slot.counselor_id}")
+    if await conn.fetchone(
         "SELECT 1 FROM bookings WHERE youth_id = ? AND status = 'booked' LIMIT 1", (youth_id,)
-    )
-    if await cur.fetchone() is not None:
+    ) is not None:
         raise _Refused("youth_has_booking")
     gap = int(buffer.total_seconds())
-    cur = await conn.execute(
+    if await conn.fetchone(
         "SELECT 1 FROM bookings WHERE counselor_id = ? AND status IN ('booked', 'opened') "
         "AND start_at < ? AND end_at > ? LIMIT 1",
         (slot.counselor_id, end + gap, start - gap),
-    )
-    if await cur.fetchone() is not None:
+    ) is not None:
         raise _Refused("slot_taken")
     try:
-        cur = await conn.execute(
+        booking_id = await conn.fetchval(
             "INSERT INTO bookings (case_id, youth_id, counselor_id, start_at, end_at, status, "
-            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'booked', ?, ?)",
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'booked', ?, ?) RETURNING id",
             (case_id, youth_id, slot.counselor_id, start, end, now, now),
         )
-    except sqlite3.IntegrityError as exc:
+    except IntegrityError as exc:
         # Only reachable when another process wrote between our check and insert.
         if "youth_id" in str(exc):
             raise _Refused("youth_has_booking") from exc
         if "counselor_id" in str(exc):
             raise _Refused("slot_taken") from exc
         raise
-    booking_id = cur.lastrowid
     await conn.executemany(
         "INSERT INTO timers (kind, booking_id, due_at, minutes_before, created_at) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (booking_id, kind, due_at) DO NOTHING",
         [(kind, booking_id, to_ts(due), minutes, now) for kind, minutes, due in reminders],
     )
-    cur = await conn.execute("SELECT * FROM bookings WHERE id = ?", (booking_id,))
-    return _booking(await cur.fetchone())  # type: ignore[arg-type]
+    row = await conn.fetchone("SELECT * FROM bookings WHERE id = ?", (booking_id,))
+    assert row is not None
+    return _booking(row)
 
 
 async def book(
@@ -202,13 +200,13 @@ async def book(
     return BookResult(booking, "ok")
 
 
-async def _cancel_in(conn: aiosqlite.Connection, booking_id: int, now: int) -> bool:
-    cur = await conn.execute(
+async def _cancel_in(conn: Connection, booking_id: int, now: int) -> bool:
+    changed = await conn.execute(
         "UPDATE bookings SET status = 'cancelled', updated_at = ? "
         "WHERE id = ? AND status = 'booked'",
         (now, booking_id),
     )
-    if cur.rowcount != 1:
+    if changed != 1:
         return False
     await conn.execute(
         "UPDATE timers SET status = 'cancelled', done_at = ? "
@@ -241,8 +239,7 @@ async def move(
     ts = to_ts(now)
     try:
         async with db.transaction() as conn:
-            cur = await conn.execute("SELECT * FROM bookings WHERE id = ?", (booking_id,))
-            row = await cur.fetchone()
+            row = await conn.fetchone("SELECT * FROM bookings WHERE id = ?", (booking_id,))
             if row is None or not await _cancel_in(conn, booking_id, ts):
                 raise _Refused("not_active")
             booking = await _book_in(conn, case_id=row["case_id"], youth_id=row["youth_id"],
@@ -298,7 +295,7 @@ async def bookings_for_counselor(
 # --- absences ---------------------------------------------------------------------------------
 
 
-def _absence(row: aiosqlite.Row) -> Absence:
+def _absence(row: Row) -> Absence:
     return Absence(row["counselor_id"], date.fromisoformat(row["start_date"]),
                    date.fromisoformat(row["end_date"]))
 
@@ -335,12 +332,12 @@ async def end_absences(db: Database, counselor_id: str, today: date) -> list[Abs
     """
     ended: list[Absence] = []
     async with db.transaction() as conn:
-        cur = await conn.execute(
+        rows = await conn.fetchall(
             "SELECT * FROM absences WHERE counselor_id = ? AND start_date <= ? "
-            "AND end_date >= ?",
+            "AND end_date >= ? ORDER BY start_date, id",
             (counselor_id, today.isoformat(), today.isoformat()),
         )
-        for row in await cur.fetchall():
+        for row in rows:
             before = _absence(row)
             after = end_absence(before, today)
             if after is None:
@@ -370,13 +367,13 @@ async def add_timer(
     payload: str | None = None,
 ) -> int | None:
     """A pending timer; None if this (booking, kind, due) already exists."""
-    async with db.transaction() as conn:
-        cur = await conn.execute(
-            "INSERT INTO timers (kind, booking_id, due_at, minutes_before, payload, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (booking_id, kind, due_at) DO NOTHING",
-            (kind, booking_id, to_ts(due), minutes_before, payload, to_ts(now)),
-        )
-        return cur.lastrowid if cur.rowcount == 1 else None
+    timer_id = await db.fetchval(
+        "INSERT INTO timers (kind, booking_id, due_at, minutes_before, payload, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (booking_id, kind, due_at) DO NOTHING "
+        "RETURNING id",
+        (kind, booking_id, to_ts(due), minutes_before, payload, to_ts(now)),
+    )
+    return None if timer_id is None else int(timer_id)
 
 
 async def get_timer(db: Database, timer_id: int) -> Timer | None:
@@ -401,9 +398,10 @@ async def timers_for_booking(db: Database, booking_id: int) -> list[Timer]:
 async def _finish_timer(db: Database, timer_id: int, status: TimerStatus, now: datetime) -> bool:
     ts = to_ts(now)
     changed = await db.execute(
-        "UPDATE timers SET status = ?, done_at = ?, late_seconds = MAX(0, ? - due_at) "
+        "UPDATE timers SET status = ?, done_at = ?, late_seconds = "
+        "CASE WHEN ? > due_at THEN ? - due_at ELSE 0 END "
         "WHERE id = ? AND status = 'pending'",
-        (status, ts, ts, timer_id),
+        (status, ts, ts, ts, timer_id),
     )
     return changed == 1
 
@@ -422,8 +420,10 @@ async def cancel_timers(
     db: Database, booking_id: int, now: datetime, kind: str | None = None
 ) -> int:
     """Cancel a booking's pending timers (of one kind, or all); returns how many."""
-    return await db.execute(
-        "UPDATE timers SET status = 'cancelled', done_at = ? WHERE booking_id = ? "
-        "AND status = 'pending' AND (? IS NULL OR kind = ?)",
-        (to_ts(now), booking_id, kind, kind),
-    )
+    sql = ("UPDATE timers SET status = 'cancelled', done_at = ? WHERE booking_id = ? "
+           "AND status = 'pending'")
+    params: list[object] = [to_ts(now), booking_id]
+    if kind is not None:
+        sql += " AND kind = ?"
+        params.append(kind)
+    return await db.execute(sql, params)

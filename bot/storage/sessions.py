@@ -6,9 +6,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import aiosqlite
-
-from bot.storage.db import Database
+from bot.storage.db import Database, Row
+from bot.storage.youths import Case, case_from_row
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ _SELECT = (
 )
 
 
-def _session(row: aiosqlite.Row) -> Session:
+def _session(row: Row) -> Session:
     return Session(
         row["id"], row["booking_id"], row["nonce"], row["state"], row["room_id"],
         row["counselor_id"], row["youth_joined_at"] is not None,
@@ -55,12 +54,13 @@ async def begin(
 ) -> tuple[Session, bool]:
     """Record the intent to open (idempotent). Returns the session row, whatever its state,
     and whether this call created it (then no room for it can exist yet)."""
-    created = await db.execute(
-        "INSERT INTO sessions (booking_id, nonce, counselor_id, created_at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT(booking_id) DO NOTHING",
-        (booking_id, secrets.token_hex(12), counselor_id, _ts(now)),
-    )
-    row = await db.fetchone(_SELECT + "WHERE s.booking_id = ?", (booking_id,))
+    async with db.transaction() as conn:
+        created = await conn.execute(
+            "INSERT INTO sessions (booking_id, nonce, counselor_id, created_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (booking_id) DO NOTHING",
+            (booking_id, secrets.token_hex(12), counselor_id, _ts(now)),
+        )
+        row = await conn.fetchone(_SELECT + "WHERE s.booking_id = ?", (booking_id,))
     assert row is not None
     return _session(row), created == 1
 
@@ -197,22 +197,34 @@ async def propose_handover(db: Database, case_id: int, from_id: str, to_id: str,
         )
 
 
-async def pending_handover(db: Database, youth_id: str) -> aiosqlite.Row | None:
-    return await db.fetchone(
+@dataclass(frozen=True)
+class Handover:
+    id: int
+    case_id: int
+    from_id: str
+    to_id: str
+    state: str
+
+
+async def pending_handover(db: Database, youth_id: str) -> Handover | None:
+    row = await db.fetchone(
         "SELECT h.* FROM handovers h JOIN cases c ON c.id = h.case_id "
         "WHERE c.youth_id = ? AND h.state = 'proposed' ORDER BY h.id DESC LIMIT 1",
         (youth_id,),
     )
+    if row is None:
+        return None
+    return Handover(row["id"], row["case_id"], row["from_id"], row["to_id"], row["state"])
 
 
 async def decide_handover(db: Database, handover_id: int, accepted: bool,
                           now: datetime) -> None:
     async with db.transaction() as conn:
-        cur = await conn.execute(
+        changed = await conn.execute(
             "UPDATE handovers SET state = ?, decided_at = ? WHERE id = ? AND state = 'proposed'",
             ("accepted" if accepted else "declined", _ts(now), handover_id),
         )
-        if accepted and cur.rowcount == 1:
+        if accepted and changed == 1:
             await conn.execute(
                 "UPDATE cases SET counselor_id = (SELECT to_id FROM handovers WHERE id = ?) "
                 "WHERE youth_id = (SELECT youth_id FROM cases WHERE id = "
@@ -221,5 +233,6 @@ async def decide_handover(db: Database, handover_id: int, accepted: bool,
             )
 
 
-async def case_by_ref(db: Database, ref: str) -> aiosqlite.Row | None:
-    return await db.fetchone("SELECT * FROM cases WHERE ref = ?", (ref.strip().upper(),))
+async def case_by_ref(db: Database, ref: str) -> Case | None:
+    row = await db.fetchone("SELECT * FROM cases WHERE ref = ?", (ref.strip().upper(),))
+    return None if row is None else case_from_row(row)

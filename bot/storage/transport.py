@@ -16,7 +16,7 @@ async def get_kv(db: Database, key: str) -> str | None:
 async def set_kv(db: Database, key: str, value: str) -> None:
     await db.execute(
         "INSERT INTO kv (key, value) VALUES (?, ?) "
-        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (key, value),
     )
 
@@ -24,7 +24,8 @@ async def set_kv(db: Database, key: str, value: str) -> None:
 async def claim_event(db: Database, event_id: str, room_id: str) -> bool:
     """Mark an event handled; False when it was handled before (at most once, across restarts)."""
     changed = await db.execute(
-        "INSERT OR IGNORE INTO handled_events (event_id, room_id, handled_at) VALUES (?, ?, ?)",
+        "INSERT INTO handled_events (event_id, room_id, handled_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (event_id) DO NOTHING",
         (event_id, room_id, int(time.time())),
     )
     return changed == 1
@@ -38,7 +39,7 @@ async def forget_old_events(db: Database, older_than_days: int = 30) -> int:
 async def remember_room(db: Database, room_id: str, kind: str, user_id: str | None) -> None:
     await db.execute(
         "INSERT INTO rooms (room_id, kind, user_id, created_at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT(room_id) DO NOTHING",
+        "ON CONFLICT (room_id) DO NOTHING",
         (room_id, kind, user_id, int(time.time())),
     )
 
@@ -58,15 +59,15 @@ async def warn_once(db: Database, room_id: str) -> bool:
 
 
 async def dm_rooms_of(db: Database, user_id: str) -> list[str]:
-    """The DM rooms remembered for a user, newest first."""
+    """The DM rooms the bot knows with this user, newest first."""
     rows = await db.fetchall(
-        "SELECT room_id FROM rooms WHERE kind = 'dm' AND user_id = ? ORDER BY created_at DESC",
+        "SELECT room_id FROM rooms WHERE kind = 'dm' AND user_id = ? "
+        "ORDER BY created_at DESC, room_id",
         (user_id,),
     )
     return [str(r["room_id"]) for r in rows]
 
 
 async def known_room_ids(db: Database) -> set[str]:
-    """Every room the bot has remembered (DMs, session rooms, the staff room)."""
-    rows = await db.fetchall("SELECT room_id FROM rooms")
-    return {str(r["room_id"]) for r in rows}
+    """Every room the bot has recorded (of any kind)."""
+    return {str(r["room_id"]) for r in await db.fetchall("SELECT room_id FROM rooms")}

@@ -7,11 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.domain.intake import IntakeState
 from bot.domain.refs import new_case_ref
-from bot.storage.db import Database
+from bot.storage.db import Connection, Database, Row
 
 
 @dataclass(frozen=True)
@@ -41,7 +39,7 @@ class Case:
     free_text: str | None = None
 
 
-def _youth(row: aiosqlite.Row, fallback: IntakeState) -> Youth:
+def _youth(row: Row, fallback: IntakeState) -> Youth:
     try:
         state = IntakeState.from_json(row["intake"])
     except ValueError:
@@ -50,7 +48,7 @@ def _youth(row: aiosqlite.Row, fallback: IntakeState) -> Youth:
                  state, row["first_seen"], row["last_seen"])
 
 
-def _case(row: aiosqlite.Row) -> Case:
+def case_from_row(row: Row) -> Case:
     return Case(row["id"], row["ref"], row["youth_id"], row["status"], row["language"],
                 json.loads(row["answers"]), row["counselor_id"], row["topic"], row["urgency"],
                 row["municipality"], row["age_band"], row["free_text"])
@@ -72,37 +70,37 @@ async def first_contact(
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT(user_id) DO NOTHING",
             (user_id, room_id, state.to_json(), ts, ts),
         )
-        cur = await conn.execute("SELECT * FROM youths WHERE user_id = ?", (user_id,))
-        youth = _youth(await cur.fetchone(), state)  # type: ignore[arg-type]
+        row = await conn.fetchone("SELECT * FROM youths WHERE user_id = ?", (user_id,))
+        assert row is not None
+        youth = _youth(row, state)
         case = await _current_case(conn, user_id)
         if case is None:
             case = await _open_case(conn, user_id, state.language, youth, ts)
     return youth, case
 
 
-async def _current_case(conn: aiosqlite.Connection, user_id: str) -> Case | None:
+async def _current_case(conn: Connection, user_id: str) -> Case | None:
     """The youth's most recent case, whatever its status."""
-    cur = await conn.execute(
+    row = await conn.fetchone(
         "SELECT * FROM cases WHERE youth_id = ? ORDER BY created_at DESC, id DESC LIMIT 1",
         (user_id,),
     )
-    row = await cur.fetchone()
-    return None if row is None else _case(row)
+    return None if row is None else case_from_row(row)
 
 
 async def _open_case(
-    conn: aiosqlite.Connection, user_id: str, language: str, youth: Youth, ts: int
+    conn: Connection, user_id: str, language: str, youth: Youth, ts: int
 ) -> Case:
     for _ in range(10):
         ref = new_case_ref()
-        cur = await conn.execute(
-            "INSERT OR IGNORE INTO cases (ref, youth_id, language, municipality, campaign, "
-            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        row = await conn.fetchone(
+            "INSERT INTO cases (ref, youth_id, language, municipality, campaign, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (ref) DO NOTHING RETURNING *",
             (ref, user_id, language, youth.municipality, youth.campaign, ts, ts),
         )
-        if cur.rowcount == 1:
-            cur = await conn.execute("SELECT * FROM cases WHERE ref = ?", (ref,))
-            return _case(await cur.fetchone())  # type: ignore[arg-type]
+        if row is not None:
+            return case_from_row(row)
     raise RuntimeError("could not find a free case reference")
 
 
@@ -197,7 +195,7 @@ async def youth_counselor(db: Database, user_id: str) -> str | None:
 
 async def get_case(db: Database, case_id: int) -> Case | None:
     row = await db.fetchone("SELECT * FROM cases WHERE id = ?", (case_id,))
-    return None if row is None else _case(row)
+    return None if row is None else case_from_row(row)
 
 
 async def dm_room_of(db: Database, user_id: str) -> str | None:
@@ -214,4 +212,4 @@ async def latest_case(db: Database, user_id: str) -> Case | None:
         "SELECT * FROM cases WHERE youth_id = ? ORDER BY created_at DESC, id DESC LIMIT 1",
         (user_id,),
     )
-    return None if row is None else _case(row)
+    return None if row is None else case_from_row(row)

@@ -40,13 +40,16 @@ class Journey:
         self.dms: dict[str, str] = {}
 
     @classmethod
-    async def start(cls, mx: MatrixEnv, n_counselors: int = 1, **session: object) -> Journey:
+    async def start(cls, mx: MatrixEnv, n_counselors: int = 1, database: str | None = None,
+                    **session: object) -> Journey:
         clock = FakeClock(datetime(2026, 12, 1, 10, 0, tzinfo=BRUSSELS))
         staff = [await mx.user("counselor") for _ in range(n_counselors)]
         bot_id = await mx.register("bot")
         overrides: dict = {"scheduling": counselors(*staff)}
         if session:
             overrides["session"] = session
+        if database:
+            overrides["database"] = database
         config = mx.config(bot_id, mx.tmp / "bot-data", **overrides)
         app = await mx.start_bot(config, clock)
         youth = await mx.user("youth")
@@ -84,8 +87,12 @@ class Journey:
         await user.join(room)
 
 
-async def test_whole_journey_with_followup_and_bot_leaving(mx: MatrixEnv) -> None:
-    j = await Journey.start(mx)
+async def test_whole_journey_with_followup_and_bot_leaving(
+    mx: MatrixEnv, engine: tuple[str, object], db_url: str
+) -> None:
+    """Runs on the default SQLite in data_dir and on PostgreSQL (`database:` in the config)."""
+    j = await Journey.start(mx, database=None if engine[0] == "sqlite" else db_url)
+    assert j.app.db.engine.value == ("sqlite" if engine[0] == "sqlite" else "postgres")
     sara = j.staff[0]
     await ask(j.youth, j.room, j.bot_id, "1")  # "Nu meteen, met Sara"
     room = await j.session_room()

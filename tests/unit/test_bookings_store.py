@@ -1,10 +1,9 @@
-"""Bookings, absences and timers in SQLite: constraints, atomic booking, cancel, move."""
+"""Bookings, absences and timers on SQLite and PostgreSQL: constraints, atomic booking,
+cancel, move."""
 
 from __future__ import annotations
 
 import asyncio
-import sqlite3
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from bot.config.scheduling import SchedulingConfig
 from bot.domain.availability import Absence, BusyPeriod, Slot
 from bot.storage import bookings as store
 from bot.storage import migrations
-from bot.storage.db import Database
+from bot.storage.db import Database, IntegrityError
 
 SARA = "@sara:localhost"
 TOM = "@tom:localhost"
@@ -30,7 +29,7 @@ def at(hour: int, minute: int = 0) -> datetime:
     return T10.replace(hour=hour, minute=minute)
 
 
-async def open_db(path: Path) -> Database:
+async def open_db(path: Path | str) -> Database:
     db = Database(path)
     await db.open()
     await migrations.upgrade(db)
@@ -63,13 +62,6 @@ async def book(
         db, case_id=youth[1], youth_id=youth[0], slot=s, now=NOW, reminders=reminders,
         **kw,  # type: ignore[arg-type]
     )
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await open_db(tmp_path / "bot.db")
-    yield database
-    await database.close()
 
 
 # --- booking ----------------------------------------------------------------------------------
@@ -106,10 +98,20 @@ async def test_twenty_youths_racing_for_one_slot_get_one_booking(db: Database) -
     assert await db.fetchval("SELECT COUNT(DISTINCT booking_id) FROM timers") == 1
 
 
-async def test_race_across_two_connections(tmp_path: Path) -> None:
+async def test_twenty_youths_racing_for_overlapping_slots_get_one_booking(db: Database) -> None:
+    """Different start times that overlap: no unique index can see it, the lock must."""
+    youths = [await add_youth(db, n) for n in range(20)]
+    results = await asyncio.gather(
+        *(book(db, y, slot(T10 + timedelta(minutes=i))) for i, y in enumerate(youths))
+    )
+    assert [r.reason for r in results].count("ok") == 1
+    assert await db.fetchval("SELECT COUNT(*) FROM bookings") == 1
+
+
+async def test_race_across_two_connections(db_url: str) -> None:
     """Two connections (as two processes would have) still give one booking."""
-    first = await open_db(tmp_path / "bot.db")
-    second = Database(tmp_path / "bot.db")
+    first = await open_db(db_url)
+    second = Database(db_url)
     await second.open()
     try:
         youths = [await add_youth(first, n) for n in range(10)]
@@ -132,12 +134,12 @@ async def test_unique_index_refuses_second_active_booking_via_raw_sql(db: Databa
         "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, 0)"
     )
     for status in ("booked", "opened"):
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(IntegrityError):
             await db.execute(insert, (b[1], b[0], SARA, ts, end, status))
     # Inactive rows at the same time are fine (history), as is another counselor.
     await db.execute(insert, (b[1], b[0], SARA, ts, end, "cancelled"))
     await db.execute(insert, (b[1], b[0], TOM, ts, end, "booked"))
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):
         await db.execute(insert, (b[1], b[0], SARA, ts, end, "bogus"))
 
 
@@ -147,7 +149,7 @@ async def test_youth_cannot_hold_two_upcoming_bookings(db: Database) -> None:
     second = await book(db, youth, slot(at(14), TOM))
     assert second == store.BookResult(None, "youth_has_booking")
     assert await db.fetchval("SELECT COUNT(*) FROM bookings") == 1
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):
         await db.execute(
             "INSERT INTO bookings (case_id, youth_id, counselor_id, start_at, end_at, status, "
             "created_at, updated_at) VALUES (?, ?, ?, 1, 2, 'booked', 0, 0)",
@@ -296,8 +298,8 @@ async def test_deleting_a_youth_removes_bookings_and_timers(db: Database) -> Non
     assert await db.fetchval("SELECT COUNT(*) FROM timers") == 0
 
 
-async def test_upgrade_from_version_2_keeps_data(tmp_path: Path) -> None:
-    db = Database(tmp_path / "old.db")
+async def test_upgrade_from_version_2_keeps_data(db_url: str) -> None:
+    db = Database(db_url)
     await db.open()
     try:
         await migrations.upgrade(db, target=2)

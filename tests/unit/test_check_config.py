@@ -75,3 +75,17 @@ def test_password_from_environment(tmp_path: Path) -> None:
     assert config.matrix.password is not None
     assert config.matrix.password.get_secret_value() == "from-env"
     assert "from-env" not in repr(config)
+
+
+def test_database_url(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.config import load_config
+
+    path = tmp_path / "c.yaml"
+    path.write_text(EXAMPLE.replace('database: ""', 'database: "mysql://h/db"'))
+    assert main(["check-config", str(path)]) == 1
+    assert "database: expected a URL like 'postgresql://" in capsys.readouterr().err
+    path.write_text(EXAMPLE.replace('database: ""', 'database: "postgresql://bot@db/chathulp"'))
+    assert load_config(path).database_url == "postgresql://bot@db/chathulp"
+    path.write_text(EXAMPLE)
+    config = load_config(path)
+    assert config.database_url == f"sqlite://{config.data_dir / 'chathulp.db'}"

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -38,13 +36,6 @@ class Recorder:
         return {store.REMIND_YOUTH: self, store.REMIND_COUNSELOR: self}
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await open_db(tmp_path / "bot.db")
-    yield database
-    await database.close()
-
-
 async def booking_with_reminders(db: Database, n: int = 1) -> int:
     youth = await add_youth(db, n)
     s = slot(START)
@@ -61,8 +52,8 @@ async def run_service(db: Database, clock: FakeClock, rec: Recorder) -> TimerSer
     return svc
 
 
-async def test_reminders_missed_during_downtime_run_once_after_restarts(tmp_path: Path) -> None:
-    path = tmp_path / "bot.db"
+async def test_reminders_missed_during_downtime_run_once_after_restarts(db_url: str) -> None:
+    path = db_url
     db = await open_db(path)
     booking_id = await booking_with_reminders(db)
     await db.close()
