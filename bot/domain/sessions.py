@@ -245,6 +245,8 @@ def parse_followup(
         elif tok in _FILLER:
             pass
         else:
+            if tok == shown.lower():
+                raise UserError("commands.followup_unreadable_all", text=shown)
             raise UserError("commands.followup_unreadable", word=tok[:20], text=shown)
         i += 1
 

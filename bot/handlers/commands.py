@@ -207,10 +207,12 @@ class CommandSpec(Generic[Conv]):
     role: Role
     case: bool
     handler: Handler[Conv]
+    help: str | None = None
 
     @property
     def help_key(self) -> str:
-        return f"commands.help_{self.name}"
+        """Its catalogue help text: `commands.help_<name>` unless declared otherwise."""
+        return self.help or f"commands.help_{self.name}"
 
     def all_words(self) -> list[str]:
         out = [self.name]
@@ -239,13 +241,14 @@ class CommandSet(Generic[Conv]):
     def command(
         self, name: str, *, words: Mapping[str, Sequence[str]] | None = None,
         args: Iterable[Argument] = (), role: Role = Role.COUNSELOR, case: bool = False,
+        help: str | None = None,
     ) -> Callable[[Handler[Conv]], Handler[Conv]]:
         """Declare a command right above its implementation (see the module doc)."""
 
         def register(fn: Handler[Conv]) -> Handler[Conv]:
             spec = CommandSpec(name, {k: tuple(w.lower() for w in v)
                                       for k, v in (words or {}).items()},
-                               tuple(args), role, case, fn)
+                               tuple(args), role, case, fn, help)
             for word in spec.all_words():
                 other = self._by_word.get(word)
                 if other is not None and other.name != name:

@@ -149,6 +149,7 @@ TEXTS: dict[str, Any] = {
         "arg_days": "<day> [<day>]",
         "followup_empty": "When should the follow-up be?",
         "followup_unreadable": "I could not read '{word}' in '{text}'.",
+        "followup_unreadable_all": "I could not read '{text}' as a time.",
         "followup_not_a_date": "'{text}' is not a date.",
         "followup_date_and_weekday": "'{text}' names a date and a different weekday.",
         "followup_date_and_offset": "'{text}' names both a date and a number of days or weeks.",

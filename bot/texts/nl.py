@@ -157,6 +157,7 @@ TEXTS: dict[str, Any] = {
         "arg_days": "<dag> [<dag>]",
         "followup_empty": "Wanneer moet het vervolggesprek zijn?",
         "followup_unreadable": "'{word}' in '{text}' kon ik niet lezen.",
+        "followup_unreadable_all": "'{text}' kon ik niet lezen als tijdstip.",
         "followup_not_a_date": "'{text}' is geen datum.",
         "followup_date_and_weekday": "'{text}' noemt een datum en een andere weekdag.",
         "followup_date_and_offset": "'{text}' noemt zowel een datum als een aantal dagen of "

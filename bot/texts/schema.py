@@ -148,6 +148,7 @@ class CommandTexts(TextGroup):
     # `!followup <when>` that could not be read. {text}: what was typed (shortened).
     followup_empty: str = text()
     followup_unreadable: str = text("word", "text")
+    followup_unreadable_all: str = text("text")
     followup_not_a_date: str = text("text")
     followup_date_and_weekday: str = text("text")
     followup_date_and_offset: str = text("text")
