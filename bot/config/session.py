@@ -85,9 +85,6 @@ class SessionConfig(Section):
             raise ValueError("a complete session section, but: " + "; ".join(problems))
         return self
 
-    def lang(self, language: str | None) -> str:
-        return language if language in self.languages else self.languages[0]
-
     def outcome(self, outcome_id: str) -> SessionOutcome | None:
         return next((o for o in self.outcomes if o.id == outcome_id), None)
 
