@@ -195,6 +195,7 @@ TEXTS: dict[str, Any] = {
         "who": "<b>Who reads it?</b> Professional counselors of our service. First our "
         "chatbot asks you a few short questions, so you get to the right counselor.",
         "hours_h": "When are we there?",
+        "hours_unknown": "The chat tells you our opening hours.",
         "hours_note": "You can send a message and pick a time whenever you like.",
         "hours_through": "to",
         "hours_and": "and",

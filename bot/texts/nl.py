@@ -208,6 +208,7 @@ TEXTS: dict[str, Any] = {
         "stelt onze chatbot je een paar korte vragen, zodat je bij de juiste hulpverlener "
         "terechtkomt.",
         "hours_h": "Wanneer zijn we er?",
+        "hours_unknown": "Bekijk onze openingsuren in de chat.",
         "hours_note": "Je kan altijd al een bericht sturen en een moment kiezen.",
         "hours_through": "t/m",
         "hours_and": "en",

@@ -190,6 +190,9 @@ class WebTexts(TextGroup):
     enc: str = text(markup=True)
     who: str = text(markup=True)
     hours_h: str = text()
+    # Instead of the hours when neither scheduling.opening_hours nor web.opening_hours_text
+    # is set.
+    hours_unknown: str = text()
     hours_note: str = text(markup=True)
     # Opening hours lines: 'maandag t/m vrijdag: 12:00–22:00 en …'.
     hours_through: str = text()

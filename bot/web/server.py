@@ -114,7 +114,7 @@ class WebState:
         else:
             texts = cfg.web.opening_hours_text
             text = texts.get(lang) or next(iter(texts.values()), "")
-            hours = [text] if text else []
+            hours = [text or cfg.catalogue.texts(lang).web.hours_unknown]
         return pages.Site(
             lang=lang,
             service_name=cfg.web.service_name,
