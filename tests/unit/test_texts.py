@@ -168,3 +168,40 @@ def test_no_sentence_literals_in_handlers_or_domain(folder: str) -> None:
              for path in sorted((ROOT / folder).glob("*.py"))
              for line, value in _code_strings(path) if SENTENCE.search(value)]
     assert found == []
+
+
+# --- every key used in code exists ------------------------------------------------------------
+
+DOTTED = re.compile(r"^(intake|session|commands|crisis|web|poster)\.[a-z_]+$")
+
+
+def _used_keys() -> list[tuple[str, str]]:
+    """(where, key) for catalogue keys written in code: dotted literals anywhere, and the
+    short session keys given to `say(...)` / `text(lang, ...)` helpers."""
+    used: list[tuple[str, str]] = []
+    files = [*sorted((ROOT / "bot").rglob("*.py")), ROOT / "scripts" / "make_posters.py"]
+    for path in files:
+        if "texts" in path.parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        where = str(path.relative_to(ROOT))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                    and DOTTED.match(node.value) and not node.value.endswith("_"):
+                used.append((f"{where}:{node.lineno}", node.value))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr in ("say", "text") and node.args:
+                last = node.args[-1]
+                if isinstance(last, ast.Constant) and isinstance(last.value, str) \
+                        and re.fullmatch(r"[a-z_]+", last.value):
+                    used.append((f"{where}:{node.lineno}", last.value))
+    return used
+
+
+def test_every_key_used_in_code_exists() -> None:
+    keys = set(all_keys())
+    used = _used_keys()
+    assert len(used) > 30
+    # A short key is a top-level text or one of the session group's (`SessionRooms.text`).
+    assert [(where, key) for where, key in used
+            if key not in keys and f"session.{key}" not in keys] == []
