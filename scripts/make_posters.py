@@ -137,6 +137,8 @@ def crisis_lines(config: Config) -> list[tuple[str, str]]:
 
 
 def poster(config: Config, campaign: Campaign, fonts: Fonts) -> Image.Image:
+    # The catalogue's `poster` texts, in the service's default language.
+    texts = config.text(None).poster
     img = Image.new("RGB", SIZE, PAPER)
     draw = ImageDraw.Draw(img)
     inner = SIZE[0] - 2 * MARGIN
@@ -145,11 +147,11 @@ def poster(config: Config, campaign: Campaign, fonts: Fonts) -> Image.Image:
     band_h = 430
     draw.rectangle((0, 0, SIZE[0], band_h), fill=GREEN)
     y = 95
-    y = centered(draw, y, "Zit je ergens mee?", fit(draw, fonts, "Zit je ergens mee?", 112,
-                                                    inner, bold=True), PAPER) + 45
-    line = "Chat anoniem met een hulpverlener."
+    y = centered(draw, y, texts.title, fit(draw, fonts, texts.title, 112, inner, bold=True),
+                 PAPER) + 45
+    line = texts.subtitle
     y = centered(draw, y, line, fit(draw, fonts, line, 64, inner), PAPER) + 40
-    line = "Gratis · anoniem · versleuteld · voor jongeren van 12 tot 25"
+    line = texts.facts
     centered(draw, y, line, fit(draw, fonts, line, 38, inner), (214, 232, 226))
 
     # Crisis numbers in a box at the bottom; its height follows its content.
@@ -163,7 +165,7 @@ def poster(config: Config, campaign: Campaign, fonts: Fonts) -> Image.Image:
     box_top = box_bottom - (40 + 52 + 20 + row_h * len(numbers) + 24)
     draw.rounded_rectangle((MARGIN, box_top, SIZE[0] - MARGIN, box_bottom), radius=28,
                            fill=CRISIS_BG, outline=(224, 121, 91), width=4)
-    y = centered(draw, box_top + 40, "Nu meteen hulp nodig? Bel:", head_font, CRISIS)
+    y = centered(draw, box_top + 40, texts.crisis_head, head_font, CRISIS)
     y += 32
     for contact, name in numbers:
         w = text_width(draw, contact + "  ", num_font) + text_width(draw, name, name_font)
@@ -176,7 +178,7 @@ def poster(config: Config, campaign: Campaign, fonts: Fonts) -> Image.Image:
     # The QR code and the link, centred in the space between band and box.
     url = join_url(config, campaign)
     url_font = fit(draw, fonts, url, 46, inner, bold=True)
-    hint = "Scan de code met je gsm, of surf naar:"
+    hint = texts.scan_hint
     block_h = 30 + 36 + 22 + 50
     space = box_top - band_h
     qr_size = min(720, space - block_h - 90)

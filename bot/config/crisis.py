@@ -125,29 +125,6 @@ DEFAULT_CATEGORIES: dict[str, dict[str, object]] = {
     },
 }
 
-DEFAULT_REPLY: dict[str, str] = {
-    "nl": (
-        "Wat je schrijft, vind ik heel belangrijk. Je staat er niet alleen voor.\n"
-        "• Ben je nu in gevaar? Bel meteen 112.\n"
-        "• Denk je aan zelfmoord? Bel de Zelfmoordlijn: 1813 (gratis) of chat op "
-        "zelfmoord1813.be.\n"
-        "• Awel luistert naar je: bel gratis 102 of chat op awel.be.\n"
-        "• Tele-Onthaal: bel 106, dag en nacht.\n"
-        "{lines}\n\n"
-        "Ik heb meteen een hulpverlener van ons verwittigd. Je mag hier gewoon verder typen."
-    ),
-    "en": (
-        "What you write is really important to me. You are not alone in this.\n"
-        "• Are you in danger right now? Call 112 at once.\n"
-        "• Thinking about suicide? Call the Zelfmoordlijn: 1813 (free) or chat at "
-        "zelfmoord1813.be.\n"
-        "• Awel listens to you: call 102 for free or chat at awel.be.\n"
-        "• Tele-Onthaal: call 106, day and night.\n"
-        "{lines}\n\n"
-        "I've alerted one of our counselors right away. You can just keep typing here."
-    ),
-}
-
 DEFAULT_LINES: list[dict[str, object]] = [
     {
         "name": "Hulplijn 1712",
@@ -164,14 +141,6 @@ DEFAULT_LINES: list[dict[str, object]] = [
     },
 ]
 
-# No text of the youth's message, ever: the staff room is wider than the case (every
-# counselor and admin is in it), so only the case reference, category and step are shown.
-DEFAULT_ALERT = (
-    "🚨 DRINGEND: mogelijke crisis ({category}) bij case {ref}, intakestap: {step}. "
-    "De jongere kreeg de crisisnummers. Open de case en neem meteen contact op."
-)
-
-
 class CrisisConfig(Section):
     # Category id -> staff label and phrases per language. Phrases are matched generously
     # (case, accents, leetspeak, spacing and punctuation tricks, repeated letters).
@@ -182,16 +151,16 @@ class CrisisConfig(Section):
     )
     # Phrases of 7+ letters also match with one letter missing or two letters swapped.
     typo_tolerance: bool = True
-    # The reply to the youth, per language (the first is the fallback). {lines}: the
-    # extra_lines below, one per line (appended at the end when the placeholder is absent).
-    reply: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_REPLY))
+    # Older form of `texts.<language>.crisis.reply` (the reply to the youth; {lines}: the
+    # extra_lines below). Still accepted as an override of the text catalogue.
+    reply: dict[str, str] = {}
     extra_lines: list[CrisisLine] = Field(
         default_factory=lambda: [CrisisLine.model_validate(v) for v in DEFAULT_LINES]
     )
-    # The staff-room alert. {ref}: case reference, {category}: category label,
-    # {step}: the intake step (or `no_step`). Never contains the youth's words.
-    staff_alert: str = DEFAULT_ALERT
-    no_step: str = "geen (intake voorbij)"
+    # Older form of `texts.<default_language>.crisis.staff_alert` / `.no_step` (the staff
+    # alert never contains the youth's words). Still accepted as catalogue overrides.
+    staff_alert: str | None = None
+    no_step: str | None = None
 
     @field_validator("categories")
     @classmethod
@@ -218,17 +187,27 @@ class CrisisConfig(Section):
     @field_validator("reply")
     @classmethod
     def _reply(cls, v: dict[str, str]) -> dict[str, str]:
-        if not v or not all(v.values()):
-            raise ValueError("a non-empty reply text for at least one language")
+        if not all(v.values()):
+            raise ValueError("a non-empty reply text per language given")
         for lang, text in v.items():
             _check_placeholders(f"reply.{lang}", text, {"lines"})
         return v
 
     @field_validator("staff_alert")
     @classmethod
-    def _alert(cls, v: str) -> str:
-        _check_placeholders("staff_alert", v, _ALERT_FIELDS)
+    def _alert(cls, v: str | None) -> str | None:
+        if v is not None:
+            _check_placeholders("staff_alert", v, _ALERT_FIELDS)
         return v
+
+    def text_overrides(self, default_language: str) -> dict[str, dict[str, str]]:
+        """The older crisis text keys as catalogue overrides (language -> crisis group)."""
+        out: dict[str, dict[str, str]] = {lang: {"reply": t} for lang, t in self.reply.items()}
+        for key in ("staff_alert", "no_step"):
+            value = getattr(self, key)
+            if value:
+                out.setdefault(default_language, {})[key] = value
+        return out
 
     @model_validator(mode="after")
     def _languages(self) -> CrisisConfig:

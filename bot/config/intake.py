@@ -1,8 +1,9 @@
 """Config section 'intake': the triage questions a youth answers before booking.
 
-Steps are data: an admin can reorder, drop or reword them in YAML. Every text exists in every
-configured language; validation names exactly what is missing. The defaults (used when the
-section is left out) are the Dutch + English flow of the product brief.
+Steps are data: an admin can reorder, drop or reword them in YAML. Every question and option
+exists in every configured language; validation names exactly what is missing. The intake's
+own texts (intro, help, …) are in the text catalogue (`bot/texts/`, group `intake`). The
+default steps (used when the section is left out) are the Dutch + English flow of the brief.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from bot.config.base import Section, merge_language_defaults
-from bot.config.crisis import check_placeholders
+from bot.config.texts import GROUP_OVERRIDES
+
+IntakeTextsOverride = GROUP_OVERRIDES["intake"]
 
 # language code -> text
 Localised = dict[str, str]
@@ -109,35 +112,6 @@ class IntakeStep(Section):
         if not _ID.match(v):
             raise ValueError("an id of lowercase letters, digits, '_' or '-' (like 'topic')")
         return v
-
-
-class IntakeTexts(Section):
-    """The intake's own texts in one language. {placeholders} are filled in by the bot."""
-
-    # Sent once before the first question.
-    intro: str
-    # When an answer to a choice question was not understood; the options follow.
-    reprompt_choice: str
-    # When a required free-text question got an empty answer.
-    reprompt_text: str
-    # Answer to the help words. {help} {stop} {restart} {skip}: the first word of each list.
-    help: str
-    # Answer to the stop words.
-    paused: str
-    # Before the current question again, when a paused or returning youth writes.
-    welcome_back: str
-    # Answer to the restart words, before the first question.
-    restarted: str
-    # When the last question is answered.
-    completed: str
-    # To every later message (until later parts of the bot take over).
-    done: str
-    # When a free-text answer was cut. {max}: the maximum number of characters.
-    truncated: str
-    # Default referral (age outside 12-25) when an option has no referral text of its own.
-    referral: str
-    # How a skipped free-text answer shows in summaries.
-    skipped: str
 
 
 class IntakeWords(Section):
@@ -296,64 +270,6 @@ DEFAULT_STEPS_DATA: list[dict[str, Any]] = [
     },
 ]
 
-DEFAULT_TEXTS_DATA: dict[str, dict[str, str]] = {
-    "nl": {
-        "intro": "Ik stel je eerst een paar korte vragen, zodat we de juiste hulpverlener voor "
-                 "je vinden. Antwoord gewoon met het nummer of met het woord. Zit je vast? "
-                 "Typ 'hulp'.",
-        "reprompt_choice": "Oei, dat begreep ik niet helemaal. Geen probleem! Typ het nummer "
-                           "of het woord van je keuze:",
-        "reprompt_text": "Schrijf het gerust in je eigen woorden, een paar woorden is ook goed.",
-        "help": "Je kan gewoon antwoorden met een nummer (bijvoorbeeld 2) of met het woord.\n"
-                "Deze woorden werken altijd:\n"
-                "• {help}: dit overzicht\n"
-                "• {stop}: even pauzeren, er gaat niets verloren\n"
-                "• {restart}: alles opnieuw beginnen\n"
-                "• {skip}: een open vraag overslaan\n"
-                "Ben je in gevaar? Bel 112. Denk je aan zelfmoord? Bel gratis 1813.",
-        "paused": "Oké, we pauzeren even. Er gaat niets verloren. Stuur me gewoon een berichtje "
-                  "wanneer je verder wilt, dan gaan we verder waar we waren.",
-        "welcome_back": "Fijn dat je er weer bent! We gaan verder waar we gebleven waren.",
-        "restarted": "Oké, we beginnen opnieuw.",
-        "completed": "Dankjewel, dat was het! Ik heb alles wat ik nodig heb.",
-        "done": "Dankjewel voor je bericht. Je vraag is goed bij ons aangekomen, we helpen je "
-                "zo snel mogelijk verder.",
-        "truncated": "Je bericht was heel lang, daarom heb ik de eerste {max} tekens bewaard. "
-                     "De rest kan je straks aan je hulpverlener vertellen.",
-        "referral": "Dankjewel voor je bericht. Deze chat is voor jongeren van 12 tot 25 jaar. "
-                    "Bij Awel (102, awel.be) of Tele-Onthaal (106, tele-onthaal.be) kan je "
-                    "altijd terecht.\nHeb je je vergist? Typ dan 'opnieuw'.",
-        "skipped": "(overgeslagen)",
-    },
-    "en": {
-        "intro": "First a few short questions, so we can find the right counselor for you. "
-                 "Just answer with the number or the word. Stuck? Type 'help'.",
-        "reprompt_choice": "Oops, I didn't quite get that. No problem! Type the number or the "
-                           "word of your choice:",
-        "reprompt_text": "Just write it in your own words, a few words are fine too.",
-        "help": "You can simply answer with a number (for example 2) or with the word.\n"
-                "These words always work:\n"
-                "• {help}: this overview\n"
-                "• {stop}: pause for a while, nothing gets lost\n"
-                "• {restart}: start all over\n"
-                "• {skip}: skip an open question\n"
-                "In danger? Call 112. Thinking about suicide? Call 1813 for free.",
-        "paused": "Okay, let's pause. Nothing gets lost. Just send me a message whenever you "
-                  "want to go on, and we'll continue where we were.",
-        "welcome_back": "Good to see you again! Let's continue where we left off.",
-        "restarted": "Okay, let's start over.",
-        "completed": "Thank you, that's it! I have everything I need.",
-        "done": "Thanks for your message. Your question has reached us, we'll help you as soon "
-                "as we can.",
-        "truncated": "Your message was very long, so I kept the first {max} characters. You can "
-                     "tell the rest to your counselor later.",
-        "referral": "Thank you for your message. This chat is for young people aged 12 to 25. "
-                    "Awel (102, awel.be) or Tele-Onthaal (106, tele-onthaal.be) are always "
-                    "there for you.\nMade a mistake? Type 'restart'.",
-        "skipped": "(skipped)",
-    },
-}
-
 DEFAULT_WORDS_DATA: dict[str, dict[str, list[str]]] = {
     "nl": {
         "help": ["hulp", "help", "wat kan ik zeggen", "ik snap het niet", "?"],
@@ -377,13 +293,8 @@ class IntakeConfig(Section):
     steps: list[IntakeStep] = Field(
         default_factory=lambda: [IntakeStep.model_validate(s) for s in DEFAULT_STEPS_DATA]
     )
-    # The intake's own texts per language. The built-in nl/en texts stay unless overridden,
-    # so a block given in part is completed from them.
-    texts: dict[str, IntakeTexts] = Field(
-        default_factory=lambda: {
-            k: IntakeTexts.model_validate(v) for k, v in DEFAULT_TEXTS_DATA.items()
-        }
-    )
+    # Older form of `texts.<language>.intake` (still accepted as overrides of the catalogue).
+    texts: dict[str, IntakeTextsOverride] = {}  # type: ignore[valid-type]
     # Words that work at any step; recognised in every language.
     words: dict[str, IntakeWords] = Field(
         default_factory=lambda: {
@@ -398,8 +309,6 @@ class IntakeConfig(Section):
     def _complete_defaults(cls, data: Any) -> Any:
         if isinstance(data, dict):
             data = dict(data)
-            if "texts" in data:
-                data["texts"] = merge_language_defaults(data["texts"], DEFAULT_TEXTS_DATA)
             if "words" in data:
                 data["words"] = merge_language_defaults(data["words"], DEFAULT_WORDS_DATA)
         return data
@@ -434,16 +343,7 @@ def validate_intake(cfg: IntakeConfig) -> list[str]:
         if gaps:
             problems.append(f"{where} has no text in {', '.join(repr(g) for g in gaps)}")
 
-    for lang, texts in cfg.texts.items():
-        for name, allowed in (("help", {"help", "stop", "restart", "skip"}),
-                              ("truncated", {"max"})):
-            try:
-                check_placeholders(f"texts.{lang}.{name}", getattr(texts, name), allowed)
-            except ValueError as exc:
-                problems.append(str(exc))
     for lang in langs:
-        if lang not in cfg.texts:
-            problems.append(f"'texts' has no '{lang}' block")
         if lang not in cfg.words:
             problems.append(f"'words' has no '{lang}' block")
         else:

@@ -6,14 +6,16 @@ import re
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, PrivateAttr, SecretStr, field_validator, model_validator
 
 from bot.config.base import Section, UserId
 from bot.config.crisis import CrisisConfig
 from bot.config.intake import IntakeConfig
 from bot.config.scheduling import SchedulingConfig
 from bot.config.session import SessionConfig
+from bot.config.texts import LanguageTexts, overrides_data
 from bot.config.web import Campaign, WebConfig
+from bot.texts import BUILT_IN, Catalogue, Texts
 
 
 class MatrixSection(Section):
@@ -47,35 +49,6 @@ class StaffRoomSection(Section):
         return v or None
 
 
-class BotTexts(Section):
-    """Texts of the bot itself, per language. Placeholders in {braces} are filled by the bot."""
-
-    greeting: str
-    unencrypted_room: str
-    not_understood_media: str = "I can only read text messages. Could you type it?"
-    # Appointments. {when}: date and time; {counselor}: the counselor's display name.
-    offer_intro: str
-    offer_now: str
-    offer_slot: str
-    offer_outro: str
-    continuity_away: str
-    continuity_no_slot: str
-    continuity_gone: str
-    no_slots: str
-    slot_taken: str
-    booked: str
-    appointment_show: str
-    appointment_none: str
-    cancelled: str
-    reminder: str
-    late_apology: str
-    # Notices to counselors (in their DM with the bot). {ref}: case reference.
-    staff_new_booking: str
-    staff_cancelled: str
-    staff_moved: str
-    staff_reminder: str
-
-
 class Config(Section):
     matrix: MatrixSection
     data_dir: Path = Path("./data")
@@ -87,7 +60,8 @@ class Config(Section):
     default_language: str = "nl"
     admins: list[UserId] = []
     staff_room: StaffRoomSection = StaffRoomSection()
-    texts: dict[str, BotTexts]
+    # Overrides of the built-in texts (bot/texts/nl.py, en.py), per language and key.
+    texts: dict[str, LanguageTexts] = {}  # type: ignore[valid-type]
     intake: IntakeConfig = IntakeConfig()
     crisis: CrisisConfig = CrisisConfig()
     scheduling: SchedulingConfig = SchedulingConfig()
@@ -121,12 +95,32 @@ class Config(Section):
         """Where the bot's database is: `database`, or SQLite in `data_dir`."""
         return self.database or f"sqlite://{self.data_dir / 'chathulp.db'}"
 
+    _catalogue: Catalogue = PrivateAttr()
+
     @model_validator(mode="after")
-    def _languages(self) -> Config:
-        if self.default_language not in self.texts:
+    def _build_catalogue(self) -> Config:
+        """Built-in texts < the older per-section text keys < `texts:`."""
+        legacy: dict[str, dict[str, object]] = {}
+        for lang, block in overrides_data(self.intake.texts, "intake").items():
+            legacy.setdefault(lang, {})["intake"] = block
+        for lang, block in overrides_data(self.session.texts, "session").items():
+            legacy.setdefault(lang, {})["session"] = block
+        for lang, block in self.crisis.text_overrides(self.default_language).items():
+            legacy.setdefault(lang, {})["crisis"] = block
+        overrides = overrides_data(self.texts)
+        merged = {lang: {**legacy.get(lang, {})} for lang in {*legacy, *overrides}}
+        for lang, block in overrides.items():
+            for key, value in block.items():
+                if isinstance(value, dict) and isinstance(merged[lang].get(key), dict):
+                    merged[lang][key] = {**merged[lang][key], **value}  # type: ignore[dict-item]
+                else:
+                    merged[lang][key] = value
+        if self.default_language not in {*BUILT_IN, *merged}:
             raise ValueError(
-                f"default_language '{self.default_language}' has no entry under 'texts'"
+                f"default_language '{self.default_language}' has no texts (built in: nl, en; "
+                "another language needs a complete block under 'texts')"
             )
+        self._catalogue = Catalogue.build(merged, self.default_language)
         return self
 
     @model_validator(mode="after")
@@ -144,7 +138,11 @@ class Config(Section):
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    def text(self, language: str | None) -> BotTexts:
-        return self.texts.get(language or self.default_language) or self.texts[
-            self.default_language
-        ]
+    @property
+    def catalogue(self) -> Catalogue:
+        """Every text a person reads, per language (see `bot.texts`)."""
+        return self._catalogue
+
+    def text(self, language: str | None) -> Texts:
+        """The texts of `language` (the default language when it has none)."""
+        return self._catalogue.texts(language)

@@ -65,12 +65,6 @@ DEFAULT_WEB_CRISIS_LINES: list[dict[str, object]] = [
     },
 ]
 
-DEFAULT_OPENING_HOURS_TEXT: dict[str, str] = {
-    "nl": "Bekijk onze openingsuren in de chat.",
-    "en": "The chat tells you our opening hours.",
-}
-
-
 class WebConfig(Section):
     enabled: bool = True
     bind: str = "127.0.0.1"
@@ -101,10 +95,9 @@ class WebConfig(Section):
     # Secret for the form's CSRF tokens; the environment variable CHATHULP_WEB_SECRET
     # overrides it. Unset: a random one per start (open forms then expire on restart).
     csrf_secret: SecretStr | None = None
-    # Shown when scheduling.opening_hours is not set, per language.
-    opening_hours_text: dict[str, str] = Field(
-        default_factory=lambda: dict(DEFAULT_OPENING_HOURS_TEXT)
-    )
+    # The service's opening hours in words, per language; shown when
+    # scheduling.opening_hours is not set (else the catalogue's `web.hours_unknown`).
+    opening_hours_text: dict[str, str] = {}
     # The numbers for right now, on every page and poster (crisis.extra_lines follow them).
     crisis_lines: list[CrisisLine] = Field(
         default_factory=lambda: [CrisisLine.model_validate(v) for v in DEFAULT_WEB_CRISIS_LINES]

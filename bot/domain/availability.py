@@ -32,6 +32,7 @@ from bot.domain.agenda_time import (
     to_ts,
     wall_exists,
 )
+from bot.texts import UserError
 
 # --- absences ---------------------------------------------------------------------------------
 
@@ -52,16 +53,13 @@ class Absence:
         return self.start <= day <= self.end
 
 
-AWAY_USAGE = (
-    "Use: !away today, !away 2026-12-24, or !away 2026-12-24 2027-01-02 "
-    "(first and last day away; 24/12/2026 and 24/12 work too)."
-)
 MAX_AWAY_DAYS = 366
 _RANGE_WORDS = {"-", "to", "tot", "until", "t/m", "tm", "till"}
 
 
-def parse_away(args: str, today: date) -> tuple[date, date] | str:
-    """The arguments of `!away` → (first day, last day) inclusive, or an error text.
+def parse_away(args: str, today: date) -> tuple[date, date]:
+    """The arguments of `!away` → (first day, last day) inclusive; raises `UserError` (a key
+    of the catalogue group `commands`, e.g. 'commands.away_bad_date') when unreadable.
 
     Accepts 'today'/'vandaag', 'tomorrow'/'morgen', one day, or two days (optionally joined by
     '-', '..', 'to', 'tot', 't/m'). Dates: 2026-12-24, 24/12/2026, 24-12-2026, 24.12.2026, 24/12
@@ -71,27 +69,24 @@ def parse_away(args: str, today: date) -> tuple[date, date] | str:
     text = args.strip().replace("..", " ").replace("–", " ").replace("—", " ")
     tokens = [t for t in text.split() if t.lower() not in _RANGE_WORDS]
     if not tokens:
-        return f"Which days are you away? {AWAY_USAGE}"
+        raise UserError("commands.away_empty")
     if len(tokens) > 2:
-        return f"I could not read '{args.strip()[:60]}'. {AWAY_USAGE}"
+        raise UserError("commands.away_unreadable", text=args.strip()[:60])
     first = parse_day(tokens[0], today, today)
     if first is None:
-        return f"I could not read the date '{tokens[0][:30]}'. {AWAY_USAGE}"
+        raise UserError("commands.away_bad_date", text=tokens[0][:30])
     last = first
     if len(tokens) == 2:
         second = parse_day(tokens[1], today, first)
         if second is None:
-            return f"I could not read the date '{tokens[1][:30]}'. {AWAY_USAGE}"
+            raise UserError("commands.away_bad_date", text=tokens[1][:30])
         last = second
     if last < first:
-        return (
-            f"The last day ({last.isoformat()}) is before the first day ({first.isoformat()}). "
-            f"{AWAY_USAGE}"
-        )
+        raise UserError("commands.away_order", first=first.isoformat(), last=last.isoformat())
     if last < today:
-        return f"{last.isoformat()} is already in the past. {AWAY_USAGE}"
+        raise UserError("commands.away_past", day=last.isoformat())
     if (last - first).days >= MAX_AWAY_DAYS:
-        return "That is longer than a year; please give a shorter period."
+        raise UserError("commands.away_too_long")
     return first, last
 
 

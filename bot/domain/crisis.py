@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from bot.domain.texts import Message, fill
+from bot.texts import Catalogue
 
 if TYPE_CHECKING:
     from bot.config.crisis import CrisisConfig
@@ -131,8 +132,10 @@ class CrisisResponse:
 
 
 class CrisisMatcher:
-    def __init__(self, config: CrisisConfig) -> None:
+    def __init__(self, config: CrisisConfig, texts: Catalogue | None = None) -> None:
         self.config = config
+        # The reply, the staff alert and its 'no step' word (catalogue group `crisis`).
+        self.texts = texts or Catalogue.default()
         entries: list[tuple[str, str, str]] = [
             (cat_id, lang, phrase)
             for cat_id, cat in config.categories.items()
@@ -155,7 +158,7 @@ class CrisisMatcher:
     def reply(self, language: str) -> Message:
         """The crisis text for the youth, in their language (else the first configured)."""
         cfg = self.config
-        template = cfg.reply.get(language) or next(iter(cfg.reply.values()))
+        template = self.texts.get(language, "crisis.reply")
         lines = []
         for line in cfg.extra_lines:
             note = line.note.get(language) or next(iter(line.note.values()), "")
@@ -174,10 +177,9 @@ class CrisisMatcher:
         """The urgent staff-room notice: case reference, category and intake step only."""
         cat = self.config.categories.get(category)
         label = cat.label if cat is not None else category
-        return fill(
-            self.config.staff_alert,
-            {"ref": ref, "category": label, "step": step or self.config.no_step},
-        )
+        texts = self.texts.texts(None).crisis  # the staff room reads the default language
+        return fill(texts.staff_alert, {"ref": ref, "category": label,
+                                        "step": step or texts.no_step})
 
     def respond(
         self, text: str, *, language: str, ref: str, step: str | None

@@ -13,15 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal, cast
 
-from bot.config.intake import (
-    IntakeConfig,
-    IntakeOption,
-    IntakeStep,
-    IntakeTexts,
-    answer_key,
-    loose_key,
-)
+from bot.config.intake import IntakeConfig, IntakeOption, IntakeStep, answer_key, loose_key
 from bot.domain.texts import Message, fill, numbered, plain
+from bot.texts import Catalogue
+from bot.texts.schema import IntakeTexts
 
 Status = Literal["new", "active", "paused", "done", "referred"]
 _STATUSES: tuple[str, ...] = ("new", "active", "paused", "done", "referred")
@@ -87,8 +82,11 @@ class IntakeResult:
 class IntakeFlow:
     """The configured intake. Cheap to build; rebuild it when the config is reloaded."""
 
-    def __init__(self, config: IntakeConfig, default_language: str) -> None:
+    def __init__(self, config: IntakeConfig, default_language: str,
+                 texts: Catalogue | None = None) -> None:
         self.config = config
+        # The intake's own texts (intro, help, …): catalogue group `intake`.
+        self.texts = texts or Catalogue.default()
         self.default_language = (
             default_language if default_language in config.languages else config.languages[0]
         )
@@ -336,7 +334,7 @@ class IntakeFlow:
         return language if language in self.config.languages else self.default_language
 
     def _texts(self, language: str) -> IntakeTexts:
-        return self.config.texts.get(language) or self.config.texts[self.default_language]
+        return self.texts.texts(language).intake
 
     def _t(self, texts: Mapping[str, str], language: str) -> str:
         return (

@@ -7,7 +7,6 @@ input is read in the service's zone (DST-correct, see `bot.domain.agenda_time`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import unquote
@@ -18,40 +17,12 @@ from bot.config.session import SessionConfig
 from bot.domain.agenda_time import parse_day, wall_exists
 from bot.domain.texts import Message, fill, text_to_html
 from bot.domain.when import MONTHS, short_when
+from bot.texts import Catalogue, UserError
 
-# --- counselor commands -----------------------------------------------------------------------
+# --- counselor commands (declared in bot/handlers/staff.py) ----------------------------------
 
-# Command word (lowercase, without '!') -> command name. Dutch aliases for Flemish counselors.
-COMMANDS: dict[str, str] = {
-    "end": "end", "einde": "end", "afsluiten": "end", "close": "end",
-    "followup": "followup", "follow-up": "followup", "vervolg": "followup",
-    "note": "note", "notitie": "note", "nota": "note",
-    "handover": "handover", "overdracht": "handover", "overdragen": "handover",
-    "help": "help", "hulp": "help",
-    "agenda": "agenda",
-    "away": "away", "afwezig": "away",
-    "back": "back", "terug": "back",
-}
-# Commands whose arguments may name a case with '#REF'.
-_WITH_REF = frozenset({"end", "followup", "note", "handover"})
 # '#K7Q-4MX' (also lowercase, and without the dash).
 _REF = re.compile(r"^#([A-Za-z0-9]{3})-?([A-Za-z0-9]{3})[.,;:!?]*$")
-
-
-@dataclass(frozen=True)
-class Command:
-    """A parsed counselor command.
-
-    `name`: one of end, followup, note, handover, help, agenda, away, back, unknown.
-    `args`: the rest without the case reference (whitespace collapsed; a note keeps its line
-    breaks). `ref`: 'K7Q-4MX' (uppercase, with dash) or None. `word`: the command word as typed
-    (lowercase, without '!'), e.g. for "unknown command !xyz".
-    """
-
-    name: str
-    args: str = ""
-    ref: str | None = None
-    word: str = ""
 
 
 def strip_reply_fallback(text: str) -> str:
@@ -65,43 +36,10 @@ def strip_reply_fallback(text: str) -> str:
     return "\n".join(lines[i:]).lstrip("\n")
 
 
-def _ref_of(token: str) -> str | None:
+def case_ref(token: str) -> str | None:
+    """'K7Q-4MX' for a token like '#k7q4mx' (a case reference), else None."""
     m = _REF.match(token)
     return f"{m[1].upper()}-{m[2].upper()}" if m else None
-
-
-def parse_command(text: str) -> Command | None:
-    """A counselor command from a message, or None when it is not a command (no leading '!').
-
-    `!end <outcome> [#REF]`, `!followup <when…> [#REF]`, `!note [#REF] <text…> [#REF]`,
-    `!handover @user:server [#REF]`, `!help`, `!agenda`, `!away …`, `!back`. The case
-    reference may come first or last. The command word is case-insensitive; `! end` works too.
-    An unknown `!xyz` gives Command(name="unknown", word="xyz").
-    """
-    body = strip_reply_fallback(text).strip()
-    if not body.startswith("!"):
-        return None
-    body = body[1:].lstrip()
-    parts = body.split(maxsplit=1)
-    if not parts:
-        return Command("unknown")
-    word = parts[0].lower()
-    rest = parts[1].strip() if len(parts) > 1 else ""
-    name = COMMANDS.get(word)
-    if name is None:
-        return Command("unknown", " ".join(rest.split()), None, word)
-    if name not in _WITH_REF:
-        return Command(name, " ".join(rest.split()), None, word)
-    ref: str | None = None
-    first = rest.split(maxsplit=1)
-    if first and (ref := _ref_of(first[0])) is not None:
-        rest = first[1].strip() if len(first) > 1 else ""
-    else:
-        last = rest.rsplit(maxsplit=1)
-        if last and (ref := _ref_of(last[-1])) is not None:
-            rest = last[0].strip() if len(last) > 1 else ""
-    args = rest if name == "note" else " ".join(rest.split())
-    return Command(name, args, ref, word)
 
 
 _MXID = re.compile(r"@[A-Za-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(?::\d+)?")
@@ -176,10 +114,6 @@ def outcome_choices(cfg: SessionConfig, language: str) -> str:
 
 # --- follow-up times --------------------------------------------------------------------------
 
-FOLLOWUP_EXAMPLES = (
-    "di 15:00, dinsdag 15:00, tue 15:00, 15/12 15:00, 2026-12-15 15:00, 15-12-2026 15u, "
-    "morgen 10:00, volgende week"
-)
 MAX_FOLLOWUP_DAYS = 366
 
 _WEEKDAY_WORDS: dict[str, int] = {}
@@ -225,10 +159,6 @@ _PHRASES: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
-def _usage(reason: str) -> str:
-    return f"{reason} Examples: {FOLLOWUP_EXAMPLES}."
-
-
 def _read_time(token: str) -> time | None:
     m = _TIME_HM.match(token)
     if m:
@@ -249,8 +179,9 @@ def _read_time(token: str) -> time | None:
 
 def parse_followup(
     text: str, now: datetime, tz: ZoneInfo, default_time: time | None = None
-) -> datetime | str:
-    """The start of a follow-up as an aware UTC datetime, or a short error text with examples.
+) -> datetime:
+    """The start of a follow-up as an aware UTC datetime; raises `UserError` (a key of the
+    catalogue group `commands`, e.g. 'commands.followup_past') when it cannot be read.
 
     Days: a weekday (`di`, `dinsdag`, `tue`, `tuesday`: the NEXT such day, 1 to 7 days ahead,
     never today), `vandaag`/`today`, `morgen`/`tomorrow`, `overmorgen`, `2026-12-15`, `15/12`,
@@ -265,7 +196,7 @@ def parse_followup(
     """
     raw = " ".join(text.split())
     if not raw:
-        return _usage("When should the follow-up be?")
+        raise UserError("commands.followup_empty")
     shown = raw[:40]
     local_now = now.astimezone(tz)
     today = local_now.date()
@@ -301,7 +232,7 @@ def parse_followup(
             year = int(year_tok) if re.fullmatch(r"\d{4}", year_tok) else None
             found = _day_month(int(tok), _MONTH_WORDS[nxt], year, today)
             if found is None:
-                return _usage(f"'{tok} {nxt}' is not a date.")
+                raise UserError("commands.followup_not_a_date", text=f"{tok} {nxt}")
             day = found
             i += 2 if year is None else 3
             continue
@@ -314,16 +245,18 @@ def parse_followup(
         elif tok in _FILLER:
             pass
         else:
-            return _usage(f"I could not read '{tok[:20]}' in '{shown}'.")
+            if tok == shown.lower():
+                raise UserError("commands.followup_unreadable_all", text=shown)
+            raise UserError("commands.followup_unreadable", word=tok[:20], text=shown)
         i += 1
 
     offsets = week_offset is not None or day_offset is not None
     if day is not None and (weekday is not None or offsets):
         # 'di 15/12' is fine when 15/12 is a Tuesday; a date plus an offset is not.
         if weekday is not None and day.weekday() != weekday:
-            return _usage(f"'{shown}' names a date and a different weekday.")
+            raise UserError("commands.followup_date_and_weekday", text=shown)
         if offsets:
-            return _usage(f"'{shown}' names both a date and a number of days or weeks.")
+            raise UserError("commands.followup_date_and_offset", text=shown)
     if day is None:
         if week_offset is not None and weekday is not None:
             monday = today - timedelta(days=today.weekday())
@@ -331,7 +264,7 @@ def parse_followup(
         elif weekday is not None:
             day = today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
             if day_offset is not None:
-                return _usage(f"'{shown}' names a weekday and a number of days.")
+                raise UserError("commands.followup_weekday_and_days", text=shown)
         elif week_offset is not None or day_offset is not None:
             day = today + timedelta(weeks=week_offset or 0, days=day_offset or 0)
             if at is None and default_time is None:
@@ -340,24 +273,24 @@ def parse_followup(
         at = default_time
     if day is None:
         if at is None:
-            return _usage(f"I could not find a day or time in '{shown}'.")
+            raise UserError("commands.followup_no_day_or_time", text=shown)
         day = today
         if datetime.combine(day, at, tzinfo=tz) <= local_now:
             day += timedelta(days=1)
     if at is None:
-        return _usage(f"At what time? Add a time, like '{shown} 15:00'.")
+        raise UserError("commands.followup_no_time", text=shown)
     if day < today:
-        return _usage(f"{day.isoformat()} is already in the past.")
+        raise UserError("commands.followup_past", when=day.isoformat())
     if day > today + timedelta(days=MAX_FOLLOWUP_DAYS):
-        return _usage(f"{day.isoformat()} is more than a year ahead.")
+        raise UserError("commands.followup_too_far", day=day.isoformat())
     minute = at.hour * 60 + at.minute
     if not wall_exists(day, minute, tz):
-        return _usage(f"{at:%H:%M} does not exist on {day.isoformat()} (clocks go forward).")
+        raise UserError("commands.followup_gap", time=f"{at:%H:%M}", day=day.isoformat())
     start = datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
     if start <= now:
-        return _usage(f"{day.isoformat()} {at:%H:%M} is already in the past.")
+        raise UserError("commands.followup_past", when=f"{day.isoformat()} {at:%H:%M}")
     if start - now > timedelta(days=MAX_FOLLOWUP_DAYS):
-        return _usage(f"{day.isoformat()} is more than a year ahead.")
+        raise UserError("commands.followup_too_far", day=day.isoformat())
     return start
 
 
@@ -429,18 +362,18 @@ def power_levels(bot_id: str, counselor_id: str, youth_id: str) -> dict[str, Any
     }
 
 
-def room_name(cfg: SessionConfig, language: str, start: datetime, tz: ZoneInfo) -> str:
+def room_name(texts: Catalogue, language: str, start: datetime, tz: ZoneInfo) -> str:
     """'Gesprek 15 dec 15:00' / 'Chat 15 Dec 15:00' (wall clock in `tz`)."""
-    lang = cfg.lang(language)
-    return fill(cfg.text(lang).room_name, {"when": short_when(start, tz, lang)}).plain
+    lang = texts.lang(language)
+    return texts.plain(lang, "session.room_name", when=short_when(start, tz, lang))
 
 
-def room_topic(cfg: SessionConfig, language: str) -> str:
-    return cfg.text(language).room_topic
+def room_topic(texts: Catalogue, language: str) -> str:
+    return texts.texts(language).session.room_topic
 
 
 def summary_message(
-    cfg: SessionConfig,
+    texts: Catalogue,
     language: str,
     answers_described: list[tuple[str, str]],
     free_text: str | None,
@@ -453,7 +386,7 @@ def summary_message(
     `IntakeFlow.describe`; the youth's own words under `story_label` when given), then the
     earlier-sessions line when they talked before. All user text is escaped in the HTML body.
     """
-    t = cfg.text(language)
+    t = texts.texts(language).session
     greeting = fill(t.greeting, {"counselor": counselor_name})
     plain_lines = [t.summary_title]
     html = f"<p><b>{text_to_html(t.summary_title)}</b></p>"

@@ -12,12 +12,12 @@ import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.config.intake import answer_key
 from bot.config.scheduling import SchedulingConfig
 from bot.domain.availability import Slot
 from bot.domain.booking import Needs, Offer, find_slots
 from bot.domain.texts import Message, fill, numbered, plain
 from bot.domain.when import format_when
+from bot.handlers.commands import Words, first_match
 from bot.handlers.context import Context
 from bot.services.booking import BookingService
 from bot.storage import bookings, youths
@@ -29,17 +29,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Youth words (no commands), in every language.
-WORDS = {
-    "show": {"afspraak", "mijn afspraak", "appointment", "my appointment"},
-    "cancel": {"annuleer", "annuleren", "afspraak annuleren", "cancel"},
-    "move": {"verzet", "verzetten", "ander moment", "move", "reschedule"},
-}
+# Youth words (no commands), recognised in every language whatever the youth chose.
+WORDS = (
+    Words("show", {"nl": ("afspraak", "mijn afspraak"), "en": ("appointment", "my appointment")}),
+    Words("cancel", {"nl": ("annuleer", "annuleren", "afspraak annuleren"), "en": ("cancel",)}),
+    Words("move", {"nl": ("verzet", "verzetten", "ander moment"), "en": ("move", "reschedule")}),
+)
 
 
 def booking_word(text: str) -> str | None:
-    key = answer_key(text)
-    return next((word for word, keys in WORDS.items() if key in keys), None)
+    return first_match(WORDS, text)
 
 
 def _slot_json(slot: Slot) -> dict[str, object]:
@@ -127,7 +126,8 @@ class Appointments:
         result: Offer = find_slots(self.cfg, self.ctx.config.tz, needs, busy, absences, now)
         if not result.slots:
             await youths.set_offer(self.ctx.db, youth.user_id, None)
-            await self._staff_notice(f"Geen vrij moment gevonden voor dossier {case.ref}.")
+            await self._staff_notice(self.ctx.config.catalogue.say(None, "staff_no_slots",
+                                                                   ref=case.ref))
             # Nobody free: say so honestly, with the lines that are open right now.
             return [plain(texts.no_slots), self.crisis.reply(language)]
         stored = {"slots": [_slot_json(s) for s in result.slots],
@@ -210,9 +210,9 @@ class Appointments:
 
     # --- helpers ----------------------------------------------------------------------------
 
-    async def _staff_notice(self, text: str) -> None:
+    async def _staff_notice(self, message: Message) -> None:
         if self.ctx.staff_room_id:
-            await self.ctx.transport.send_notice(self.ctx.staff_room_id, plain(text))
+            await self.ctx.transport.send_notice(self.ctx.staff_room_id, message)
 
 
 def _number(text: str, count: int) -> int | None:

@@ -21,12 +21,6 @@ from bot.storage import transport as tstore
 
 log = logging.getLogger(__name__)
 
-GROUP_ROOM_TEXT = (
-    "Ik praat alleen in een-op-een gesprekken. Start een privégesprek met mij. / "
-    "I only talk in one-to-one chats. Please start a private chat with me."
-)
-
-
 class Router:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -61,14 +55,9 @@ class Router:
     async def on_undecryptable(self, room_id: str, sender: str) -> None:
         if room_id == self.ctx.staff_room_id:
             return
-        await self.ctx.transport.send_notice(
-            room_id,
-            plain(
-                "Ik kon je laatste bericht niet lezen (versleuteling). Wil je het nog eens "
-                "sturen? / I couldn't read your last message (encryption). Could you send it "
-                "again?"
-            ),
-        )
+        # Who wrote is not known here, nor their language: the default says it in both.
+        text = self.ctx.config.text(None).undecryptable
+        await self.ctx.transport.send_notice(room_id, plain(text))
 
     async def _in_session(self, msg: Incoming) -> None:
         if msg.kind != "text":
@@ -96,7 +85,8 @@ class Router:
             return
         if msg.member_count > 2:
             if await tstore.warn_once(self.ctx.db, msg.room_id):
-                await self.ctx.transport.send_notice(msg.room_id, plain(GROUP_ROOM_TEXT))
+                text = self.ctx.config.text(None).group_room
+                await self.ctx.transport.send_notice(msg.room_id, plain(text))
             return
         try:
             if self.ctx.is_staff(msg.sender):
@@ -107,10 +97,5 @@ class Router:
             # Never leave a youth without an answer because of a bug; never leak a traceback.
             log.exception("Handling a message failed")
             METRICS.inc("chathulp_errors_total")
-            await self.ctx.transport.send_notice(
-                msg.room_id,
-                plain(
-                    "Sorry, er ging bij mij iets mis. Probeer het zo nog eens. / Sorry, "
-                    "something went wrong on my side. Please try again in a moment."
-                ),
-            )
+            text = self.ctx.config.text(None).crash
+            await self.ctx.transport.send_notice(msg.room_id, plain(text))

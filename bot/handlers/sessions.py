@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from bot.config.session import SessionConfig
 from bot.domain import sessions as rules
-from bot.domain.texts import Message, fill, plain
+from bot.domain.texts import Message
 from bot.domain.when import format_when, short_when
 from bot.handlers.context import Context
 from bot.handlers.notify import tell_counselor
@@ -26,6 +26,7 @@ from bot.storage import bookings, youths
 from bot.storage import sessions as store
 from bot.storage import transport as tstore
 from bot.storage.bookings import CHECK_COUNSELOR, CHECK_YOUTH, OPEN_SESSION, Timer
+from bot.texts import Catalogue
 
 if TYPE_CHECKING:
     from bot.handlers.appointments import Appointments
@@ -54,8 +55,13 @@ class SessionRooms:
     def cfg(self) -> SessionConfig:
         return self.ctx.config.session
 
+    @property
+    def texts(self) -> Catalogue:
+        return self.ctx.config.catalogue
+
     def text(self, language: str | None, key: str, **values: str) -> Message:
-        return fill(getattr(self.cfg.text(language), key), values)
+        """A text of the catalogue group `session` (`language` None: the default)."""
+        return self.ctx.config.catalogue.say(language, f"session.{key}", **values)
 
     def _name(self, counselor_id: str) -> str:
         return self.booking.name(counselor_id)
@@ -113,8 +119,9 @@ class SessionRooms:
                 levels["users"].pop(self.ctx.transport.user_id, None)
             room_id = await self.ctx.transport.create_room(
                 invite=[],
-                name=rules.room_name(self.cfg, case.language, booking.start, self.ctx.config.tz),
-                topic=rules.room_topic(self.cfg, case.language),
+                name=rules.room_name(self.texts, case.language, booking.start,
+                                     self.ctx.config.tz),
+                topic=rules.room_topic(self.texts, case.language),
                 power_levels=levels,
                 extra_state=[{"type": SESSION_TAG, "state_key": "",
                               "content": {"nonce": session.nonce}}],
@@ -180,7 +187,7 @@ class SessionRooms:
         earlier = await store.count_with(self.ctx.db, session.youth_id, session.counselor_id,
                                          session.start)
         described = self.appointments.flow.describe(case.answers, case.language)
-        summary = rules.summary_message(self.cfg, case.language, described, case.free_text,
+        summary = rules.summary_message(self.texts, case.language, described, case.free_text,
                                         earlier, self._name(session.counselor_id))
         await self.ctx.transport.send_notice(session.room_id, summary)
         if not self.cfg.bot_stays:
@@ -213,11 +220,10 @@ class SessionRooms:
                 await self.ctx.transport.send_notice(youth_room, message)
             if session.room_id:
                 await self.ctx.transport.send_notice(session.room_id, message)
-            await tell_counselor(self.ctx, original, plain(
-                f"Je was niet in het gesprek van dossier {case.ref}; "
-                f"{self._name(standin)} neemt het over."))
-            await tell_counselor(self.ctx, standin, plain(
-                f"Je bent uitgenodigd om in te vallen voor dossier {case.ref} (nu)."))
+            await tell_counselor(self.ctx, original, self.text(
+                None, "standin_took_over", ref=case.ref, standin=self._name(standin)))
+            await tell_counselor(self.ctx, standin, self.text(
+                None, "standin_invited", ref=case.ref))
             log.info("Stand-in invited for session %d", session.id)
             return
         # Nobody can step in: apologise honestly and offer new moments.
@@ -231,8 +237,7 @@ class SessionRooms:
         if youth_room:
             for message in replies:
                 await self.ctx.transport.send_notice(youth_room, message)
-        await tell_counselor(self.ctx, original, plain(
-            f"Je was niet in het gesprek van dossier {case.ref}; er was geen invaller."))
+        await tell_counselor(self.ctx, original, self.text(None, "no_standin", ref=case.ref))
 
     async def check_youth(self, booking_id: int) -> None:
         session = await store.by_booking(self.ctx.db, booking_id)

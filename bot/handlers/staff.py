@@ -1,20 +1,30 @@
 """Counselors' and admins' DMs with the bot: the counselor's commands.
 
-Each command is declared next to its implementation; its replies are texts of the `session`
-config section (in the service's default language). The case defaults to the counselor's
-current or most recent session; `#REF` names another one — which must be theirs.
+Each command is declared once, right above its implementation (`STAFF.command`, see
+`bot/handlers/commands.py`): words, arguments, role, help. Replies are catalogue texts (group
+`session`) in the service's default language. A case command is about the counselor's current
+or most recent session; `#REF` names another one — which must be theirs.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.domain import sessions as rules
-from bot.domain.availability import parse_away
 from bot.domain.texts import Message, plain
+from bot.handlers.commands import (
+    Call,
+    Colleague,
+    CommandSet,
+    Days,
+    FollowupTime,
+    FreeText,
+    Outcome,
+    ParseEnv,
+    Role,
+)
 from bot.handlers.context import Context
 from bot.handlers.notify import tell_counselor
 from bot.handlers.transport import Incoming
@@ -27,16 +37,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Command = Callable[["StaffConversation", Incoming, rules.Command], Awaitable[Message]]
-COMMANDS: dict[str, Command] = {}
-
-
-def command(name: str) -> Callable[[Command], Command]:
-    def register(fn: Command) -> Command:
-        COMMANDS[name] = fn
-        return fn
-
-    return register
+# The counselor's commands; each is declared right above its implementation below.
+STAFF: CommandSet[StaffConversation] = CommandSet()
 
 
 class StaffConversation:
@@ -49,27 +51,35 @@ class StaffConversation:
         return self.ctx.config.default_language
 
     def say(self, key: str, **values: str) -> Message:
-        return self.sessions.text(self.lang, key, **values)
+        """A text of the catalogue group `session` in the service's default language."""
+        return self.ctx.config.catalogue.say(self.lang, f"session.{key}", **values)
+
+    def role(self, user_id: str) -> Role:
+        return Role.ADMIN if user_id in self.ctx.config.admins else Role.COUNSELOR
+
+    def env(self, msg: Incoming) -> ParseEnv:
+        return ParseEnv(self.ctx.config, self.ctx.clock.now(), msg.sender, self.lang,
+                        msg.formatted_body)
+
+    def help_values(self) -> dict[str, str]:
+        return {"outcomes": rules.outcome_choices(self.ctx.config.session, self.lang)}
 
     async def on_message(self, msg: Incoming) -> None:
         if msg.kind != "text":
             return
-        cmd = rules.parse_command(msg.body)
-        if cmd is None:
-            reply = self.help()
-        elif cmd.name not in COMMANDS:
-            reply = self.say("unknown_command")
-        else:
-            reply = await COMMANDS[cmd.name](self, msg, cmd)
+        reply = await STAFF.dispatch(self, msg.body, self.env(msg), self.role(msg.sender),
+                                     self.target, self.help_values())
+        if reply is None:  # not a command: the overview
+            reply = self.help(msg.sender)
         if await tstore.room_kind(self.ctx.db, msg.room_id) == "session":
             # A command typed in a session room (bot_stays): answer privately, in the DM.
             await tell_counselor(self.ctx, msg.sender, reply)
         else:
             await self.ctx.transport.send_notice(msg.room_id, reply)
 
-    def help(self) -> Message:
-        return self.say("help", outcomes=rules.outcome_choices(self.ctx.config.session,
-                                                                self.lang))
+    def help(self, user_id: str) -> Message:
+        return STAFF.help(self.ctx.config.catalogue, self.lang, self.role(user_id),
+                          **self.help_values())
 
     async def target(self, sender: str, ref: str | None) -> store.Session | Message:
         """The session a command is about, or the reply saying why there is none."""
@@ -91,23 +101,17 @@ class StaffConversation:
         return case.ref if case else "?"
 
 
-@command("help")
-async def _help(self: StaffConversation, msg: Incoming, cmd: rules.Command) -> Message:
-    return self.help()
+@STAFF.command("help", words={"nl": ("hulp",)})
+async def _help(self: StaffConversation, call: Call[StaffConversation]) -> Message:
+    return self.help(call.sender)
 
 
-@command("end")
-async def _end(self: StaffConversation, msg: Incoming, cmd: rules.Command) -> Message:
+@STAFF.command("end", words={"en": ("close",), "nl": ("einde", "afsluiten")},
+               args=(Outcome(),), case=True)
+async def _end(self: StaffConversation, call: Call[StaffConversation]) -> Message:
     cfg = self.ctx.config.session
-    choices = rules.outcome_choices(cfg, self.lang)
-    if not cmd.args.strip():
-        return self.say("which_outcome", outcomes=choices)
-    outcome = rules.outcome_of(cfg, cmd.args)
-    if outcome is None:
-        return self.say("unknown_outcome", text=cmd.args.strip(), outcomes=choices)
-    session = await self.target(msg.sender, cmd.ref)
-    if isinstance(session, Message):
-        return session
+    outcome: str = call.args["outcome"]
+    session: store.Session = call.session
     ref = await self.ref_of(session)
     if session.state == "ended":
         return self.say("already_ended", ref=ref)
@@ -115,23 +119,17 @@ async def _end(self: StaffConversation, msg: Incoming, cmd: rules.Command) -> Me
     return self.say("ended", ref=ref, outcome=rules.outcome_label(cfg, outcome, self.lang))
 
 
-@command("followup")
-async def _followup(self: StaffConversation, msg: Incoming, cmd: rules.Command) -> Message:
-    session = await self.target(msg.sender, cmd.ref)
-    if isinstance(session, Message):
-        return session
+@STAFF.command("followup", words={"en": ("follow-up",), "nl": ("vervolg",)},
+               args=(FollowupTime(),), case=True)
+async def _followup(self: StaffConversation, call: Call[StaffConversation]) -> Message:
+    session: store.Session = call.session
+    when: datetime = call.args["when"]
     ctx = self.ctx
-    now = ctx.clock.now()
-    tz = ctx.config.tz
-    when = rules.parse_followup(cmd.args, now, tz, session.start.astimezone(tz).time())
-    if isinstance(when, str):
-        return self.say("bad_time", text=cmd.args.strip(),
-                        examples=rules.FOLLOWUP_EXAMPLES)
     case = await youths.get_case(ctx.db, session.case_id)
     if case is None:
         return self.say("no_case")
     result = await self.sessions.booking.book_followup(
-        case=case, youth_id=session.youth_id, counselor_id=msg.sender, start=when)
+        case=case, youth_id=session.youth_id, counselor_id=call.sender, start=when)
     ref = case.ref
     if result.reason == "slot_taken":
         return self.say("followup_busy", when=self.sessions.when(when, self.lang))
@@ -141,34 +139,25 @@ async def _followup(self: StaffConversation, msg: Incoming, cmd: rules.Command) 
                     when=self.sessions.when(when, self.lang))
 
 
-@command("note")
-async def _note(self: StaffConversation, msg: Incoming, cmd: rules.Command) -> Message:
-    if not cmd.args.strip():
-        return self.help()
-    session = await self.target(msg.sender, cmd.ref)
-    if isinstance(session, Message):
-        return session
-    await store.add_note(self.ctx.db, session.case_id, msg.sender, cmd.args.strip()[:5000],
+@STAFF.command("note", words={"nl": ("notitie", "nota")}, args=(FreeText(),), case=True)
+async def _note(self: StaffConversation, call: Call[StaffConversation]) -> Message:
+    session: store.Session = call.session
+    await store.add_note(self.ctx.db, session.case_id, call.sender, call.args["text"],
                          self.ctx.clock.now())
     return self.say("note_saved", ref=await self.ref_of(session))
 
 
-@command("handover")
-async def _handover(self: StaffConversation, msg: Incoming, cmd: rules.Command) -> Message:
-    colleague = rules.mentioned_user(cmd.args, msg.formatted_body)
-    if not colleague or colleague == msg.sender:
-        return self.say("bad_user")
-    if self.ctx.config.scheduling.counselor(colleague) is None:
-        return self.say("unknown_colleague", colleague=colleague)
-    session = await self.target(msg.sender, cmd.ref)
-    if isinstance(session, Message):
-        return session
+@STAFF.command("handover", words={"nl": ("overdracht", "overdragen")},
+               args=(Colleague(),), case=True)
+async def _handover(self: StaffConversation, call: Call[StaffConversation]) -> Message:
+    colleague: str = call.args["user"]
+    session: store.Session = call.session
     case = await youths.get_case(self.ctx.db, session.case_id)
     if case is None:
         return self.say("no_case")
-    await store.propose_handover(self.ctx.db, case.id, msg.sender, colleague,
+    await store.propose_handover(self.ctx.db, case.id, call.sender, colleague,
                                  self.ctx.clock.now())
-    names = {"counselor": self.sessions._name(msg.sender),
+    names = {"counselor": self.sessions._name(call.sender),
              "colleague": self.sessions._name(colleague)}
     youth_room = await youths.dm_room_of(self.ctx.db, session.youth_id)
     if youth_room:
@@ -177,10 +166,10 @@ async def _handover(self: StaffConversation, msg: Incoming, cmd: rules.Command) 
     return self.say("handover_asked", ref=case.ref, **names)
 
 
-@command("agenda")
-async def _agenda(self: StaffConversation, msg: Incoming, cmd: rules.Command) -> Message:
+@STAFF.command("agenda")
+async def _agenda(self: StaffConversation, call: Call[StaffConversation]) -> Message:
     now = self.ctx.clock.now()
-    rows = await bookings.bookings_for_counselor(self.ctx.db, msg.sender, now,
+    rows = await bookings.bookings_for_counselor(self.ctx.db, call.sender, now,
                                                  now + timedelta(days=14))
     if not rows:
         return self.say("agenda_empty")
@@ -192,19 +181,15 @@ async def _agenda(self: StaffConversation, msg: Incoming, cmd: rules.Command) ->
     return plain("\n".join(lines))
 
 
-@command("away")
-async def _away(self: StaffConversation, msg: Incoming, cmd: rules.Command) -> Message:
-    today = self.ctx.clock.now().astimezone(self.ctx.config.tz).date()
-    parsed = parse_away(cmd.args, today)
-    if isinstance(parsed, str):
-        return plain(parsed)
-    await bookings.add_absence(self.ctx.db, msg.sender, parsed[0], parsed[1],
-                               self.ctx.clock.now())
-    return self.say("away_noted", first=f"{parsed[0]:%d-%m-%Y}", last=f"{parsed[1]:%d-%m-%Y}")
+@STAFF.command("away", words={"nl": ("afwezig",)}, args=(Days(),))
+async def _away(self: StaffConversation, call: Call[StaffConversation]) -> Message:
+    first, last = call.args["days"]
+    await bookings.add_absence(self.ctx.db, call.sender, first, last, self.ctx.clock.now())
+    return self.say("away_noted", first=f"{first:%d-%m-%Y}", last=f"{last:%d-%m-%Y}")
 
 
-@command("back")
-async def _back(self: StaffConversation, msg: Incoming, cmd: rules.Command) -> Message:
+@STAFF.command("back", words={"nl": ("terug",)})
+async def _back(self: StaffConversation, call: Call[StaffConversation]) -> Message:
     today = self.ctx.clock.now().astimezone(self.ctx.config.tz).date()
-    ended = await bookings.end_absences(self.ctx.db, msg.sender, today)
+    ended = await bookings.end_absences(self.ctx.db, call.sender, today)
     return self.say("back_noted" if ended else "back_not_away")

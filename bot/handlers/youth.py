@@ -10,11 +10,11 @@ import logging
 import re
 from datetime import datetime, timedelta
 
-from bot.config.intake import answer_key
 from bot.domain.crisis import CrisisMatcher
 from bot.domain.intake import IntakeFlow, IntakeResult, IntakeState
-from bot.domain.texts import Message, fill, plain
+from bot.domain.texts import Message, plain
 from bot.handlers.appointments import Appointments
+from bot.handlers.commands import Words, first_match
 from bot.handlers.context import Context
 from bot.handlers.notify import tell_counselor
 from bot.handlers.transport import Incoming
@@ -35,8 +35,10 @@ CASE_FIELDS = {
 }
 # The first message a youth with a Matrix account sends from an invite page: "start <code>".
 START_CODE = re.compile(r"^\s*start\s+([A-Za-z0-9-]{2,40})\s*$", re.IGNORECASE)
-YES = {"ja", "yes", "ok", "oke", "goed", "prima", "is goed", "akkoord"}
-NO = {"nee", "no", "neen", "liever niet", "niet"}
+# The youth's answer to a proposed handover (`!handover`).
+YES = Words("yes", {"nl": ("ja", "ok", "oke", "goed", "prima", "is goed", "akkoord"),
+                    "en": ("yes",)})
+NO = Words("no", {"nl": ("nee", "neen", "liever niet", "niet"), "en": ("no",)})
 # After this long away, a youth in the middle of the intake is welcomed back.
 WELCOME_BACK_AFTER = timedelta(hours=6)
 
@@ -44,8 +46,9 @@ WELCOME_BACK_AFTER = timedelta(hours=6)
 class YouthConversation:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self.flow = IntakeFlow(ctx.config.intake, ctx.config.default_language)
-        self.crisis = CrisisMatcher(ctx.config.crisis)
+        self.flow = IntakeFlow(ctx.config.intake, ctx.config.default_language,
+                               ctx.config.catalogue)
+        self.crisis = CrisisMatcher(ctx.config.crisis, ctx.config.catalogue)
         self.appointments = Appointments(ctx, self.flow, self.crisis)
 
     async def on_message(self, msg: Incoming) -> None:
@@ -143,21 +146,19 @@ class YouthConversation:
         pending = await sessions_store.pending_handover(self.ctx.db, youth.user_id)
         if pending is None:
             return False
-        key = answer_key(msg.body)
-        if key not in YES | NO:
+        answer = first_match((YES, NO), msg.body)
+        if answer is None:
             return False
-        accepted = key in YES
+        accepted = answer == YES.name
         await sessions_store.decide_handover(self.ctx.db, pending.id, accepted,
                                              self.ctx.clock.now())
         names = self.appointments
         values = {"counselor": names._name(pending.from_id),
                   "colleague": names._name(pending.to_id), "ref": case.ref}
-        text_key = "handover_accepted" if accepted else "handover_declined"
-        session_cfg = self.ctx.config.session
-        texts = session_cfg.text(youth.intake.language)
-        await self._send(msg.room_id, [fill(getattr(texts, text_key), values)])
-        staff_texts = session_cfg.text(self.ctx.config.default_language)
-        notice = fill(getattr(staff_texts, text_key), values)
+        text_key = "session.handover_accepted" if accepted else "session.handover_declined"
+        catalogue = self.ctx.config.catalogue
+        await self._send(msg.room_id, [catalogue.say(youth.intake.language, text_key, **values)])
+        notice = catalogue.say(None, text_key, **values)  # counselors: the default language
         for counselor in (pending.from_id, pending.to_id):
             await tell_counselor(self.ctx, counselor, notice)
         log.info("Handover %s", "accepted" if accepted else "declined")

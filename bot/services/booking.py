@@ -104,9 +104,9 @@ class BookingService:
         await self._booked()
         youth_room = await youths.dm_room_of(self.ctx.db, youth_id)
         if youth_room:
-            texts = self.ctx.config.session.text(case.language)
-            self.ctx.transport.post(youth_room, fill(texts.followup_booked_youth, {
-                "when": self._when(start, case.language), "counselor": self.name(counselor_id)}))
+            self.ctx.transport.post(youth_room, self.ctx.config.catalogue.say(
+                case.language, "session.followup_booked_youth",
+                when=self._when(start, case.language), counselor=self.name(counselor_id)))
         return result
 
     async def cancel(self, booking: Booking, ref: str) -> bool:

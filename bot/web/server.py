@@ -110,11 +110,11 @@ class WebState:
         crisis = [pages.Line(x.name, x.contact, x.note.get(lang, "")) for x in lines]
         opening = cfg.scheduling.opening_hours
         if opening is not None:
-            hours = pages.opening_hours_lines(dict(opening), lang)
+            hours = pages.opening_hours_lines(dict(opening), lang, cfg.catalogue.texts(lang).web)
         else:
             texts = cfg.web.opening_hours_text
             text = texts.get(lang) or next(iter(texts.values()), "")
-            hours = [text] if text else []
+            hours = [text or cfg.catalogue.texts(lang).web.hours_unknown]
         return pages.Site(
             lang=lang,
             service_name=cfg.web.service_name,
@@ -123,6 +123,7 @@ class WebState:
             hours=hours,
             registration_open=self.registration_open,
             min_password_length=cfg.web.min_password_length,
+            texts=cfg.catalogue.texts(lang).web,
         )
 
     def element_href(self, user_id: str) -> str:
@@ -151,8 +152,9 @@ def _html(text: str, status: int = 200) -> web.Response:
 
 def _not_found(state: WebState, lang: str) -> web.Response:
     other = "en" if lang == "nl" else "nl"
+    site = state.site(lang)
     page = pages.message_page(
-        state.site(lang), title_key="nf_title", text=pages.t(lang, "nf_p"),
+        site, title_key="nf_title", text=site.t("nf_p"),
         toggle_href=f"?lang={other}",
     )
     return _html(page, 404)
@@ -202,13 +204,13 @@ async def join_post(request: web.Request) -> web.Response:
     site = state.site(lang)
     if not state.csrf.check(request.cookies.get(COOKIE_NAME), _field(form, FIELD_NAME), code):
         page = pages.message_page(
-            site, title_key="forbidden_title", text=pages.t(lang, "forbidden_p"),
+            site, title_key="forbidden_title", text=site.t("forbidden_p"),
             back_href=f"/join/{quote(code)}?" + urlencode({"lang": lang}), show_matrix=False,
         )
         return _html(page, 403)
     if not state.registration_open:
         return _html(
-            pages.message_page(site, title_key="err_title", text=pages.t(lang, "reg_closed")),
+            pages.message_page(site, title_key="err_title", text=site.t("reg_closed")),
             503,
         )
 
@@ -217,11 +219,11 @@ async def join_post(request: web.Request) -> web.Response:
         n = state.config.web.min_password_length
         problem = None
         if len(chosen) < n:
-            problem = pages.t(lang, "pw_short").format(n=n)
+            problem = site.t("pw_short").format(n=n)
         elif len(chosen) > MAX_PASSWORD_LENGTH:
-            problem = pages.t(lang, "pw_long")
+            problem = site.t("pw_long")
         elif chosen != _field(form, "password2"):
-            problem = pages.t(lang, "pw_mismatch")
+            problem = site.t("pw_mismatch")
         if problem:
             return _join_response(state, request, code, lang, error=problem, status=400)
 
@@ -229,7 +231,7 @@ async def join_post(request: web.Request) -> web.Response:
     if not state.limiter.hit(ip):
         minutes = max(1, -(-int(state.limiter.retry_after(ip)) // 60))
         page = pages.message_page(
-            site, title_key="rl_title", text=pages.t(lang, "rl_p").format(min=minutes)
+            site, title_key="rl_title", text=site.t("rl_p").format(min=minutes)
         )
         response = _html(page, 429)
         response.headers["Retry-After"] = str(minutes * 60)
@@ -240,7 +242,7 @@ async def join_post(request: web.Request) -> web.Response:
     except RegistrationError as exc:
         log.error("Creating an anonymous account failed: %s", exc)
         METRICS.inc("chathulp_errors_total")
-        page = pages.message_page(site, title_key="err_title", text=pages.t(lang, "err_p"))
+        page = pages.message_page(site, title_key="err_title", text=site.t("err_p"))
         return _html(page, 503)
     METRICS.inc("chathulp_accounts_created_total")
     log.info("Anonymous account created for campaign %s", code)
@@ -319,7 +321,7 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         state = request.app[STATE]
         lang = pages.pick_language(request.query.get("lang"))
         page = pages.message_page(
-            state.site(lang), title_key="err_title", text=pages.t(lang, "err_p")
+            state.site(lang), title_key="err_title", text=state.site(lang).t("err_p")
         )
         return _html(page, 500)
 

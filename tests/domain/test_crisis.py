@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from bot.config.crisis import CrisisConfig
 from bot.domain.crisis import CrisisHit, CrisisMatcher, compact, normalise, typo_variants
 from bot.domain.intake import IntakeFlow, IntakeResult, IntakeState
+from bot.texts import Catalogue
 
 from .test_intake import FLOW, all_states
 
@@ -215,10 +216,10 @@ def test_reply_has_the_crisis_lines_in_both_languages() -> None:
 
 def test_extra_lines_are_configurable_and_escaped() -> None:
     cfg = CrisisConfig(
-        reply={"nl": "Bel 112."},
         extra_lines=[{"name": "<Lijn>", "contact": "0800", "note": {"nl": "24/7"}}],  # type: ignore[list-item]
     )
-    reply = CrisisMatcher(cfg).reply("nl")
+    texts = Catalogue.build({"nl": {"crisis": {"reply": "Bel 112."}}})
+    reply = CrisisMatcher(cfg, texts).reply("nl")
     assert reply.plain == "Bel 112.\n• <Lijn>: 0800 (24/7)"
     assert "&lt;Lijn&gt;" in reply.html and "<Lijn>" not in reply.html
 
@@ -270,7 +271,7 @@ def test_typo_tolerance_can_be_switched_off() -> None:
         ({"categories": {"Bad Id": {"label": "x", "phrases": {"nl": ["zelfmoord"]}}}}, "Bad Id"),
         ({"staff_alert": "case {ref}: {message}"}, "unknown: {message}"),
         ({"staff_alert": "case {ref"}, "well-formed"),
-        ({"reply": {}}, "non-empty reply"),
+        ({"reply": {"nl": ""}}, "non-empty reply"),
         ({"reply": {"nl": "bel {nummer}"}}, "unknown: {nummer}"),
         ({"categoriez": {}}, "Extra inputs"),
     ],

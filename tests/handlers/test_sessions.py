@@ -38,7 +38,7 @@ async def test_both_joined_gets_the_summary_and_the_bot_leaves(h: Harness) -> No
     await h.joins(room, SARA)
     summary, leaving = h.transport.to(room)
     assert "School" in summary or "school" in summary
-    assert leaving == h.config.session.text("nl").bot_leaves
+    assert leaving == h.config.text("nl").session.bot_leaves
     assert room in h.transport.left
     assert (await store.get(h.db, session.id)).state == "left"  # type: ignore[union-attr]
     # The counselor who came is now the youth's counselor.

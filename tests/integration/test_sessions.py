@@ -98,6 +98,9 @@ async def test_whole_journey_with_followup_and_bot_leaving(
     room = await j.session_room()
 
     # Private, encrypted from its first event, both invited with the right power levels.
+    async def synced() -> bool:  # the bot's client knows a new room after its next sync
+        return room in j.app.transport.nio.rooms
+    await wait_until(synced)
     bot_room = j.app.transport.nio.rooms[room]
     assert bot_room.encrypted and bot_room.join_rule == "invite"
     assert bot_room.power_levels.users[sara.user_id] == 50
@@ -246,6 +249,7 @@ async def test_bot_stays_reads_only_for_crisis_and_commands(mx: MatrixEnv) -> No
     assert j.bot_id in j.youth.client.rooms[room].users  # it stayed
 
     # A youth's command in the room does nothing; a crisis phrase alerts the staff room.
+    crisis_mark = sara.mark()
     await j.youth.say(room, "!end done")
     before_crisis = sara.mark()
     await j.youth.say(room, "ik wil niet meer leven")
@@ -256,6 +260,9 @@ async def test_bot_stays_reads_only_for_crisis_and_commands(mx: MatrixEnv) -> No
     await sara.next_message(room, sender=j.bot_id, after=before_crisis)
     assert await j.app.db.fetchval("SELECT outcome FROM sessions") is None
     assert staff_room is not None
+    # The crisis lines reach the room (the counselor sees them too) before anything else.
+    crisis = await sara.next_message(room, sender=j.bot_id, after=crisis_mark)
+    assert "112" in crisis.body
     # The counselor's command in the room works.
     mark = sara.mark()
     await sara.say(room, "!end done")
