@@ -25,7 +25,14 @@ from nio import (
 from nio.exceptions import LocalProtocolError
 
 from bot.matrix.client import MatrixTransport
-from bot.matrix.events import MAX_BODY, Incoming, Membership, classify, membership_of
+from bot.matrix.events import (
+    MAX_BODY,
+    Incoming,
+    Membership,
+    classify,
+    membership_of,
+    strip_mx_reply,
+)
 from bot.storage import transport as tstore
 from bot.storage.db import Database
 
@@ -201,7 +208,9 @@ class SyncLoop:
             room_encrypted=bool(getattr(room, "encrypted", False)),
             member_count=int(getattr(room, "member_count", 0) or 0),
             timestamp_ms=int(getattr(event, "server_timestamp", 0) or 0),
-            formatted_body=(getattr(event, "formatted_body", None) or "")[:MAX_BODY] or None,
+            formatted_body=(
+                strip_mx_reply(getattr(event, "formatted_body", None)) or ""
+            )[:MAX_BODY] or None,
         )
         await self.handlers.on_message(msg)
 
