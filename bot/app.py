@@ -6,6 +6,7 @@ import asyncio
 import fcntl
 import logging
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import IO
 
@@ -27,6 +28,7 @@ from bot.storage.bookings import (
     OPEN_SESSION,
     REMIND_COUNSELOR,
     REMIND_YOUTH,
+    Timer,
 )
 from bot.storage.db import Database
 from bot.timers import TimerService
@@ -79,7 +81,13 @@ class App:
         # How often unfinished session openings are retried while running (seconds).
         self.recovery_interval = 60.0
         reminders = self.router.youth.appointments.remind
-        session_timer = self.router.sessions.on_timer
+        on_session_timer = self.router.sessions.on_timer
+
+        async def session_timer(timer: Timer, late: timedelta) -> None:
+            if timer.kind == OPEN_SESSION:
+                METRICS.observe("chathulp_opening_lateness_seconds", late.total_seconds())
+            await on_session_timer(timer, late)
+
         self.timers = TimerService(
             self.db, self.clock, config.scheduling,
             {REMIND_YOUTH: reminders, REMIND_COUNSELOR: reminders,

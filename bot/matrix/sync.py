@@ -212,7 +212,8 @@ class SyncLoop:
                 strip_mx_reply(getattr(event, "formatted_body", None)) or ""
             )[:MAX_BODY] or None,
         )
-        await self.handlers.on_message(msg)
+        with self.transport.answering(room_id, msg.timestamp_ms):
+            await self.handlers.on_message(msg)
 
     async def _retry_pending(self) -> None:
         client = self.transport.nio
