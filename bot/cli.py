@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 
@@ -37,10 +38,15 @@ def check_config(path: str) -> int:
 
 
 def run_bot(path: str, *, verbose: bool = False) -> int:
+    # Everything the bot writes (database, E2EE store, secrets) is for its own user only.
+    os.umask(0o077)
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    from bot.matrix import logguard
+
+    logguard.install()  # no message content in the log, whatever logs it
     # nio logs message metadata at INFO; keep third-party chatter out of the service log.
     for noisy in ("nio", "peewee", "aiosqlite", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)

@@ -24,6 +24,7 @@ from nio import (
 )
 from nio.exceptions import LocalProtocolError
 
+from bot.matrix import logguard
 from bot.matrix.client import MatrixTransport
 from bot.matrix.events import (
     MAX_BODY,
@@ -212,7 +213,10 @@ class SyncLoop:
                 strip_mx_reply(getattr(event, "formatted_body", None)) or ""
             )[:MAX_BODY] or None,
         )
-        with self.transport.answering(room_id, msg.timestamp_ms):
+        with (
+            self.transport.answering(room_id, msg.timestamp_ms),
+            logguard.guarding(msg.body, msg.formatted_body),
+        ):
             await self.handlers.on_message(msg)
 
     async def _retry_pending(self) -> None:
