@@ -48,8 +48,11 @@ def run_bot(path: str, *, verbose: bool = False) -> int:
 
     logguard.install()  # no message content in the log, whatever logs it
     # nio logs message metadata at INFO; keep third-party chatter out of the service log.
-    for noisy in ("nio", "peewee", "aiosqlite", "apscheduler"):
+    for noisy in ("nio", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
+    # The database libraries log SQL with its parameters (intake answers) at DEBUG: never.
+    for sql in ("peewee", "aiosqlite"):
+        logging.getLogger(sql).setLevel(logging.WARNING)
     try:
         config = load_config(path)
     except ConfigError as exc:

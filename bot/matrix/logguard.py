@@ -93,7 +93,7 @@ def sanitize(record: logging.LogRecord) -> logging.LogRecord:
     pieces = _HANDLING.get()
     if record.name == "nio" or record.name.startswith("nio."):
         if _NIO_VALIDATION.search(str(record.msg)):
-            record.msg = f"Error validating an event or response {WITHHELD}"
+            record.msg = f"nio schema validation: details {WITHHELD}"
             record.args = ()
     message = _message(record)
     if _leaks(message, pieces):
