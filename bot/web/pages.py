@@ -120,7 +120,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "err_title": "Er ging iets mis",
         "err_p": "We konden nu geen account maken. Probeer het straks opnieuw, of open de "
         "chat met je eigen Matrix-account.",
-        "pw_short": "Je wachtwoord moet minstens {n} tekens lang zijn.",
+        "bad_title": "Het formulier kwam niet goed aan",
+        "bad_p": "Open de pagina opnieuw en probeer nog eens, of open de chat met je eigen "
+        "Matrix-account.",
+        "pw_short": "Je wachtwoord moet minstens {n} tekens lang zijn (spaties tellen niet "
+        "mee).",
         "pw_long": "Je wachtwoord is te lang.",
         "pw_mismatch": "De twee wachtwoorden zijn niet hetzelfde.",
         "back": "Terug",
@@ -187,7 +191,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "err_title": "Something went wrong",
         "err_p": "We could not make an account right now. Try again later, or open the "
         "chat with your own Matrix account.",
-        "pw_short": "Your password must be at least {n} characters long.",
+        "bad_title": "The form did not arrive properly",
+        "bad_p": "Open the page again and try once more, or open the chat with your own "
+        "Matrix account.",
+        "pw_short": "Your password must be at least {n} characters long (spaces do not "
+        "count).",
         "pw_long": "Your password is too long.",
         "pw_mismatch": "The two passwords are not the same.",
         "back": "Back",
@@ -286,7 +294,7 @@ def _layout(site: Site, title: str, body: str, toggle_href: str | None) -> str:
         "<!doctype html>\n"
         f'<html lang="{e(site.lang)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        '<meta name="referrer" content="no-referrer">'
+        '<meta name="referrer" content="same-origin">'
         '<meta name="robots" content="noindex">'
         f"<title>{e(title)} · {e(site.service_name)}</title>"
         f"<style>{CSS}</style></head><body><main>"
