@@ -174,3 +174,25 @@ async def test_a_body_that_never_arrives_gets_408(monkeypatch: pytest.MonkeyPatc
         assert METRICS.get("chathulp_errors_total") == 0
     finally:
         await runner.cleanup()
+
+
+async def test_random_bodies_and_content_types_never_give_a_500(client: Client) -> None:
+    import random
+
+    rnd = random.Random(16)
+    types = ["application/x-www-form-urlencoded", "multipart/form-data",
+             "multipart/form-data; boundary=b", "multipart/form-data; boundary=",
+             "text/html", "application/x-www-form-urlencoded; charset=utf-16", ""]
+    pieces = [b"--b\r\n", b"--b--\r\n", b"Content-Disposition: form-data; name=\"csrf\"\r\n",
+              b"\r\n", b"csrf=", b"%", b"%zz", b"&", b"=", b"\xff", b"\x00", b"password=",
+              b"Content-Type: text/plain; charset=nope\r\n", b"filename=\"x\"", b"a" * 100]
+    await _token(client)
+    for _ in range(150):
+        body = b"".join(rnd.choice(pieces) for _ in range(rnd.randrange(0, 12)))
+        ctype = rnd.choice(types)
+        headers = {"Content-Type": ctype} if ctype else {}
+        r = await client.post(f"/join/{CODE}", data=body, headers=headers,
+                              skip_auto_headers=["Content-Type"])
+        assert r.status in (400, 403, 413), (ctype, body, r.status)
+        await r.read()
+    assert METRICS.get("chathulp_errors_total") == 0
