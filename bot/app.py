@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import fcntl
 import logging
+import os
+import stat
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import IO
 
@@ -17,6 +21,7 @@ from bot.clock import Clock, SystemClock
 from bot.config.models import Config
 from bot.handlers.context import Context
 from bot.handlers.router import Router
+from bot.matrix import logguard
 from bot.matrix.client import MatrixTransport, StartupError
 from bot.matrix.sync import Handlers, SyncLoop
 from bot.metrics import METRICS
@@ -28,6 +33,7 @@ from bot.storage.bookings import (
     OPEN_SESSION,
     REMIND_COUNSELOR,
     REMIND_YOUTH,
+    Timer,
 )
 from bot.storage.db import Database
 from bot.timers import TimerService
@@ -36,10 +42,100 @@ from bot.web import start_web
 log = logging.getLogger(__name__)
 
 
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+LOCK_FILE = "chathulp.lock"
+DB_FILE = "chathulp.db"
+
+
+def _unusable(data_dir: Path, problem: str) -> StartupError:
+    return StartupError(
+        f"the data directory {data_dir} cannot be used: {problem}. The bot keeps its database, "
+        "E2EE keys and login there and must be able to write to it. Point data_dir in the "
+        "config at a writable directory (for Docker: a volume mounted read-write), or fix "
+        "the directory's owner and rights, then start again."
+    )
+
+
+def prepare_data_dir(data_dir: Path) -> None:
+    """Create the data directory (0700) or check it; tighten looser rights; prove it writable.
+
+    Raises StartupError with one clear message (which path, what is wrong, what to do) when
+    it is missing and cannot be made, is not a directory, or cannot be written to.
+    """
+    if data_dir.exists() and not data_dir.is_dir():
+        raise _unusable(data_dir, "it is a file, not a directory")
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    except OSError as exc:
+        problem = f"it does not exist and cannot be created ({_why(exc)})"
+        raise _unusable(data_dir, problem) from None
+    probe = data_dir / f".write-test-{os.getpid()}"
+    try:
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+        try:
+            os.write(fd, b"ok")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise _unusable(data_dir, f"writing to it fails ({_why(exc)})") from None
+    mode = stat.S_IMODE(data_dir.stat().st_mode)
+    if mode & 0o077:
+        os.chmod(data_dir, PRIVATE_DIR)
+        log.info("Tightened the rights of the data directory %s from %04o to 0700",
+                 data_dir, mode)
+    tighten_data_files(data_dir)
+
+
+def _why(exc: OSError) -> str:
+    reasons = {
+        errno.EROFS: "read-only file system",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.ENOSPC: "the disk is full",
+        errno.ENOTDIR: "a part of the path is a file, not a directory",
+        errno.ENOENT: "a part of the path does not exist",
+    }
+    return reasons.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+
+
+def tighten_data_files(data_dir: Path) -> None:
+    """Owner-only rights for everything in the data directory: the database and its -wal/
+    -shm, the E2EE store, credentials.json, secrets.json, the lock file (whatever the umask)."""
+    for root, dirs, files in os.walk(data_dir):
+        for name in dirs:
+            _chmod_at_most(Path(root) / name, PRIVATE_DIR)
+        for name in files:
+            _chmod_at_most(Path(root) / name, PRIVATE_FILE)
+
+
+def _chmod_at_most(path: Path, mode: int) -> None:
+    try:
+        st = path.lstat()
+        if stat.S_ISLNK(st.st_mode):
+            return
+        if stat.S_IMODE(st.st_mode) & ~mode:
+            os.chmod(path, stat.S_IMODE(st.st_mode) & mode)
+    except FileNotFoundError:
+        pass  # e.g. a -shm file SQLite removed meanwhile
+
+
+def create_private_file(path: Path) -> None:
+    """Create `path` empty with mode 0600 if it does not exist (SQLite then gives its -wal
+    and -shm files the same rights)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE)
+    os.fchmod(fd, PRIVATE_FILE)
+    os.close(fd)
+
+
 def lock_data_dir(data_dir: Path) -> IO[str]:
     """One bot per data directory: two processes on one E2EE store would corrupt it."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    handle = open(data_dir / "chathulp.lock", "w")  # held (locked) while running
+    prepare_data_dir(data_dir)
+    fd = os.open(data_dir / LOCK_FILE, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE)
+    os.fchmod(fd, PRIVATE_FILE)
+    handle = os.fdopen(fd, "w")  # held (locked) while running
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
@@ -48,6 +144,7 @@ def lock_data_dir(data_dir: Path) -> IO[str]:
             f"another chathulp is already running with the data directory {data_dir}"
         ) from None
     return handle
+
 
 STAFF_ROOM_KEY = "staff_room_id"
 
@@ -58,6 +155,7 @@ class App:
     ) -> None:
         self.config = config
         self.clock = clock or SystemClock()
+        logguard.install()
         self.db = Database(config.database_url)
         self.transport = MatrixTransport(config)
         self.ctx = Context(config, self.clock, self.db, self.transport)
@@ -80,7 +178,13 @@ class App:
         # How often unfinished session openings are retried while running (seconds).
         self.recovery_interval = 60.0
         reminders = self.router.youth.appointments.remind
-        session_timer = self.router.sessions.on_timer
+        on_session_timer = self.router.sessions.on_timer
+
+        async def session_timer(timer: Timer, late: timedelta) -> None:
+            if timer.kind == OPEN_SESSION:
+                METRICS.observe("chathulp_opening_lateness_seconds", late.total_seconds())
+            await on_session_timer(timer, late)
+
         self.timers = TimerService(
             self.db, self.clock, config.scheduling,
             {REMIND_YOUTH: reminders, REMIND_COUNSELOR: reminders,
@@ -91,7 +195,10 @@ class App:
         self.ctx.timers = self.timers
 
     async def start(self) -> None:
-        self._lock = await asyncio.to_thread(lock_data_dir, self.config.data_dir)
+        self._lock = await asyncio.to_thread(lock_data_dir, Path(self.config.data_dir))
+        if self.db.path is not None and self.db.path != ":memory:":
+            # SQLite: the file is made private before SQLite creates it.
+            await asyncio.to_thread(create_private_file, Path(self.db.path))
         try:
             await self.db.open()
         except (OSError, asyncpg.PostgresError) as exc:
@@ -105,6 +212,8 @@ class App:
             self.db, STAFF_ROOM_KEY
         )
         await self._start_transport()
+        # The E2EE store exists now (created by nio with the process umask): owner-only.
+        await asyncio.to_thread(tighten_data_files, Path(self.config.data_dir))
         self._sync_task = asyncio.create_task(self.sync.run(), name="sync")
         await self.sync.synced_once.wait()
         await self._ensure_staff_room()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 
@@ -82,13 +83,21 @@ async def migrate_db(source_url: str, target_url: str) -> int:
 
 
 def run_bot(path: str, *, verbose: bool = False) -> int:
+    # Everything the bot writes (database, E2EE store, secrets) is for its own user only.
+    os.umask(0o077)
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    from bot.matrix import logguard
+
+    logguard.install()  # no message content in the log, whatever logs it
     # nio logs message metadata at INFO; keep third-party chatter out of the service log.
-    for noisy in ("nio", "peewee", "aiosqlite", "asyncpg", "apscheduler"):
+    for noisy in ("nio", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
+    # The database libraries log SQL with its parameters (intake answers) at DEBUG: never.
+    for sql in ("peewee", "aiosqlite", "asyncpg"):
+        logging.getLogger(sql).setLevel(logging.WARNING)
     try:
         config = load_config(path)
     except ConfigError as exc:

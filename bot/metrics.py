@@ -1,22 +1,34 @@
-"""A tiny in-process metrics registry, rendered in the Prometheus text format (0.0.4).
+"""The bot's metrics, through prometheus-client, in a registry of their own.
 
-Only fixed, known metrics without labels: counts and a lag, never personal data. A name that
-is not declared here raises, so a typo cannot silently create a new metric.
+A small facade keeps the call sites short and typo-proof: a name that is not declared here
+raises, so a typo cannot silently create a new metric. No labels: counts, durations and a lag,
+never personal data.
 
     from bot.metrics import METRICS
     METRICS.inc("chathulp_bookings_total")
     METRICS.set("chathulp_sync_lag_seconds", 1.5)
+    METRICS.observe("chathulp_reply_latency_seconds", 0.8)
+
+The collectors live in a dedicated `CollectorRegistry` (not prometheus-client's global one),
+so building several apps in one process (tests) never registers a name twice; `reset()` gives
+fresh collectors.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Literal
 
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import disable_created_metrics as _disable_created_metrics
+
+# The classic Prometheus text format that generate_latest() writes.
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
-Kind = Literal["counter", "gauge"]
+# No `*_created` timestamps beside every counter: they only double the output.
+_disable_created_metrics()
+
+Kind = Literal["counter", "gauge", "histogram"]
 
 
 @dataclass(frozen=True)
@@ -24,7 +36,13 @@ class MetricSpec:
     name: str
     kind: Kind
     help: str
+    buckets: tuple[float, ...] = ()
 
+
+# Seconds from a youth's message (its origin_server_ts) to the bot's first reply to it.
+REPLY_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 300.0, 1800.0)
+# Seconds a session opening started after its booked time.
+OPENING_BUCKETS = (1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 900.0, 1800.0, 3600.0)
 
 SPECS: tuple[MetricSpec, ...] = (
     MetricSpec("chathulp_intakes_started_total", "counter", "Intake conversations started."),
@@ -45,23 +63,27 @@ SPECS: tuple[MetricSpec, ...] = (
         "chathulp_sync_lag_seconds", "gauge",
         "Seconds since the last successful sync with the homeserver.",
     ),
+    MetricSpec(
+        "chathulp_reply_latency_seconds", "histogram",
+        "Seconds from a message's origin_server_ts to the bot's first reply to it.",
+        REPLY_BUCKETS,
+    ),
+    MetricSpec(
+        "chathulp_opening_lateness_seconds", "histogram",
+        "Seconds between a session's booked time and the start of its opening.",
+        OPENING_BUCKETS,
+    ),
 )
 
-
-def _format(value: float) -> str:
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-    if value == int(value) and abs(value) < 2**53:
-        return str(int(value))
-    return repr(float(value))
+_Collector = Counter | Gauge | Histogram
 
 
 class Metrics:
     def __init__(self, specs: tuple[MetricSpec, ...] = SPECS) -> None:
         self._specs = {s.name: s for s in specs}
-        self._values: dict[str, float] = dict.fromkeys(self._specs, 0.0)
+        self.registry = CollectorRegistry(auto_describe=True)
+        self._collectors: dict[str, _Collector] = {}
+        self.reset()
 
     def _spec(self, name: str) -> MetricSpec:
         spec = self._specs.get(name)
@@ -73,29 +95,58 @@ class Metrics:
         spec = self._spec(name)
         if spec.kind == "counter" and by < 0:
             raise ValueError(f"counter '{name}' can only go up (got {by})")
-        self._values[name] += by
+        if spec.kind == "histogram":
+            raise ValueError(f"'{name}' is a histogram; use observe()")
+        collector = self._collectors[name]
+        assert isinstance(collector, Counter | Gauge)
+        collector.inc(by)
 
     def set(self, name: str, value: float) -> None:
         spec = self._spec(name)
         if spec.kind != "gauge":
-            raise ValueError(f"'{name}' is a counter; use inc()")
-        self._values[name] = float(value)
+            raise ValueError(f"'{name}' is a {spec.kind}; only a gauge can be set")
+        collector = self._collectors[name]
+        assert isinstance(collector, Gauge)
+        collector.set(float(value))
+
+    def observe(self, name: str, value: float) -> None:
+        """One observation of a histogram (negative values, e.g. from clock skew, count as 0)."""
+        spec = self._spec(name)
+        if spec.kind != "histogram":
+            raise ValueError(f"'{name}' is a {spec.kind}; use inc() or set()")
+        collector = self._collectors[name]
+        assert isinstance(collector, Histogram)
+        collector.observe(max(0.0, float(value)))
 
     def get(self, name: str) -> float:
-        self._spec(name)
-        return self._values[name]
+        """A counter's or gauge's value; for a histogram, how many observations it has."""
+        spec = self._spec(name)
+        sample = f"{name}_count" if spec.kind == "histogram" else name
+        value = self.registry.get_sample_value(sample)
+        return 0.0 if value is None else value
+
+    def histogram_sum(self, name: str) -> float:
+        if self._spec(name).kind != "histogram":
+            raise ValueError(f"'{name}' is not a histogram")
+        return self.registry.get_sample_value(f"{name}_sum") or 0.0
 
     def reset(self) -> None:
-        """Back to zero (for tests)."""
-        self._values = dict.fromkeys(self._specs, 0.0)
+        """Fresh collectors, all at zero (for tests)."""
+        for collector in self._collectors.values():
+            self.registry.unregister(collector)
+        self._collectors = {}
+        for spec in self._specs.values():
+            self._collectors[spec.name] = self._make(spec)
+
+    def _make(self, spec: MetricSpec) -> _Collector:
+        if spec.kind == "counter":
+            return Counter(spec.name, spec.help, registry=self.registry)
+        if spec.kind == "gauge":
+            return Gauge(spec.name, spec.help, registry=self.registry)
+        return Histogram(spec.name, spec.help, buckets=spec.buckets, registry=self.registry)
 
     def render(self) -> str:
-        lines: list[str] = []
-        for name, spec in self._specs.items():
-            lines.append(f"# HELP {name} {spec.help}")
-            lines.append(f"# TYPE {name} {spec.kind}")
-            lines.append(f"{name} {_format(self._values[name])}")
-        return "\n".join(lines) + "\n"
+        return generate_latest(self.registry).decode("utf-8")
 
 
 METRICS = Metrics()

@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal, cast
 
 from bot.config.intake import IntakeConfig, IntakeOption, IntakeStep, answer_key, loose_key
+from bot.domain.sessions import strip_reply_fallback
 from bot.domain.texts import Message, fill, numbered, plain
 from bot.texts import Catalogue
 from bot.texts.schema import IntakeTexts
 
 Status = Literal["new", "active", "paused", "done", "referred"]
 _STATUSES: tuple[str, ...] = ("new", "active", "paused", "done", "referred")
-_NUMBER = re.compile(r"^\s*[#(]?\s*(\d{1,4})\s*[.):]?\s*$")
+# A typed option number: "2", "2.", "(2)", "#2", "2!" — decimal digits only (so never "-1",
+# "1e3", "1.5" or a superscript "²"). Checked after zero-width characters and combining marks
+# are dropped, so a keycap emoji "2️⃣" is read as 2.
+_NUMBER = re.compile(r"^[#(]?\s*(\d{1,4})\s*[.):!?]*$")
 _EMPTY: Mapping[str, str] = {}
 
 
@@ -129,8 +134,13 @@ class IntakeFlow:
     def handle(
         self, state: IntakeState, text: str, known: Mapping[str, str] = _EMPTY
     ) -> IntakeResult:
-        """One message of the youth. Never raises; always at least one reply."""
+        """One message of the youth. Never raises; always at least one reply.
+
+        A reply fallback (the quoted "> <@bot> …" lines a client puts before a reply) is not
+        part of the answer and is dropped first.
+        """
         state = replace(state, language=self._lang(state.language))
+        text = strip_reply_fallback(text)
         key = answer_key(text)
         if state.status == "new":
             return self.start(state, known)
@@ -277,15 +287,13 @@ class IntakeFlow:
         return replace(state, answers=answers, language=language)
 
     def _match(self, step: IntakeStep, text: str, key: str) -> IntakeOption | None:
-        number = _NUMBER.match(text) if len(text) < 40 else None
-        if number is None and key.isdecimal() and len(key) <= 4:
-            number = _NUMBER.match(key)
-        if number is not None:
-            n = int(number.group(1))
+        n = _typed_number(text)
+        if n is not None:
+            # A position (1…N) or a configured range; 0 and anything outside are no option.
             if 1 <= n <= len(step.options):
                 return step.options[n - 1]
             for opt in step.options:
-                if opt.number_range and opt.number_range[0] <= n <= opt.number_range[1]:
+                if opt.number_range and max(1, opt.number_range[0]) <= n <= opt.number_range[1]:
                     return opt
             return None
         keys = self._keys.get(step.id, {})
@@ -342,3 +350,20 @@ class IntakeFlow:
             or texts.get(self.default_language)
             or next(iter(texts.values()), "")
         )
+
+
+def _typed_number(text: str) -> int | None:
+    """The option number typed, or None when the text is not a plain number."""
+    if len(text) >= 40:
+        return None
+    cleaned = "".join(ch for ch in text if not _invisible(ch)).strip()
+    m = _NUMBER.match(cleaned)
+    if m is None or not m.group(1).isdecimal():
+        return None
+    return int(m.group(1))
+
+
+def _invisible(ch: str) -> bool:
+    """Combining marks (keycap, variation selectors) and zero-width format characters."""
+    category = unicodedata.category(ch)
+    return category[0] == "M" or category == "Cf"

@@ -11,7 +11,12 @@ Pitfalls designed around (see README, "E2EE"):
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import time
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +44,7 @@ from bot.matrix.secrets import (
     load_or_create_secrets,
     save_credentials,
 )
+from bot.metrics import METRICS
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +57,20 @@ ENCRYPTION_STATE = {
 
 class StartupError(RuntimeError):
     """The bot cannot start safely; the message says why and what to do."""
+
+
+@dataclass
+class _Answering:
+    """The message being handled in this task: its room and origin_server_ts (ms)."""
+
+    room_id: str
+    origin_ms: int
+    replied: bool = False
+
+
+# Set by the sync loop around a handler (contextvars follow the task through its awaits), so
+# the first reply sent into that room measures the reply latency without the handlers' help.
+_ANSWERING: ContextVar[_Answering | None] = ContextVar("chathulp_answering", default=None)
 
 
 class MatrixTransport:
@@ -308,6 +328,17 @@ class MatrixTransport:
 
     # --- sending ----------------------------------------------------------------------------
 
+    @staticmethod
+    @contextlib.contextmanager
+    def answering(room_id: str, origin_ms: int) -> Iterator[None]:
+        """While handling a message: the first notice sent into its room is its reply, and
+        the time from the message's origin_server_ts to that reply is recorded."""
+        token = _ANSWERING.set(_Answering(room_id, origin_ms) if origin_ms > 0 else None)
+        try:
+            yield
+        finally:
+            _ANSWERING.reset(token)
+
     def post(self, room_id: str, message: Message) -> None:
         """Queue a notice for a room and return at once; notices to one room keep their order.
 
@@ -357,6 +388,12 @@ class MatrixTransport:
             room_id, "m.room.message", content, ignore_unverified_devices=True
         )
         if isinstance(resp, RoomSendResponse):
+            answering = _ANSWERING.get()
+            if answering is not None and answering.room_id == room_id and not answering.replied:
+                answering.replied = True
+                METRICS.observe(
+                    "chathulp_reply_latency_seconds", time.time() - answering.origin_ms / 1000
+                )
             return resp.event_id
         log.error("Sending to %s failed: %s", room_id, getattr(resp, "message", resp))
         return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from nio import (
     BadEvent,
     Event,
@@ -17,10 +19,13 @@ from nio import (
     UnknownEvent,
 )
 
+from bot.domain.sessions import strip_reply_fallback
 from bot.handlers.transport import Incoming, Kind, Membership
 
 # Longest text a handler ever sees; longer messages are cut here (the domain caps again).
 MAX_BODY = 60_000
+# The HTML reply fallback: the quoted original, with a matrix.to link to its sender.
+_MX_REPLY = re.compile(r"<mx-reply>.*?</mx-reply>", re.IGNORECASE | re.DOTALL)
 
 __all__ = ["MAX_BODY", "Incoming", "Kind", "Membership", "classify", "membership_of"]
 
@@ -31,7 +36,12 @@ def classify(event: Event) -> tuple[Kind, str] | None:
         relates = (event.source.get("content") or {}).get("m.relates_to") or {}
         if relates.get("rel_type") == "m.replace":
             return "edit", ""
-        return "text", (event.body or "")[:MAX_BODY]
+        body = event.body or ""
+        if is_reply(event):
+            # The quoted original is not what the sender says now (not an answer, not a
+            # crisis phrase of theirs, not a command).
+            body = strip_reply_fallback(body)
+        return "text", body[:MAX_BODY]
     if isinstance(event, RoomMessageMedia | RoomEncryptedMedia):
         return "media", ""
     if isinstance(event, ReactionEvent):
@@ -53,3 +63,15 @@ def membership_of(event: Event, room_id: str) -> Membership | None:
         return None
     prev = (event.prev_content or {}).get("membership") if event.prev_content else None
     return Membership(room_id, event.event_id, event.state_key, event.membership, prev)
+
+
+def is_reply(event: Event) -> bool:
+    relates = ((getattr(event, "source", None) or {}).get("content") or {}).get("m.relates_to")
+    return isinstance(relates, dict) and isinstance(relates.get("m.in_reply_to"), dict)
+
+
+def strip_mx_reply(html: str | None) -> str | None:
+    """Drop the `<mx-reply>…</mx-reply>` block (the quoted original) from formatted_body."""
+    if not html:
+        return html
+    return _MX_REPLY.sub("", html) or None

@@ -25,8 +25,16 @@ from nio import (
 from nio.exceptions import LocalProtocolError
 
 from bot.handlers.transport import Invite
+from bot.matrix import logguard
 from bot.matrix.client import MatrixTransport
-from bot.matrix.events import MAX_BODY, Incoming, Membership, classify, membership_of
+from bot.matrix.events import (
+    MAX_BODY,
+    Incoming,
+    Membership,
+    classify,
+    membership_of,
+    strip_mx_reply,
+)
 from bot.storage import transport as tstore
 from bot.storage.db import Database
 
@@ -195,9 +203,15 @@ class SyncLoop:
             room_encrypted=bool(getattr(room, "encrypted", False)),
             member_count=int(getattr(room, "member_count", 0) or 0),
             timestamp_ms=int(getattr(event, "server_timestamp", 0) or 0),
-            formatted_body=(getattr(event, "formatted_body", None) or "")[:MAX_BODY] or None,
+            formatted_body=(
+                strip_mx_reply(getattr(event, "formatted_body", None)) or ""
+            )[:MAX_BODY] or None,
         )
-        await self.handlers.on_message(msg)
+        with (
+            self.transport.answering(room_id, msg.timestamp_ms),
+            logguard.guarding(msg.body, msg.formatted_body),
+        ):
+            await self.handlers.on_message(msg)
 
     async def _retry_pending(self) -> None:
         client = self.transport.nio

@@ -249,7 +249,11 @@ TEXTS: dict[str, Any] = {
         "err_title": "Something went wrong",
         "err_p": "We could not make an account right now. Try again later, or open the "
         "chat with your own Matrix account.",
-        "pw_short": "Your password must be at least {n} characters long.",
+        "pw_short": "Your password must be at least {n} characters long (spaces do not "
+        "count).",
+        "bad_title": "The form did not arrive properly",
+        "bad_p": "Open the page again and try once more, or open the chat with your own "
+        "Matrix account.",
         "pw_long": "Your password is too long.",
         "pw_mismatch": "The two passwords are not the same.",
         "back": "Back",

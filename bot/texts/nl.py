@@ -261,7 +261,11 @@ TEXTS: dict[str, Any] = {
         "err_title": "Er ging iets mis",
         "err_p": "We konden nu geen account maken. Probeer het straks opnieuw, of open de "
         "chat met je eigen Matrix-account.",
-        "pw_short": "Je wachtwoord moet minstens {n} tekens lang zijn.",
+        "pw_short": "Je wachtwoord moet minstens {n} tekens lang zijn (spaties tellen niet "
+        "mee).",
+        "bad_title": "Het formulier kwam niet goed aan",
+        "bad_p": "Open de pagina opnieuw en probeer nog eens, of open de chat met je eigen "
+        "Matrix-account.",
         "pw_long": "Je wachtwoord is te lang.",
         "pw_mismatch": "De twee wachtwoorden zijn niet hetzelfde.",
         "back": "Terug",

@@ -237,6 +237,9 @@ class WebTexts(TextGroup):
     err_title: str = text()
     err_p: str = text()
     pw_short: str = text("n")
+    # A form body that could not be read (malformed, wrong type).
+    bad_title: str = text()
+    bad_p: str = text()
     pw_long: str = text()
     pw_mismatch: str = text()
     back: str = text()

@@ -162,7 +162,7 @@ def _layout(site: Site, title: str, body: str, toggle_href: str | None) -> str:
         "<!doctype html>\n"
         f'<html lang="{e(site.lang)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        '<meta name="referrer" content="no-referrer">'
+        '<meta name="referrer" content="same-origin">'
         '<meta name="robots" content="noindex">'
         f"<title>{e(title)} · {e(site.service_name)}</title>"
         f"<style>{CSS}</style></head><body><main>"

@@ -20,7 +20,10 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Protocol
 from urllib.parse import quote, urlencode
 
-from aiohttp import web
+from aiohttp import ClientPayloadError, web
+from aiohttp.http_exceptions import HttpProcessingError
+from multidict import MultiDictProxy
+from yarl import URL
 
 from bot.config.models import Config
 from bot.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
@@ -38,13 +41,22 @@ WEB_SECRET_ENV = "CHATHULP_WEB_SECRET"
 # (the bot keeps going in the background).
 OPEN_INTAKE_WAIT = 10.0
 MAX_BODY = 16 * 1024
+# A request's head must arrive within this many seconds of the connection (or of the previous
+# response); an idle keep-alive connection is closed after it too (slow-loris requests).
+HEADER_TIMEOUT = 15.0
+# The form body must arrive within this many seconds once the head is in.
+BODY_TIMEOUT = 15.0
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
         "frame-ancestors 'none'; base-uri 'none'"
     ),
-    "Referrer-Policy": "no-referrer",
+    # Not "no-referrer": with it, browsers send `Origin: null` on our own form posts, and the
+    # Origin check could not tell them from a forged cross-site post. "same-origin" still
+    # sends nothing to any other site.
+    "Referrer-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
@@ -193,21 +205,70 @@ async def join_get(request: web.Request) -> web.Response:
     return _join_response(state, request, campaign.code, lang)
 
 
+def _origin(url: str) -> str | None:
+    """'https://chat.example.org' for any URL there (default port left out), else None."""
+    try:
+        parsed = URL(url)
+        if not parsed.absolute or parsed.scheme not in ("http", "https") or not parsed.host:
+            return None
+        return str(parsed.origin()).lower()
+    except (ValueError, TypeError):
+        return None
+
+
+def _forbidden(state: WebState, lang: str, code: str) -> web.Response:
+    page = pages.message_page(
+        state.site(lang), title_key="forbidden_title", text=state.site(lang).t("forbidden_p"),
+        back_href=f"/join/{quote(code)}?" + urlencode({"lang": lang}), show_matrix=False,
+    )
+    return _html(page, 403)
+
+
+def _bad_form(state: WebState, lang: str, status: int) -> web.Response:
+    page = pages.message_page(
+        state.site(lang), title_key="bad_title", text=state.site(lang).t("bad_p")
+    )
+    return _html(page, status)
+
+
+async def _read_form(
+    state: WebState, request: web.Request, lang: str
+) -> MultiDictProxy[str | bytes | web.FileField] | web.Response:
+    """The posted form, or the page to answer with: 400 for a wrong content type or a
+    malformed body, 408 when the body does not arrive in time, 413 when it is too big."""
+    if request.content_type not in FORM_TYPES:
+        return _bad_form(state, lang, 400)
+    try:
+        async with asyncio.timeout(BODY_TIMEOUT):
+            return await request.post()
+    except TimeoutError:
+        return _bad_form(state, lang, 408)
+    except web.HTTPRequestEntityTooLarge:
+        return _bad_form(state, lang, 413)
+    except web.HTTPException as exc:
+        return _bad_form(state, lang, exc.status if 400 <= exc.status < 500 else 400)
+    except (ValueError, LookupError, AssertionError, HttpProcessingError, ClientPayloadError):
+        # Malformed multipart or form data, an unknown charset, a broken chunked body.
+        return _bad_form(state, lang, 400)
+
+
 async def join_post(request: web.Request) -> web.Response:
     state = request.app[STATE]
-    form = await request.post()
-    lang = pages.pick_language(_field(form, "lang") or request.query.get("lang"))
+    lang = pages.pick_language(request.query.get("lang"))
     campaign = state.config.campaign(request.match_info["code"])
     if campaign is None:
         return _not_found(state, lang)
     code = campaign.code
+    origin = request.headers.get("Origin")
+    if origin is not None and _origin(origin) != _origin(state.config.web.public_base_url):
+        return _forbidden(state, lang, code)  # posted from another site
+    form = await _read_form(state, request, lang)
+    if isinstance(form, web.Response):
+        return form
+    lang = pages.pick_language(_field(form, "lang") or request.query.get("lang"))
     site = state.site(lang)
-    if not state.csrf.check(request.cookies.get(COOKIE_NAME), _field(form, FIELD_NAME), code):
-        page = pages.message_page(
-            site, title_key="forbidden_title", text=site.t("forbidden_p"),
-            back_href=f"/join/{quote(code)}?" + urlencode({"lang": lang}), show_matrix=False,
-        )
-        return _html(page, 403)
+    if not state.csrf.consume(request.cookies.get(COOKIE_NAME), _field(form, FIELD_NAME), code):
+        return _forbidden(state, lang, code)  # missing, forged, expired or used before
     if not state.registration_open:
         return _html(
             pages.message_page(site, title_key="err_title", text=site.t("reg_closed")),
@@ -218,7 +279,7 @@ async def join_post(request: web.Request) -> web.Response:
     if chosen:
         n = state.config.web.min_password_length
         problem = None
-        if len(chosen) < n:
+        if len("".join(chosen.split())) < n:  # spaces do not make a password stronger
             problem = site.t("pw_short").format(n=n)
         elif len(chosen) > MAX_PASSWORD_LENGTH:
             problem = site.t("pw_long")
@@ -358,7 +419,7 @@ def update_web_config(app: web.Application, config: Config) -> None:
 async def start_web(config: Config, hooks: WebHooks) -> web.AppRunner:
     """Serve the web app on config.web.bind:port; `await runner.cleanup()` stops it."""
     app = create_web_app(config, hooks)
-    runner = web.AppRunner(app, access_log=None)
+    runner = web.AppRunner(app, access_log=None, keepalive_timeout=HEADER_TIMEOUT)
     await runner.setup()
     site = web.TCPSite(runner, config.web.bind, config.web.port)
     try:

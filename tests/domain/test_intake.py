@@ -646,3 +646,71 @@ def test_handle_never_raises_and_always_replies(named: tuple[str, IntakeState], 
         assert all("<script>" not in r.html for r in result.replies)
     stored = result.state.answers.get("story", "")
     assert len(stored) <= IntakeConfig().max_text_length
+
+
+# --- numbers that are no option; reply fallbacks ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("step", "answer"),
+    [
+        ("topic", "-1"),
+        ("topic", "−2"),  # a real minus sign
+        ("topic", "+1"),
+        ("topic", "0"),
+        ("topic", "00"),
+        ("topic", "99"),
+        ("topic", "1e3"),
+        ("topic", "1.5"),
+        ("topic", "²"),
+        ("topic", "½"),
+        ("topic", "12345"),
+        ("language", "-1"),
+        ("language", "²"),
+        ("age", "0"),  # 0 lies in the example's "under 12" range, but is never an age
+        ("age", "-14"),
+        ("age", "151"),
+        ("age", "1e3"),
+    ],
+)
+def test_negative_zero_odd_or_out_of_range_numbers_are_never_an_option(
+    step: str, answer: str
+) -> None:
+    state = at_step(step)
+    result = FLOW.handle(state, answer)
+    assert result.state == state, f"{answer!r} was taken as an answer"
+    assert "begreep ik niet" in result.replies[0].plain
+    assert not result.referred
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [("1", "school"), ("(1)", "school"), ("#1", "school"), ("1.", "school"), ("1!", "school"),
+     ("１", "school"), ("1\ufe0f\u20e3", "school"), ("\u200b1", "school")],
+)
+def test_plainly_typed_numbers_still_choose(answer: str, expected: str) -> None:
+    state = at_step("topic")
+    option_one = FLOW.config.step("topic").options[0].id  # type: ignore[union-attr]
+    assert option_one == expected
+    assert FLOW.handle(state, answer).state.answers["topic"] == expected
+
+
+def test_an_age_typed_as_a_number_still_chooses_its_range() -> None:
+    assert FLOW.handle(at_step("age"), "14").state.answers["age"] == "12-15"
+    assert FLOW.handle(at_step("age"), "11").referred  # a real age under 12: referral
+
+
+def test_reply_fallback_is_not_read_as_the_answer() -> None:
+    # Element's reply fallback: the quoted question (which lists "1. …"), a blank line, the
+    # answer. Only the answer counts.
+    state = at_step("topic")
+    quoted = "> <@chathulp:localhost> Waarover wil je praten?\n> 1. School\n> 2. Thuis\n\n2"
+    result = FLOW.handle(state, quoted)
+    second = FLOW.config.step("topic").options[1].id  # type: ignore[union-attr]
+    assert result.state.answers["topic"] == second
+    # A quote with no answer after it is not understood (and never "1").
+    result = FLOW.handle(state, "> <@chathulp:localhost> 1. School\n\n")
+    assert result.state == state
+    # In the free-text step the quoted question is not stored as the youth's story.
+    result = FLOW.handle(at_step("story"), "> <@chathulp:localhost> Wat is er?\n\nIk ben moe")
+    assert result.state.answers["story"] == "Ik ben moe"

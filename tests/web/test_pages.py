@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 import aiohttp
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from bot.devserver import free_port
-from bot.metrics import METRICS
+from bot.metrics import METRICS, Metrics
 from bot.web import start_web
 from tests.web.support import CODE, CSP, FakeHooks, client_for, csrf_of, make_config
 
@@ -19,7 +20,7 @@ Client = TestClient[web.Request, web.Application]
 def _security_headers(r: aiohttp.ClientResponse) -> None:
     headers = r.headers
     assert headers["Content-Security-Policy"].startswith(CSP)
-    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Referrer-Policy"] == "same-origin"
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["Cache-Control"] == "no-store"
 
@@ -164,6 +165,7 @@ async def test_rate_limit_gives_a_429_page_never_a_500(hooks: FakeHooks) -> None
         assert r.status == 503
         assert "Er ging iets mis" in await r.text()
         assert METRICS.get("chathulp_errors_total") == 1
+        token = csrf_of(await (await c.get(f"/join/{CODE}")).text())  # each token works once
         r = await c.post(f"/join/{CODE}", data={"csrf": token, "lang": "en"})
         assert r.status == 429
         html = await r.text()
@@ -188,6 +190,7 @@ async def test_forwarded_for_is_used_only_when_trusted(hooks: FakeHooks) -> None
                              headers={"X-Forwarded-For": "6.6.6.6, 10.0.0.1"})
             assert r.status == 503
             # A forged first entry does not matter: the proxy-appended last one counts.
+            token = csrf_of(await (await c.get(f"/join/{CODE}")).text())
             r = await c.post(f"/join/{CODE}", data={"csrf": token},
                              headers={"X-Forwarded-For": "6.6.6.6, 10.0.0.2"})
             assert r.status == second_status
@@ -243,7 +246,10 @@ def parse_prometheus(text: str) -> dict[str, float]:
             continue
         assert _SAMPLE.match(line), f"not a Prometheus sample line: {line!r}"
         name, value = line.split(" ")[:2]
-        assert name.split("{")[0] in types, f"{name} has no TYPE line"
+        family = name.split("{")[0]
+        if family not in types:  # a histogram's series belong to its family
+            family = re.sub(r"_(bucket|sum|count)$", "", family)
+            assert types.get(family) == "histogram", f"{name} has no TYPE line"
         values[name] = float(value)
     return values
 
@@ -260,8 +266,47 @@ async def test_metrics_are_prometheus_text(client: Client) -> None:
     for name in ("chathulp_intakes_started_total", "chathulp_intakes_completed_total",
                  "chathulp_sessions_opened_total", "chathulp_openings_late_total",
                  "chathulp_crisis_alerts_total", "chathulp_accounts_created_total",
-                 "chathulp_errors_total"):
+                 "chathulp_errors_total", "chathulp_reply_latency_seconds_count",
+                 "chathulp_opening_lateness_seconds_count"):
         assert values[name] == 0
+
+
+async def test_histograms_have_buckets_and_no_labels_but_le(client: Client) -> None:
+    METRICS.observe("chathulp_reply_latency_seconds", 0.3)
+    METRICS.observe("chathulp_reply_latency_seconds", 4)
+    METRICS.observe("chathulp_opening_lateness_seconds", -2)  # clock skew counts as on time
+    text = await (await client.get("/metrics")).text()
+    values = parse_prometheus(text)
+    assert values['chathulp_reply_latency_seconds_bucket{le="0.25"}'] == 0
+    assert values['chathulp_reply_latency_seconds_bucket{le="0.5"}'] == 1
+    assert values['chathulp_reply_latency_seconds_bucket{le="5.0"}'] == 2
+    assert values['chathulp_reply_latency_seconds_bucket{le="+Inf"}'] == 2
+    assert values["chathulp_reply_latency_seconds_sum"] == 4.3
+    assert values['chathulp_opening_lateness_seconds_bucket{le="1.0"}'] == 1
+    # The only label anywhere is a bucket bound: no personal data can hide in labels.
+    labels = set(re.findall(r"\{([^}]*)\}", text))
+    assert labels and all(re.fullmatch(r'le="[^"]+"', x) for x in labels)
+    # Nothing from prometheus-client's global registry (process/python collectors) leaks in.
+    assert "process_" not in text and "python_gc" not in text
+
+
+def test_metrics_facade_refuses_typos_and_wrong_kinds() -> None:
+    m = Metrics()
+    other = Metrics()  # a second registry in the same process is fine
+    m.inc("chathulp_bookings_total")
+    assert m.get("chathulp_bookings_total") == 1 and other.get("chathulp_bookings_total") == 0
+    with pytest.raises(KeyError):
+        m.inc("chathulp_bokings_total")
+    with pytest.raises(ValueError):
+        m.inc("chathulp_bookings_total", -1)
+    with pytest.raises(ValueError):
+        m.set("chathulp_bookings_total", 3)
+    with pytest.raises(ValueError):
+        m.observe("chathulp_sync_lag_seconds", 3)
+    with pytest.raises(ValueError):
+        m.inc("chathulp_reply_latency_seconds")
+    m.reset()
+    assert m.get("chathulp_bookings_total") == 0
 
 
 async def test_start_web_serves_and_stops(hooks: FakeHooks) -> None:

@@ -26,9 +26,9 @@ def test_metrics_api() -> None:
     m.set("chathulp_sync_lag_seconds", 0.5)
     assert m.get("chathulp_crisis_alerts_total") == 3
     text = m.render()
-    assert "# TYPE chathulp_crisis_alerts_total counter\nchathulp_crisis_alerts_total 3\n" in text
+    assert "# TYPE chathulp_crisis_alerts_total counter\nchathulp_crisis_alerts_total 3.0\n" in text
     assert "# TYPE chathulp_sync_lag_seconds gauge\nchathulp_sync_lag_seconds 0.5\n" in text
-    assert text.count("# HELP ") == 9
+    assert text.count("# HELP ") == 11
     with pytest.raises(KeyError):
         m.inc("chathulp_bokings_total")  # a typo never creates a metric
     with pytest.raises(KeyError):
@@ -77,6 +77,27 @@ def test_csrf_tokens() -> None:
     assert not CsrfGuard(b"x" * 32, now=clock).check(nonce, token, "krt-school-3")
     clock.now += 101
     assert not guard.check(nonce, token, "krt-school-3")
+
+
+def test_csrf_tokens_work_once() -> None:
+    clock = FakeTime()
+    guard = CsrfGuard(b"k" * 32, max_age=100, now=clock, max_used=3)
+    nonce = guard.new_nonce()
+    token = guard.token(nonce, "krt-school-3")
+    again = guard.token(nonce, "krt-school-3")
+    assert token != again  # two pages in the same second get different tokens
+    assert guard.consume(nonce, token, "krt-school-3")
+    assert not guard.consume(nonce, token, "krt-school-3")  # a replay
+    assert not guard.check(nonce, token, "krt-school-3")
+    assert guard.consume(nonce, again, "krt-school-3")
+    assert not guard.consume(nonce, "garbage", "krt-school-3")
+    # Memory is bounded, and used tokens are forgotten once they would have expired anyway.
+    for _ in range(5):
+        assert guard.consume(nonce, guard.token(nonce, "x"), "x")
+    assert len(guard._used) == 3
+    clock.now += 200
+    assert guard.consume(nonce, guard.token(nonce, "x"), "x")
+    assert len(guard._used) == 1
 
 
 def test_registration_mac_matches_synapse_docs() -> None:
