@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from bot.domain.crisis_patterns import Compiled, Index, compile_pattern, parse_pattern, windows
+from bot.domain.crisis_text import Spellings, has_leet_symbols, raw_words, warm_up
 from bot.domain.texts import Message, fill
 
 if TYPE_CHECKING:
@@ -119,8 +121,33 @@ def typo_variants(key: str) -> set[str]:
 @dataclass(frozen=True)
 class CrisisHit:
     category: str
-    language: str
-    phrase: str  # the configured phrase that matched (never the youth's text)
+    language: str  # the phrase's language; "" for a pattern (patterns are for every language)
+    phrase: str  # the configured phrase or pattern that matched (never the youth's text)
+
+
+ACUTE = "acute"
+CONCERN = "concern"
+_RANK = {ACUTE: 2, CONCERN: 1}
+
+
+@dataclass(frozen=True)
+class CrisisResult:
+    """What a message is: `tier` "acute" (crisis reply and alert at once) or "concern"
+    (ambiguous: ask the youth), the first matching category and every category that matched
+    at that tier, and the configured pattern or phrase (never the youth's text)."""
+
+    tier: str
+    category: str
+    pattern: str
+    language: str = ""
+    categories: tuple[str, ...] = ()
+
+    @property
+    def acute(self) -> bool:
+        return self.tier == ACUTE
+
+    def hit(self) -> CrisisHit:
+        return CrisisHit(self.category, self.language, self.pattern)
 
 
 @dataclass(frozen=True)
@@ -130,27 +157,164 @@ class CrisisResponse:
     alert: Message  # for the staff room; contains nothing of the youth's message
 
 
+@dataclass(frozen=True)
+class RuleCategory:
+    id: str
+    label: str
+    phrases: tuple[tuple[str, str], ...]  # (language, phrase): literal, acute
+    acute: tuple[str, ...]
+    concern: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CrisisRules:
+    """Everything the matcher needs, merged from the built-in defaults and the config."""
+
+    categories: tuple[RuleCategory, ...]
+    concepts: tuple[tuple[str, tuple[str, ...]], ...]
+    spellings: tuple[tuple[str, str], ...]
+    exclude: tuple[str, ...]
+    window: int
+    typo_tolerance: bool = True
+
+
+@dataclass(frozen=True)
+class _Engine:
+    index: Index
+    spellings: Spellings
+    patterns: tuple[Compiled, ...]  # acute first, then concern; categories in config order
+    exclude: tuple[Compiled, ...]
+    phrase_index: dict[str, tuple[str, str, str]]
+    phrase_pattern: re.Pattern[str] | None
+    order: dict[str, int]
+
+
+@lru_cache(maxsize=8)
+def compile_rules(rules: CrisisRules) -> _Engine:
+    """Compile (and so check) the rules; ValueError on a concept that refers to itself."""
+    concepts = dict(rules.concepts)
+    index = Index()
+    compiled: list[Compiled] = []
+    for tier in (ACUTE, CONCERN):
+        for cat in rules.categories:
+            for source in getattr(cat, tier):
+                parsed = parse_pattern(source, concepts)
+                compiled.append(
+                    compile_pattern(
+                        parsed, category=cat.id, tier=tier, concepts=concepts, index=index,
+                        default_window=rules.window,
+                    )
+                )
+    exclude = tuple(
+        compile_pattern(
+            parse_pattern(source, concepts), category="", tier="", concepts=concepts,
+            index=index, default_window=rules.window,
+        )
+        for source in rules.exclude
+    )
+    entries = tuple(
+        (cat.id, lang, phrase) for cat in rules.categories for lang, phrase in cat.phrases
+    )
+    phrase_index, phrase_pattern = _compile(entries, rules.typo_tolerance)
+    return _Engine(
+        index, Spellings.build(rules.spellings), tuple(compiled), exclude, phrase_index,
+        phrase_pattern, {cat.id: i for i, cat in enumerate(rules.categories)},
+    )
+
+
 class CrisisMatcher:
     def __init__(self, config: CrisisConfig) -> None:
         self.config = config
-        entries: list[tuple[str, str, str]] = [
-            (cat_id, lang, phrase)
-            for cat_id, cat in config.categories.items()
-            for lang, phrases in cat.phrases.items()
-            for phrase in phrases
-        ]
-        self._index, self._pattern = _compile(tuple(entries), config.typo_tolerance)
+        self.rules = config.rules()
+        self.labels = {cat.id: cat.label for cat in self.rules.categories}
+        self._engine = compile_rules(self.rules)
+        warm_up()
+
+    def classify(self, text: str) -> CrisisResult | None:
+        """The strongest tier (acute over concern) a message reaches, or None."""
+        best: CrisisResult | None = None
+        readings = [True, False] if has_leet_symbols(text) else [True]
+        for leet in readings:
+            found = self._classify_words(raw_words(text, leet_symbols=leet))
+            if found is not None and (best is None or _RANK[found.tier] > _RANK[best.tier]):
+                best = found
+            if best is not None and best.acute:
+                break
+        return best
+
+    def classify_recent(self, messages: Sequence[str], *, span: int = 3) -> CrisisResult | None:
+        """For a phrase split over messages in a row ("I want to" / "die"): the strongest
+        result among the newest message alone and the last 2..`span` messages joined, where
+        a joined result counts only when the newest message is what completes it (the
+        earlier messages alone reach a lower tier). `messages` is oldest first."""
+        if not messages:
+            return None
+        best = self.classify(messages[-1])
+        for n in range(2, min(span, len(messages)) + 1):
+            if best is not None and best.acute:
+                break
+            joined = self.classify(" ".join(messages[-n:]))
+            if joined is None:
+                continue
+            before = self.classify(" ".join(messages[-n:-1]))
+            if before is not None and _RANK[before.tier] >= _RANK[joined.tier]:
+                continue
+            if best is None or _RANK[joined.tier] > _RANK[best.tier]:
+                best = joined
+        return best
 
     def match(self, text: str) -> CrisisHit | None:
-        """The first crisis phrase (of any language) in `text`, or None."""
-        if self._pattern is None:
+        """An acute hit (the crisis reply and an alert at once), or None. Concern-tier
+        messages are None here: use `classify` for both tiers."""
+        found = self.classify(text)
+        return found.hit() if found is not None and found.acute else None
+
+    def _classify_words(self, raw: list[str]) -> CrisisResult | None:
+        eng = self._engine
+        words = eng.spellings.apply(raw)
+        term_sets = [eng.index.terms_of(w) for w in words]
+        pos: dict[int, list[int]] = {}
+        for at, terms in enumerate(term_sets):
+            for t in terms:
+                pos.setdefault(t, []).append(at)
+        masked: set[int] = set()
+        for ex in eng.exclude:
+            for start, end in windows(ex, pos):
+                masked.update(range(start, end + 1))
+        if masked:
+            pos = {}
+            for at, terms in enumerate(term_sets):
+                if at not in masked:
+                    for t in terms:
+                        pos.setdefault(t, []).append(at)
+        hits: list[tuple[int, str, str, str]] = []  # (order, category, source, language)
+        tier = ""
+        for p in eng.patterns:
+            if tier and p.tier != tier:
+                break
+            if all(t in pos for t in p.terms) and next(windows(p, pos), None) is not None:
+                tier = p.tier
+                hits.append((eng.order.get(p.category, 0), p.category, p.source, ""))
+        phrase = self._phrase(words, masked)
+        if phrase is not None:
+            cat_id, lang, source = phrase
+            if tier != ACUTE:
+                tier, hits = ACUTE, []
+            hits.append((eng.order.get(cat_id, 0), cat_id, source, lang))
+        if not hits:
             return None
-        for reading in readings(text):
-            found = self._pattern.search(reading)
-            if found is not None:
-                cat_id, lang, phrase = self._index[found.group(0)]
-                return CrisisHit(cat_id, lang, phrase)
-        return None
+        hits.sort(key=lambda h: h[0])
+        _, category, source, language = hits[0]
+        cats = tuple(dict.fromkeys(h[1] for h in hits))
+        return CrisisResult(tier, category, source, language, cats)
+
+    def _phrase(self, words: list[str], masked: set[int]) -> tuple[str, str, str] | None:
+        eng = self._engine
+        if eng.phrase_pattern is None:
+            return None
+        kept = [w for at, w in enumerate(words) if at not in masked]
+        found = eng.phrase_pattern.search(_RUNS.sub(r"\1", "".join(kept)))
+        return eng.phrase_index[found.group(0)] if found is not None else None
 
     def reply(self, language: str) -> Message:
         """The crisis text for the youth, in their language (else the first configured)."""
@@ -172,8 +336,7 @@ class CrisisMatcher:
 
     def staff_alert(self, ref: str, category: str, step: str | None) -> Message:
         """The urgent staff-room notice: case reference, category and intake step only."""
-        cat = self.config.categories.get(category)
-        label = cat.label if cat is not None else category
+        label = self.labels.get(category, category)
         return fill(
             self.config.staff_alert,
             {"ref": ref, "category": label, "step": step or self.config.no_step},

@@ -1,0 +1,155 @@
+"""Words of a message as the crisis patterns see them: tokens, chat spellings and lemmas.
+
+A message is casefolded, accents and zero-width characters are dropped, look-alike letters
+of other scripts and leetspeak are mapped ("k1ll", "sl@@t"), punctuation splits words, and
+letters stretched three times or more are shortened to two ("doooood" -> "dood"; the word
+is also read with every run shortened to one: "diiiie" -> "die"). Numbers stay numbers; one
+of 10 or more is also the word "#many". Chat spellings ("k" -> "ik", "ni" -> "niet",
+"wanna" -> "want to") are replaced, then each word is looked up with its Dutch and English
+lemmas (simplemma, whose dictionaries ship inside the package: nothing is downloaded).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+import simplemma
+
+# Leetspeak digits inside words with letters; pure numbers stay numbers.
+_DIGITS = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"})
+_SYMBOLS: dict[str, str] = {"@": "a", "$": "s", "!": "i", "|": "i", "€": "e", "£": "l"}
+_LETTER = r"[^\W\d_]"
+_SYM_MID = re.compile(rf"(?<={_LETTER})[@$!|€£]+(?={_LETTER})")
+_SYM_START = re.compile(rf"(?<![\w@$!|€£])[@$](?={_LETTER})")
+_RUNS3 = re.compile(r"(.)\1\1+", re.DOTALL)
+_RUNS = re.compile(r"(.)\1+", re.DOTALL)
+MANY = "#many"
+_MANY_AT = 10
+_LEMMA_MAX = 30  # longer "words" are noise (or an attack): no dictionary look-up
+
+
+def _char(ch: str) -> str | None:
+    from bot.domain.crisis import _CONFUSABLE  # one table for both readers
+
+    if ch in _CONFUSABLE:
+        return _CONFUSABLE[ch]
+    cat = unicodedata.category(ch)
+    if cat[0] == "M" or cat == "Cf":
+        return None
+    if cat[0] in "LN":
+        return ch if ch.isascii() or not ch.isdigit() else " "
+    return " "
+
+
+class _Table(dict[int, str | None]):
+    def __missing__(self, cp: int) -> str | None:
+        value = _char(chr(cp))
+        if len(self) < 50_000:
+            self[cp] = value
+        return value
+
+
+_TABLE = _Table()
+
+
+def _map_symbols(found: re.Match[str]) -> str:
+    return "".join(_SYMBOLS[c] for c in found.group(0))
+
+
+def raw_words(text: str, *, leet_symbols: bool = True) -> list[str]:
+    """The words of a text, normalised but before chat spellings (see the module doc)."""
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
+    if leet_symbols:
+        folded = _SYM_START.sub(_map_symbols, _SYM_MID.sub(_map_symbols, folded))
+    out: list[str] = []
+    for word in folded.translate(_TABLE).split():
+        if not word.isdigit() and any(c.isdigit() for c in word):
+            word = word.translate(_DIGITS)
+        out.append(word)
+    return out
+
+
+def has_leet_symbols(text: str) -> bool:
+    return any(c in _SYMBOLS for c in text)
+
+
+def squeeze(word: str) -> str:
+    """Every run of one letter shortened to one ("dood" -> "dod")."""
+    return _RUNS.sub(r"\1", word)
+
+
+@dataclass(frozen=True)
+class Spellings:
+    """Chat spellings: word sequences (1-3 words) and what they stand for."""
+
+    table: Mapping[tuple[str, ...], tuple[str, ...]]
+    longest: int
+
+    @classmethod
+    def build(cls, pairs: Iterable[tuple[str, str]]) -> Spellings:
+        table: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for typed, meant in pairs:
+            key, value = tuple(raw_words(typed)), tuple(raw_words(meant))
+            if key and value:
+                table[key] = value
+        return cls(table, max((len(k) for k in table), default=1))
+
+    def apply(self, words: list[str]) -> list[str]:
+        if not self.table:
+            return words
+        out: list[str] = []
+        i, n = 0, len(words)
+        while i < n:
+            for size in range(min(self.longest, n - i), 0, -1):
+                found = self.table.get(tuple(words[i : i + size]))
+                if found is None and size == 1 and _RUNS3.search(words[i]):
+                    for form in sorted(surface_keys(words[i])):
+                        found = found or self.table.get((form,))
+                if found is not None:
+                    out.extend(found)
+                    i += size
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return out
+
+
+@lru_cache(maxsize=100_000)
+def lemmas(word: str) -> frozenset[str]:
+    """The word and its Dutch and English lemmas (the word alone when it is long/odd)."""
+    if len(word) > _LEMMA_MAX or not word.isalpha():
+        return frozenset((word,))
+    return frozenset(
+        (word, simplemma.lemmatize(word, lang="nl"), simplemma.lemmatize(word, lang="en"))
+    )
+
+
+@lru_cache(maxsize=100_000)
+def surface_keys(word: str) -> frozenset[str]:
+    """The forms a word stands for: itself or, when stretched ("doooood"), its letter runs
+    shortened to two and to one ("dood", "dod")."""
+    keys = {_RUNS3.sub(r"\1\1", word), squeeze(word)} if _RUNS3.search(word) else {word}
+    if word.isdigit() and len(word) < 7 and int(word) >= _MANY_AT:
+        keys.add(MANY)
+    return frozenset(keys)
+
+
+@lru_cache(maxsize=100_000)
+def all_keys(word: str) -> frozenset[str]:
+    """Surface forms plus the lemmas of the word (and of its squeezed form if that differs)."""
+    keys = set(surface_keys(word))
+    for form in surface_keys(word):
+        keys |= lemmas(form)
+    return frozenset(keys)
+
+
+def warm_up() -> None:
+    """Load the two dictionaries now (about a second), not on the first youth message."""
+    lemmas.cache_clear()
+    lemmas("geslagen")
+    lemmas("killed")
