@@ -10,7 +10,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bot.domain.crisis_text import MANY, all_keys, lemmas, raw_words, surface_keys
+from bot.domain.crisis_text import MANY, all_keys, raw_words, surface_keys
 
 NEGATION_BEFORE = 3  # an !unless term this many words before the match also blocks it
 MAX_WINDOW = 60
@@ -134,9 +134,8 @@ class Index:
         tid = len(self.term_ids)
         self.term_ids[key] = tid
         for atom in key:
-            if atom.kind == "word":
-                for form in lemmas(atom.text) | {atom.text}:
-                    self.by_key.setdefault(form, set()).add(tid)
+            if atom.kind == "word":  # the token's lemmas are looked up, not the term's
+                self.by_key.setdefault(atom.text, set()).add(tid)
             elif atom.kind == "exact":
                 self.by_surface.setdefault(atom.text, set()).add(tid)
             else:

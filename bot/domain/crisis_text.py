@@ -29,6 +29,7 @@ _RUNS3 = re.compile(r"(.)\1\1+", re.DOTALL)
 _RUNS = re.compile(r"(.)\1+", re.DOTALL)
 MANY = "#many"
 _MANY_AT = 10
+_LEMMA_MIN = 3
 _LEMMA_MAX = 30  # longer "words" are noise (or an attack): no dictionary look-up
 
 
@@ -121,12 +122,12 @@ class Spellings:
 
 @lru_cache(maxsize=100_000)
 def lemmas(word: str) -> frozenset[str]:
-    """The word and its Dutch and English lemmas (the word alone when it is long/odd)."""
-    if len(word) > _LEMMA_MAX or not word.isalpha():
+    """The word and its Dutch and English lemmas. Words shorter than 3 letters (pronouns:
+    "me" is no "I") and longer than 30 (noise) are only themselves."""
+    if not _LEMMA_MIN <= len(word) <= _LEMMA_MAX or not word.isalpha():
         return frozenset((word,))
-    return frozenset(
-        (word, simplemma.lemmatize(word, lang="nl"), simplemma.lemmatize(word, lang="en"))
-    )
+    found = {simplemma.lemmatize(word, lang=lang).casefold() for lang in ("nl", "en")}
+    return frozenset({word} | {lemma for lemma in found if lemma.isalpha()})
 
 
 @lru_cache(maxsize=100_000)
