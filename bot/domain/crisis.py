@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from bot.domain.crisis_patterns import Compiled, Index, compile_pattern, parse_pattern, windows
-from bot.domain.crisis_text import Spellings, has_leet_symbols, raw_words, warm_up
+from bot.domain.crisis_text import Spellings, has_leet_symbols, raw_words, squeeze, warm_up
 from bot.domain.texts import Message, fill
 
 if TYPE_CHECKING:
@@ -271,7 +271,7 @@ class CrisisMatcher:
 
     def _classify_words(self, raw: list[str]) -> CrisisResult | None:
         eng = self._engine
-        words = eng.spellings.apply(raw)
+        words, origin = eng.spellings.apply(raw)
         term_sets = [eng.index.terms_of(w) for w in words]
         pos: dict[int, list[int]] = {}
         for at, terms in enumerate(term_sets):
@@ -295,7 +295,7 @@ class CrisisMatcher:
             if all(t in pos for t in p.terms) and next(windows(p, pos), None) is not None:
                 tier = p.tier
                 hits.append((eng.order.get(p.category, 0), p.category, p.source, ""))
-        phrase = self._phrase(words, masked)
+        phrase = self._phrase(raw, masked if origin is None else {origin[i] for i in masked})
         if phrase is not None:
             cat_id, lang, source = phrase
             if tier != ACUTE:
@@ -313,7 +313,7 @@ class CrisisMatcher:
         if eng.phrase_pattern is None:
             return None
         kept = [w for at, w in enumerate(words) if at not in masked]
-        found = eng.phrase_pattern.search(_RUNS.sub(r"\1", "".join(kept)))
+        found = eng.phrase_pattern.search(squeeze("".join(kept)))
         return eng.phrase_index[found.group(0)] if found is not None else None
 
     def reply(self, language: str) -> Message:

@@ -17,11 +17,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-import simplemma
+from simplemma.strategies import DictionaryLookupStrategy, RulesStrategy
 
 # Leetspeak digits inside words with letters; pure numbers stay numbers.
 _DIGITS = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"})
 _SYMBOLS: dict[str, str] = {"@": "a", "$": "s", "!": "i", "|": "i", "€": "e", "£": "l"}
+_SYMBOL_SET = frozenset(_SYMBOLS)
+_DIGIT = re.compile(r"\d")
 _LETTER = r"[^\W\d_]"
 _SYM_MID = re.compile(rf"(?<={_LETTER})[@$!|€£]+(?={_LETTER})")
 _SYM_START = re.compile(rf"(?<![\w@$!|€£])[@$](?={_LETTER})")
@@ -66,16 +68,17 @@ def raw_words(text: str, *, leet_symbols: bool = True) -> list[str]:
     folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     if leet_symbols:
         folded = _SYM_START.sub(_map_symbols, _SYM_MID.sub(_map_symbols, folded))
-    out: list[str] = []
-    for word in folded.translate(_TABLE).split():
-        if not word.isdigit() and any(c.isdigit() for c in word):
-            word = word.translate(_DIGITS)
-        out.append(word)
-    return out
+    words = folded.translate(_TABLE).split()
+    if _DIGIT.search(folded) is None:
+        return words
+    return [
+        w.translate(_DIGITS) if not w.isdigit() and _DIGIT.search(w) is not None else w
+        for w in words
+    ]
 
 
 def has_leet_symbols(text: str) -> bool:
-    return any(c in _SYMBOLS for c in text)
+    return not _SYMBOL_SET.isdisjoint(text)
 
 
 def squeeze(word: str) -> str:
@@ -89,6 +92,7 @@ class Spellings:
 
     table: Mapping[tuple[str, ...], tuple[str, ...]]
     longest: int
+    firsts: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, pairs: Iterable[tuple[str, str]]) -> Spellings:
@@ -97,27 +101,36 @@ class Spellings:
             key, value = tuple(raw_words(typed)), tuple(raw_words(meant))
             if key and value:
                 table[key] = value
-        return cls(table, max((len(k) for k in table), default=1))
+        longest = max((len(k) for k in table), default=1)
+        return cls(table, longest, frozenset(k[0] for k in table))
 
-    def apply(self, words: list[str]) -> list[str]:
+    def apply(self, words: list[str]) -> tuple[list[str], list[int] | None]:
+        """The words with chat spellings replaced, and for each the index of the word it
+        came from (None when nothing was replaced)."""
         if not self.table:
-            return words
+            return words, None
+        unique = set(words)
+        special = (unique & self.firsts) | {w for w in unique if _RUNS3.search(w)}
+        if not special:
+            return words, None
         out: list[str] = []
+        origin: list[int] = []
         i, n = 0, len(words)
         while i < n:
-            for size in range(min(self.longest, n - i), 0, -1):
-                found = self.table.get(tuple(words[i : i + size]))
-                if found is None and size == 1 and _RUNS3.search(words[i]):
-                    for form in sorted(surface_keys(words[i])):
-                        found = found or self.table.get((form,))
-                if found is not None:
-                    out.extend(found)
-                    i += size
-                    break
-            else:
-                out.append(words[i])
-                i += 1
-        return out
+            size, found = 1, None
+            if words[i] in special:
+                for size in range(min(self.longest, n - i), 0, -1):
+                    found = self.table.get(tuple(words[i : i + size]))
+                    if found is None and size == 1 and _RUNS3.search(words[i]):
+                        for form in sorted(surface_keys(words[i])):
+                            found = found or self.table.get((form,))
+                    if found is not None:
+                        break
+            replaced = found if found is not None else (words[i],)
+            out.extend(replaced)
+            origin.extend([i] * len(replaced))
+            i += max(size, 1)
+        return out, origin
 
 
 @lru_cache(maxsize=100_000)
@@ -126,8 +139,19 @@ def lemmas(word: str) -> frozenset[str]:
     "me" is no "I") and longer than 30 (noise) are only themselves."""
     if not _LEMMA_MIN <= len(word) <= _LEMMA_MAX or not word.isalpha():
         return frozenset((word,))
-    found = {simplemma.lemmatize(word, lang=lang).casefold() for lang in ("nl", "en")}
-    return frozenset({word} | {lemma for lemma in found if lemma.isalpha()})
+    found = {_lemma(word, lang) for lang in _LANGUAGES}
+    return frozenset({word} | {lemma.casefold() for lemma in found if lemma and lemma.isalpha()})
+
+
+# simplemma's dictionary look-up, then its suffix rules; its slower strategies (affix and
+# morpheme decomposition, for compounds) are left out: patterns use prefixes for those.
+_LANGUAGES = ("nl", "en")
+_DICTIONARY = DictionaryLookupStrategy()
+_RULES = RulesStrategy()
+
+
+def _lemma(word: str, lang: str) -> str | None:
+    return _DICTIONARY.get_lemma(word, lang) or _RULES.get_lemma(word, lang)
 
 
 @lru_cache(maxsize=100_000)
