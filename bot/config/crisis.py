@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from bot.config.base import Section
-from bot.domain.crisis import CrisisRules, RuleCategory, compact
+from bot.domain.crisis import CrisisRules, RuleCategory, compact, compile_rules
 from bot.domain.crisis_patterns import check_atom, parse_pattern
 from bot.domain.crisis_text import raw_words
 
@@ -227,7 +227,7 @@ class CrisisConfig(Section):
     def _something_to_match(self) -> CrisisConfig:
         if not self.defaults and not self.categories:
             raise ValueError("at least one category (or defaults: true)")
-        self.rules()  # concepts referring to themselves and the like
+        compile_rules(self.rules())  # a concept that refers to itself, and the like
         return self
 
     def rules(self) -> CrisisRules:

@@ -18,8 +18,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from bot.domain.crisis_patterns import Compiled, Index, compile_pattern, parse_pattern, windows
-from bot.domain.crisis_text import Spellings, has_leet_symbols, raw_words, squeeze, warm_up
+from bot.domain.crisis_patterns import (
+    Compiled,
+    Index,
+    compile_pattern,
+    concept_atoms,
+    parse_pattern,
+    windows,
+)
+from bot.domain.crisis_text import Spellings, squeeze, warm_up
+from bot.domain.crisis_text import readings as word_readings
 from bot.domain.texts import Message, fill
 
 if TYPE_CHECKING:
@@ -193,6 +201,8 @@ class _Engine:
 def compile_rules(rules: CrisisRules) -> _Engine:
     """Compile (and so check) the rules; ValueError on a concept that refers to itself."""
     concepts = dict(rules.concepts)
+    for name in concepts:
+        concept_atoms(name, concepts)  # raises on a concept that refers to itself
     index = Index()
     compiled: list[Compiled] = []
     for tier in (ACUTE, CONCERN):
@@ -233,9 +243,8 @@ class CrisisMatcher:
     def classify(self, text: str) -> CrisisResult | None:
         """The strongest tier (acute over concern) a message reaches, or None."""
         best: CrisisResult | None = None
-        readings = [True, False] if has_leet_symbols(text) else [True]
-        for leet in readings:
-            found = self._classify_words(raw_words(text, leet_symbols=leet))
+        for words in word_readings(text):
+            found = self._classify_words(words)
             if found is not None and (best is None or _RANK[found.tier] > _RANK[best.tier]):
                 best = found
             if best is not None and best.acute:

@@ -102,6 +102,11 @@ def _atoms(
     return [Atom("word", word)]
 
 
+def concept_atoms(name: str, concepts: Mapping[str, Sequence[str]]) -> list[Atom]:
+    """Every word of a concept (nested @concepts expanded); ValueError on a cycle."""
+    return _atoms("@" + name, concepts)
+
+
 @dataclass(frozen=True)
 class Compiled:
     """A pattern with its terms as ids into the index."""

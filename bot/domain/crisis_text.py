@@ -65,9 +65,26 @@ def _map_symbols(found: re.Match[str]) -> str:
 
 def raw_words(text: str, *, leet_symbols: bool = True) -> list[str]:
     """The words of a text, normalised but before chat spellings (see the module doc)."""
-    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
-    if leet_symbols:
-        folded = _SYM_START.sub(_map_symbols, _SYM_MID.sub(_map_symbols, folded))
+    return readings(text)[0] if leet_symbols else _words(_fold(text))
+
+
+def readings(text: str) -> list[list[str]]:
+    """The words of a text; when symbols inside words were read as letters ("k!ll",
+    "wil!dood"), a second reading with those symbols as spaces."""
+    folded = _fold(text)
+    if _SYMBOL_SET.isdisjoint(folded):
+        return [_words(folded)]
+    mapped = _SYM_START.sub(_map_symbols, _SYM_MID.sub(_map_symbols, folded))
+    if mapped == folded:
+        return [_words(folded)]
+    return [_words(mapped), _words(folded)]
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
+
+
+def _words(folded: str) -> list[str]:
     words = folded.translate(_TABLE).split()
     if _DIGIT.search(folded) is None:
         return words
@@ -75,10 +92,6 @@ def raw_words(text: str, *, leet_symbols: bool = True) -> list[str]:
         w.translate(_DIGITS) if not w.isdigit() and _DIGIT.search(w) is not None else w
         for w in words
     ]
-
-
-def has_leet_symbols(text: str) -> bool:
-    return not _SYMBOL_SET.isdisjoint(text)
 
 
 def squeeze(word: str) -> str:
