@@ -307,3 +307,165 @@ def test_config_errors(data: dict[str, object], expected: str) -> None:
 def test_example_config_section_is_the_default() -> None:
     data = yaml.safe_load((ROOT / "config.example.yaml").read_text(encoding="utf-8"))
     assert CrisisConfig.model_validate(data["crisis"]) == CrisisConfig()
+
+
+# --- tiers, patterns, exclusions, spellings, sequences -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "tier", "category"),
+    [
+        ("ik wil niet meer", "concern", "suicide"),
+        ("het heeft geen zin meer", "concern", "suicide"),
+        ("ik zie het niet meer zitten", "concern", "suicide"),
+        ("I can't do this anymore", "concern", "suicide"),
+        ("ik wil niet meer leven", "acute", "suicide"),
+        ("leven wil ik echt niet meer", "acute", "suicide"),  # any order
+        ("k wil ni meer leve", "acute", "suicide"),  # chat spelling
+        ("kheb me weer gesneden", "acute", "self-harm"),
+        ("mijn stiefvader sloeg me", "acute", "abuse"),  # inflection
+        ("ik werd door ons pa geslagen", "acute", "abuse"),
+        ("i wanna kms", "acute", "suicide"),
+        ("I took a whole bottle of pills", "acute", "overdose"),
+        ("hij dreigt mijn naaktfoto's te verspreiden", "acute", "sextortion"),
+    ],
+)
+def test_two_tiers(text: str, tier: str, category: str) -> None:
+    result = MATCHER.classify(text)
+    assert result is not None, text
+    assert (result.tier, result.category) == (tier, category)
+    # match() and respond() stay acute-only, as the handlers expect today.
+    assert (MATCHER.match(text) is not None) == (tier == "acute")
+    responded = MATCHER.respond(text, language="nl", ref="C-1", step=None)
+    assert (responded is not None) == (tier == "acute")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik ga dood van het lachen",
+        "ik verveel me dood",
+        "ik ben doodmoe",
+        "my phone died",
+        "this homework is killing me",
+        "ik snij de groenten",
+        "mijn vader sloeg de deur dicht",
+        "I'm dying to see it",
+        "kill the process",
+        "ik heb een pilletje genomen tegen de hoofdpijn",
+        "ik wil niet dood",
+        "i don't want to die",
+    ],
+)
+def test_idioms_and_negations_are_no_alarm(text: str) -> None:
+    result = MATCHER.classify(text)
+    assert result is None or not result.acute, (text, result)
+
+
+def test_an_idiom_hides_only_its_own_words() -> None:
+    assert MATCHER.match("ik ga dood van het lachen") is None
+    hit = MATCHER.match("ik ga dood van het lachen met hem maar eigenlijk wil ik dood")
+    assert hit is not None and hit.category == "suicide"
+
+
+def test_exclusions_are_configurable() -> None:
+    text = "'ik wil dood', zei de ridder in het toneelstuk"
+    assert MATCHER.match(text) is not None
+    matcher = CrisisMatcher(CrisisConfig.model_validate({"exclude": ["> @wil dood zei ~4"]}))
+    assert matcher.match(text) is None
+    assert matcher.match("ik wil dood") is not None
+
+
+def test_admins_add_patterns_concepts_and_spellings_on_top_of_the_defaults() -> None:
+    cfg = CrisisConfig.model_validate(
+        {
+            "spellings": {"gepst": "gepest"},
+            "concepts": {"bully": ["gepest", "pesten", "uitgelachen"], "family": ["peetoom"]},
+            "categories": {
+                "bullying": {"label": "pesten", "concern": ["@bully elke dag|altijd ~6"]},
+                "abuse": {"acute": ["> sperma|sperm ~1"]},
+            },
+        }
+    )
+    matcher = CrisisMatcher(cfg)
+    found = matcher.classify("ik word elke dag gepst")
+    assert found is not None and (found.tier, found.category) == ("concern", "bullying")
+    assert matcher.match("mijn peetoom slaat me") == CrisisHit("abuse", "", next(
+        p for c in cfg.rules().categories if c.id == "abuse" for p in c.acute
+    ))
+    assert matcher.match("ik wil dood") is not None  # the built-ins still work
+    assert matcher.staff_alert("C-1", "bullying", None).plain.count("pesten") == 1
+    assert matcher.staff_alert("C-1", "abuse", None).plain.count("geweld") == 1
+
+
+def test_classify_reports_every_category_at_the_winning_tier() -> None:
+    result = MATCHER.classify("mijn vader slaat me en ik wil dood")
+    assert result is not None and result.acute
+    assert set(result.categories) >= {"suicide", "abuse"}
+    assert result.category == result.categories[0]
+
+
+@pytest.mark.parametrize(
+    ("messages", "tier"),
+    [
+        (["I want to", "die"], "acute"),
+        (["hoi", "ik wil", "niet meer leven"], "acute"),
+        (["ik wil", "niet", "meer leven"], "acute"),
+        (["ik wil niet", "meer"], "concern"),
+        (["ik heb een toets", "ik wil dood"], "acute"),
+        (["ik wil", "pizza"], None),
+        ([], None),
+    ],
+)
+def test_a_phrase_split_over_messages(messages: list[str], tier: str | None) -> None:
+    result = MATCHER.classify_recent(messages)
+    assert (result.tier if result else None) == tier
+
+
+def test_a_split_hit_counts_only_when_the_newest_message_completes_it() -> None:
+    # The danger was in the earlier messages alone; "ok" adds nothing new.
+    assert MATCHER.classify_recent(["ik wil dood", "ok"]) is None
+    assert MATCHER.classify_recent(["I want to", "die", "ok"]) is None
+    # Only the last `span` messages are joined.
+    assert MATCHER.classify_recent(["I want", "to", "die"], span=2) is None
+
+
+def test_check_config_names_the_line_of_a_bad_pattern() -> None:
+    from bot.config.loader import ConfigError, parse_config
+
+    example = (ROOT / "config.example.yaml").read_text(encoding="utf-8")
+    bad = example.replace(
+        "  exclude: []",
+        "  exclude:\n    - \"> dood van het lachen ~4\"\n    - \"@geenconcept lachen\"",
+    )
+    assert bad != example
+    line = bad.splitlines().index('    - "@geenconcept lachen"') + 1
+    with pytest.raises(ConfigError) as info:
+        parse_config(bad)
+    problem = info.value.problems[0]
+    assert problem.line == line
+    assert problem.path == "crisis.exclude[1]"
+    assert "'@geenconcept': no such concept" in problem.message
+
+
+def test_the_defaults_live_in_one_place() -> None:
+    """The built-in patterns are in bot/config/crisis_defaults.yaml only: the example
+    config adds nothing, yet every built-in category is there."""
+    data = yaml.safe_load((ROOT / "config.example.yaml").read_text(encoding="utf-8"))
+    assert data["crisis"]["categories"] == {} and data["crisis"]["exclude"] == []
+    ids = [cat.id for cat in CrisisConfig().rules().categories]
+    assert ids[:4] == ["suicide", "self-harm", "abuse", "sexual-violence"]
+    assert {"sextortion", "overdose", "runaway", "weapon", "danger"} <= set(ids)
+    own = CrisisConfig.model_validate(
+        {"defaults": False, "categories": {"x": {"label": "x", "phrases": {"nl": ["abcd"]}}}}
+    )
+    assert own.rules().exclude == () and [c.id for c in own.rules().categories] == ["x"]
+
+
+def test_stretched_letters_and_leetspeak_in_words() -> None:
+    assert MATCHER.match("ik wil dooooood") is not None
+    assert MATCHER.match("I want to diiiiie") is not None
+    assert MATCHER.match("mijn stiefvader sl@@t me") is not None
+    assert MATCHER.match("k1ll mys3lf") is not None
+    assert MATCHER.match("ik heb 20 pillen geslikt") is not None
+    assert MATCHER.match("ik heb 2 pillen geslikt voor de hoofdpijn") is None
