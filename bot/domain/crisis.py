@@ -195,6 +195,10 @@ class _Engine:
     phrase_index: dict[str, tuple[str, str, str]]
     phrase_pattern: re.Pattern[str] | None
     order: dict[str, int]
+    # anchor term -> indexes of the patterns (exclusions) that need it: only patterns whose
+    # least common term occurs in a message are tried.
+    anchors: dict[int, tuple[int, ...]]
+    exclude_anchors: dict[int, tuple[int, ...]]
 
 
 @lru_cache(maxsize=8)
@@ -229,7 +233,15 @@ def compile_rules(rules: CrisisRules) -> _Engine:
     return _Engine(
         index, Spellings.build(rules.spellings), tuple(compiled), exclude, phrase_index,
         phrase_pattern, {cat.id: i for i, cat in enumerate(rules.categories)},
+        _anchors(compiled, index), _anchors(exclude, index),
     )
+
+
+def _anchors(patterns: Sequence[Compiled], index: Index) -> dict[int, tuple[int, ...]]:
+    out: dict[int, list[int]] = {}
+    for i, p in enumerate(patterns):
+        out.setdefault(min(p.terms, key=index.commonness), []).append(i)
+    return {t: tuple(ps) for t, ps in out.items()}
 
 
 class CrisisMatcher:
@@ -281,24 +293,23 @@ class CrisisMatcher:
     def _classify_words(self, raw: list[str]) -> CrisisResult | None:
         eng = self._engine
         words, origin = eng.spellings.apply(raw)
-        term_sets = [eng.index.terms_of(w) for w in words]
-        pos: dict[int, list[int]] = {}
-        for at, terms in enumerate(term_sets):
-            for t in terms:
-                pos.setdefault(t, []).append(at)
+        terms_of = eng.index.terms_of
+        term_sets = [terms_of(w) for w in words]
+        pos = _positions(term_sets)
         masked: set[int] = set()
-        for ex in eng.exclude:
-            for start, end in windows(ex, pos):
+        for i in _candidates(eng.exclude_anchors, pos):
+            for start, end in windows(eng.exclude[i], pos):
                 masked.update(range(start, end + 1))
         if masked:
-            pos = {}
-            for at, terms in enumerate(term_sets):
-                if at not in masked:
-                    for t in terms:
-                        pos.setdefault(t, []).append(at)
+            pos = {
+                t: kept
+                for t, ats in pos.items()
+                if (kept := [at for at in ats if at not in masked])
+            }
         hits: list[tuple[int, str, str, str]] = []  # (order, category, source, language)
         tier = ""
-        for p in eng.patterns:
+        for i in _candidates(eng.anchors, pos):
+            p = eng.patterns[i]
             if tier and p.tier != tier:
                 break
             if all(t in pos for t in p.terms) and next(windows(p, pos), None) is not None:
@@ -321,8 +332,8 @@ class CrisisMatcher:
         eng = self._engine
         if eng.phrase_pattern is None:
             return None
-        kept = [w for at, w in enumerate(words) if at not in masked]
-        found = eng.phrase_pattern.search(squeeze("".join(kept)))
+        kept = words if not masked else [w for at, w in enumerate(words) if at not in masked]
+        found = eng.phrase_pattern.search(_squeezed(kept))
         return eng.phrase_index[found.group(0)] if found is not None else None
 
     def reply(self, language: str) -> Message:
@@ -359,6 +370,46 @@ class CrisisMatcher:
         if hit is None:
             return None
         return CrisisResponse(hit, self.reply(language), self.staff_alert(ref, hit.category, step))
+
+
+def _positions(term_sets: list[frozenset[int]]) -> dict[int, list[int]]:
+    pos: dict[int, list[int]] = {}
+    for at, terms in enumerate(term_sets):
+        for t in terms:
+            found = pos.get(t)
+            if found is None:
+                pos[t] = [at]
+            else:
+                found.append(at)
+    return pos
+
+
+def _candidates(anchors: dict[int, tuple[int, ...]], pos: dict[int, list[int]]) -> list[int]:
+    """Indexes (in order) of the patterns whose anchor term is in the message."""
+    found: list[int] = []
+    for term in pos.keys() & anchors.keys():
+        found.extend(anchors[term])
+    found.sort()
+    return found
+
+
+def _squeezed(words: list[str]) -> str:
+    """The words without spaces, every letter run shortened to one (as `compact`)."""
+    out: list[str] = []
+    last = ""
+    for word in words:
+        part = _squeeze_word(word)
+        if part[0] == last:
+            part = part.lstrip(last)
+        if part:
+            out.append(part)
+            last = part[-1]
+    return "".join(out)
+
+
+@lru_cache(maxsize=100_000)
+def _squeeze_word(word: str) -> str:
+    return squeeze(word)
 
 
 @lru_cache(maxsize=8)

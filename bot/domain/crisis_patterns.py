@@ -12,6 +12,12 @@ from dataclasses import dataclass, field
 
 from bot.domain.crisis_text import MANY, all_keys, raw_words, surface_keys
 
+# Words in nearly every message: a pattern is not looked up by these.
+_EVERYDAY = frozenset(
+    "i ik me mij my mijn you je jij u het de the a een to te er is ben am are be was not "
+    "niet no geen meer more op in aan van of on at and en maar but dat that die this dit "
+    "do doe have heb hebben will zal ga gaan going go".split()
+)
 NEGATION_BEFORE = 3  # an !unless term this many words before the match also blocks it
 MAX_WINDOW = 60
 
@@ -130,6 +136,7 @@ class Index:
     prefix_lengths: set[int] = field(default_factory=set)
     term_ids: dict[frozenset[Atom], int] = field(default_factory=dict)
     cache: dict[str, frozenset[int]] = field(default_factory=dict)
+    atoms_of: list[frozenset[Atom]] = field(default_factory=list)
 
     def term(self, atoms: Iterable[Atom]) -> int:
         key = frozenset(atoms)
@@ -138,6 +145,7 @@ class Index:
             return found
         tid = len(self.term_ids)
         self.term_ids[key] = tid
+        self.atoms_of.append(key)
         for atom in key:
             if atom.kind == "word":  # the token's lemmas are looked up, not the term's
                 self.by_key.setdefault(atom.text, set()).add(tid)
@@ -147,6 +155,14 @@ class Index:
                 self.by_prefix.setdefault(atom.text, set()).add(tid)
                 self.prefix_lengths.add(len(atom.text))
         return tid
+
+    def commonness(self, term: int) -> int:
+        """A guess how often a term occurs in messages (for choosing a pattern's anchor):
+        terms with everyday small words are common, the rest by their number of words."""
+        atoms = self.atoms_of[term]
+        if any(a.kind != "prefix" and a.text in _EVERYDAY for a in atoms):
+            return 1000 + len(atoms)
+        return len(atoms)
 
     def terms_of(self, word: str) -> frozenset[int]:
         found = self.cache.get(word)

@@ -120,29 +120,42 @@ class Spellings:
     def apply(self, words: list[str]) -> tuple[list[str], list[int] | None]:
         """The words with chat spellings replaced, and for each the index of the word it
         came from (None when nothing was replaced)."""
-        if not self.table:
+        table = self.table
+        if not table:
             return words, None
-        unique = set(words)
-        special = (unique & self.firsts) | {w for w in unique if _RUNS3.search(w)}
-        if not special:
+        firsts = self.firsts
+        starts = [i for i, w in enumerate(words) if w in firsts]
+        if _RUNS3.search(" ".join(words)) is not None:
+            starts = sorted({*starts, *(i for i, w in enumerate(words) if _RUNS3.search(w))})
+        if not starts:
             return words, None
         out: list[str] = []
         origin: list[int] = []
-        i, n = 0, len(words)
-        while i < n:
-            size, found = 1, None
-            if words[i] in special:
-                for size in range(min(self.longest, n - i), 0, -1):
-                    found = self.table.get(tuple(words[i : i + size]))
-                    if found is None and size == 1 and _RUNS3.search(words[i]):
-                        for form in sorted(surface_keys(words[i])):
-                            found = found or self.table.get((form,))
-                    if found is not None:
-                        break
-            replaced = found if found is not None else (words[i],)
-            out.extend(replaced)
-            origin.extend([i] * len(replaced))
-            i += max(size, 1)
+        done = 0  # words before this index are handled
+        n = len(words)
+        for i in starts:
+            if i < done:
+                continue
+            found = None
+            size = 1
+            for size in range(min(self.longest, n - i), 0, -1):
+                found = table.get(tuple(words[i : i + size]))
+                if found is None and size == 1 and _RUNS3.search(words[i]):
+                    for form in sorted(surface_keys(words[i])):
+                        found = found or table.get((form,))
+                if found is not None:
+                    break
+            if found is None:
+                continue
+            out.extend(words[done:i])
+            origin.extend(range(done, i))
+            out.extend(found)
+            origin.extend([i] * len(found))
+            done = i + size
+        if done == 0 and not out:
+            return words, None
+        out.extend(words[done:])
+        origin.extend(range(done, n))
         return out, origin
 
 
