@@ -48,6 +48,7 @@ _CONFUSABLE: dict[str, str] = {
     "χ": "x", "ν": "v", "ɡ": "g", "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss",
 }
 _RUNS = re.compile(r"(.)\1+", re.DOTALL)
+_LONG_RUNS = re.compile(r"(.)\1\1+", re.DOTALL)
 _MAX_CACHE = 50_000
 
 
@@ -294,7 +295,8 @@ class CrisisMatcher:
         eng = self._engine
         words, origin = eng.spellings.apply(raw)
         terms_of = eng.index.terms_of
-        term_sets = [terms_of(w) for w in words]
+        cache = eng.index.cache
+        term_sets = [cache[w] if w in cache else terms_of(w) for w in words]
         pos = _positions(term_sets)
         masked: set[int] = set()
         for i in _candidates(eng.exclude_anchors, pos):
@@ -333,8 +335,13 @@ class CrisisMatcher:
         if eng.phrase_pattern is None:
             return None
         kept = words if not masked else [w for at, w in enumerate(words) if at not in masked]
-        found = eng.phrase_pattern.search(_squeezed(kept))
-        return eng.phrase_index[found.group(0)] if found is not None else None
+        # The pattern lets every letter repeat (the same as searching the squeezed text);
+        # long runs are shortened first, so that a run costs linear time.
+        text = "".join(kept)
+        if _LONG_RUNS.search(text) is not None:
+            text = _LONG_RUNS.sub(r"\1", text)
+        found = eng.phrase_pattern.search(text)
+        return eng.phrase_index[squeeze(found.group(0))] if found is not None else None
 
     def reply(self, language: str) -> Message:
         """The crisis text for the youth, in their language (else the first configured)."""
@@ -393,25 +400,6 @@ def _candidates(anchors: dict[int, tuple[int, ...]], pos: dict[int, list[int]]) 
     return found
 
 
-def _squeezed(words: list[str]) -> str:
-    """The words without spaces, every letter run shortened to one (as `compact`)."""
-    out: list[str] = []
-    last = ""
-    for word in words:
-        part = _squeeze_word(word)
-        if part[0] == last:
-            part = part.lstrip(last)
-        if part:
-            out.append(part)
-            last = part[-1]
-    return "".join(out)
-
-
-@lru_cache(maxsize=100_000)
-def _squeeze_word(word: str) -> str:
-    return squeeze(word)
-
-
 @lru_cache(maxsize=8)
 def _compile(
     entries: tuple[tuple[str, str, str], ...], typos: bool
@@ -427,14 +415,14 @@ def _compile(
                 index.setdefault(variant, entry)
     if not index:
         return index, None
-    return index, re.compile(_trie_regex(index))
+    return index, re.compile(_trie_regex(index, repeats=True))
 
 
 class _Node(dict[str, "_Node"]):
     end: bool = False
 
 
-def _trie_regex(words: Iterable[str]) -> str:
+def _trie_regex(words: Iterable[str], *, repeats: bool = False) -> str:
     """One regex for many literals, shaped like a trie: each position of the text is tried
     along a single path, instead of once per literal."""
     root = _Node()
@@ -443,11 +431,13 @@ def _trie_regex(words: Iterable[str]) -> str:
         for ch in word:
             node = node.setdefault(ch, _Node())
         node.end = True
-    return _node_regex(root)
+    return _node_regex(root, "++" if repeats else "")
 
 
-def _node_regex(node: _Node) -> str:
-    alts = [re.escape(ch) + _node_regex(child) for ch, child in sorted(node.items())]
+def _node_regex(node: _Node, repeat: str = "") -> str:
+    alts = [
+        re.escape(ch) + repeat + _node_regex(child, repeat) for ch, child in sorted(node.items())
+    ]
     if not alts:
         return ""
     body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
