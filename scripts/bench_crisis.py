@@ -28,8 +28,10 @@ from bot.domain.crisis import CrisisMatcher  # noqa: E402
 SET = ROOT / "tests" / "data" / "crisis_eval.yaml"
 
 
-def sentences() -> list[str]:
+def sentences(everyday: bool = False) -> list[str]:
     data = yaml.safe_load(SET.read_text(encoding="utf-8"))
+    if everyday:
+        return [str(t) for t in data["none"]["everyday"]]
     return [str(t) for cats in data.values() for texts in cats.values() for t in texts]
 
 
@@ -51,18 +53,27 @@ def made_up(rnd: random.Random, size: int) -> str:
     return " ".join(words)[:size]
 
 
-def timings(fn: Callable[[str], object], texts: list[str]) -> list[float]:
-    out = []
+def timings(fn: Callable[[str], object], texts: list[str]) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU (this thread) milliseconds per call. On a busy machine the wall
+    clock also counts time the process waited for a core; the CPU time does not."""
+    wall, cpu = [], []
     for text in texts:
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter_ns(), time.thread_time_ns()
         fn(text)
-        out.append((time.perf_counter() - start) * 1000)
-    return out
+        cpu.append((time.thread_time_ns() - start_cpu) / 1e6)
+        wall.append((time.perf_counter_ns() - start) / 1e6)
+    return wall, cpu
 
 
-def row(name: str, ms: list[float]) -> str:
-    q = statistics.quantiles(ms, n=100)
-    return f"  {name:<34} n={len(ms):<5} p50 {q[49]:8.3f} ms   p95 {q[94]:8.3f} ms"
+def p(ms: list[float], at: int) -> float:
+    return statistics.quantiles(ms, n=100)[at - 1]
+
+
+def row(name: str, wall: list[float], cpu: list[float]) -> str:
+    return (
+        f"  {name:<38} n={len(wall):<5} wall p50 {p(wall, 50):8.3f}  p95 {p(wall, 95):8.3f}"
+        f"   cpu p50 {p(cpu, 50):8.3f}  p95 {p(cpu, 95):8.3f}"
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -76,25 +87,33 @@ def main(argv: list[str]) -> int:
         matcher.classify(text)
 
     short = [message(rnd, pool, 500) for _ in range(rounds)]
+    calm = [message(rnd, sentences(everyday=True), 500) for _ in range(rounds)]
     long = [message(rnd, pool, 40_000) for _ in range(max(20, rounds // 40))]
     fresh_short = [made_up(rnd, 500) for _ in range(max(200, rounds // 4))]
     fresh_long = [made_up(rnd, 40_000) for _ in range(10)]
 
-    print(f"crisis matcher benchmark (setup incl. dictionaries: {setup:.0f} ms)")
+    print(f"crisis matcher benchmark, times in ms (setup incl. dictionaries: {setup:.0f} ms)")
     results = {
-        "500 chars": timings(matcher.classify, short),
-        "40,000 chars": timings(matcher.classify, long),
+        "500 chars, danger-dense": timings(matcher.classify, short),
+        "500 chars, everyday": timings(matcher.classify, calm),
+        "40,000 chars, danger-dense": timings(matcher.classify, long),
         "500 chars, unseen words": timings(matcher.classify, fresh_short),
         "40,000 chars, unseen words": timings(matcher.classify, fresh_long),
-        "3 messages of 500 (classify_recent)": [
-            t for t in timings(lambda s: matcher.classify_recent([s, s[::-1], s]), short[:500])
-        ],
+        "classify_recent, 3 x 500 chars": timings(
+            lambda s: matcher.classify_recent([s[::-1], s[250:], s]), short[:500]
+        ),
     }
-    for name, ms in results.items():
-        print(row(name, ms))
-    p95 = statistics.quantiles(results["500 chars"], n=100)[94]
-    print(f"\nsummary: p95 for a 500-character message {p95:.3f} ms "
-          f"(target < 1 ms: {'met' if p95 < 1 else 'NOT met'})")
+    for name, (wall, cpu) in results.items():
+        print(row(name, wall, cpu))
+    wall, cpu = results["500 chars, danger-dense"]
+    print(
+        f"\nsummary: 500-character message p95 {p(wall, 95):.3f} ms wall, "
+        f"{p(cpu, 95):.3f} ms CPU (target < 1 ms: {'met' if p(wall, 95) < 1 else 'NOT met'}"
+        f" on the wall clock, {'met' if p(cpu, 95) < 1 else 'NOT met'} in CPU time)"
+    )
+    wall, cpu = results["40,000 chars, danger-dense"]
+    print(f"         40,000-character message p95 {p(wall, 95):.1f} ms wall, "
+          f"{p(cpu, 95):.1f} ms CPU")
     return 0
 
 
