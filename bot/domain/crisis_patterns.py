@@ -133,10 +133,11 @@ class Index:
     by_key: dict[str, set[int]] = field(default_factory=dict)
     by_surface: dict[str, set[int]] = field(default_factory=dict)
     by_prefix: dict[str, set[int]] = field(default_factory=dict)
-    prefix_lengths: set[int] = field(default_factory=set)
     term_ids: dict[frozenset[Atom], int] = field(default_factory=dict)
     cache: dict[str, frozenset[int]] = field(default_factory=dict)
     atoms_of: list[frozenset[Atom]] = field(default_factory=list)
+    starts: set[str] = field(default_factory=set)  # first two letters of the term words
+    prefixes_by_start: dict[str, list[tuple[str, set[int]]]] = field(default_factory=dict)
 
     def term(self, atoms: Iterable[Atom]) -> int:
         key = frozenset(atoms)
@@ -153,8 +154,18 @@ class Index:
                 self.by_surface.setdefault(atom.text, set()).add(tid)
             else:
                 self.by_prefix.setdefault(atom.text, set()).add(tid)
-                self.prefix_lengths.add(len(atom.text))
         return tid
+
+    def _may_inflect(self, word: str) -> bool:
+        """Whether a word's lemma could be a term's word: short words (irregular forms:
+        "ben", "was", "ran") and words that start like one ("sloeg" like "slaan", also
+        after "ge": "geslagen"). Skips the dictionary look-up for most other words."""
+        if len(word) <= 4:
+            return True
+        starts = self.starts
+        if not starts:
+            starts.update(k[:2] for k in (*self.by_key, *self.by_prefix))
+        return word[:2] in starts or (word.startswith("ge") and word[2:4] in starts)
 
     def commonness(self, term: int) -> int:
         """A guess how often a term occurs in messages (for choosing a pattern's anchor):
@@ -169,13 +180,20 @@ class Index:
         if found is not None:
             return found
         out: set[int] = set()
-        for form in surface_keys(word):
+        forms = surface_keys(word)
+        for form in forms:
             out |= self.by_surface.get(form, set())
-        for key in all_keys(word):
-            out |= self.by_key.get(key, set())
-            for length in self.prefix_lengths:
-                if len(key) >= length:
-                    out |= self.by_prefix.get(key[:length], set())
+        keys = all_keys(word) if any(self._may_inflect(f) for f in forms) else forms
+        by_start = self.prefixes_by_start
+        if not by_start and self.by_prefix:
+            for prefix, tids in self.by_prefix.items():
+                by_start.setdefault(prefix[:3], []).append((prefix, tids))
+        empty: set[int] = set()
+        for key in keys:
+            out |= self.by_key.get(key, empty)
+            for prefix, tids in by_start.get(key[:3], ()):
+                if key.startswith(prefix):
+                    out |= tids
         result = frozenset(out)
         if len(self.cache) < 200_000:
             self.cache[word] = result
