@@ -200,7 +200,7 @@ def all_keys(word: str) -> frozenset[str]:
 
 
 def warm_up() -> None:
-    """Load the two dictionaries now (about a second), not on the first youth message."""
-    lemmas.cache_clear()
+    """Load the two dictionaries now (about a second, once per process), not on the first
+    youth message."""
     lemmas("geslagen")
     lemmas("killed")
