@@ -1,12 +1,15 @@
-"""The crisis safety net: words of acute danger, at any moment, whatever the intake step.
+"""The crisis safety net: danger in a youth's words, at any moment, whatever the intake step.
 
-Matching is deliberately generous (false positives are tolerable, misses are not): phrases
-and messages are normalised alike (casefold, accents, zero-width characters, leetspeak,
-look-alike letters, repeated letters, punctuation and spacing tricks), then every phrase is
-looked for inside the message with all spaces removed, so "z e l f m o o r d",
-"s.u.i.c.i.d.e" and "ik wil dooooood" hit. Phrases of 7+ letters also match with one letter
-missing or two letters swapped. All phrases are compiled into one trie-shaped regex, so a
-message is scanned once, in time linear in its length.
+`CrisisMatcher.classify(text)` gives a tier ("acute": crisis reply and alert at once;
+"concern": ambiguous, ask) and a category, or None. A message is read as words
+(crisis_text: normalised, chat spellings replaced, Dutch and English lemmas) and matched
+against patterns (crisis_patterns: word sets within a word window); the words of everyday
+idioms ("ik ga dood van het lachen") are ignored first. Literal `phrases` (acute) are also
+looked for in the words with all spaces removed, so "z e l f m o o r d" and "s.u.i.c.i.d.e"
+hit; phrases of 7+ letters also match with one letter missing or two letters swapped, all
+in one trie-shaped regex. `classify_recent` reads a phrase split over 2-3 messages. `match`
+and `respond` report acute hits only. The rules come from the config (CrisisConfig.rules():
+bot/config/crisis_defaults.yaml plus the config's additions).
 """
 
 from __future__ import annotations
@@ -102,15 +105,6 @@ def normalise(text: str, *, leet_symbols: bool = True) -> str:
 def compact(text: str, *, leet_symbols: bool = True) -> str:
     """`normalise` with every space removed (runs collapsed again): defeats "z e l f"."""
     return _RUNS.sub(r"\1", normalise(text, leet_symbols=leet_symbols).replace(" ", ""))
-
-
-def readings(text: str) -> list[str]:
-    """The compact forms a message is searched in (two when it has ambiguous symbols)."""
-    first = compact(text)
-    if _AMBIGUOUS.isdisjoint(text):
-        return [first]
-    second = compact(text, leet_symbols=False)
-    return [first] if second == first else [first, second]
 
 
 def typo_variants(key: str) -> set[str]:

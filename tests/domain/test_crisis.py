@@ -173,6 +173,18 @@ def test_match_never_raises(text: str) -> None:
     assert hit is None or isinstance(hit, CrisisHit)
 
 
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(), max_size=40), max_size=4))
+def test_classify_is_total_and_acute_wins(messages: list[str]) -> None:
+    """Any text classifies without error; an acute newest message is acute whatever came
+    before it."""
+    for text in messages:
+        found = MATCHER.classify(text)
+        assert found is None or found.tier in {"acute", "concern"}
+    recent = MATCHER.classify_recent([*messages, "ik wil dood"])
+    assert recent is not None and recent.acute
+
+
 # --- speed ------------------------------------------------------------------------------------
 
 
