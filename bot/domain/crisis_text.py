@@ -4,7 +4,8 @@ A message is casefolded, accents and zero-width characters are dropped, look-ali
 of other scripts and leetspeak are mapped ("k1ll", "sl@@t"), punctuation splits words, and
 letters stretched three times or more are shortened to two ("doooood" -> "dood"; the word
 is also read with every run shortened to one: "diiiie" -> "die"). Numbers stay numbers; one
-of 10 or more is also the word "#many". Chat spellings ("k" -> "ik", "ni" -> "niet",
+of 10 or more is also the word "#many". Three or more single letters in a row are one word
+("l e v e n" -> "leven"). Chat spellings ("k" -> "ik", "ni" -> "niet",
 "wanna" -> "want to") are replaced, then each word is looked up with its Dutch and English
 lemmas (simplemma, whose dictionaries ship inside the package: nothing is downloaded).
 """
@@ -25,6 +26,8 @@ _SYMBOLS: dict[str, str] = {"@": "a", "$": "s", "!": "i", "|": "i", "€": "e", 
 _SYMBOL_SET = frozenset(_SYMBOLS)
 _DIGIT = re.compile(r"\d")
 _LETTER = r"[^\W\d_]"
+# Three or more single letters in a row ("l e v e n"): a word spelled out to dodge filters.
+_SPACED = re.compile(r"(?<!\S)[^\W\d_](?: +[^\W\d_]){2,}(?!\S)")
 _SYM_MID = re.compile(rf"(?<={_LETTER})[@$!|€£]+(?={_LETTER})")
 _SYM_START = re.compile(rf"(?<![\w@$!|€£])[@$](?={_LETTER})")
 _RUNS3 = re.compile(r"(.)\1\1+", re.DOTALL)
@@ -85,13 +88,20 @@ def _fold(text: str) -> str:
 
 
 def _words(folded: str) -> list[str]:
-    words = folded.translate(_TABLE).split()
+    plain = folded.translate(_TABLE)
+    if _SPACED.search(plain) is not None:  # "l e v e n", "s.u.i.c.i.d.e": one word
+        plain = _SPACED.sub(_unspace, plain)
+    words = plain.split()
     if _DIGIT.search(folded) is None:
         return words
     return [
         w.translate(_DIGITS) if not w.isdigit() and _DIGIT.search(w) is not None else w
         for w in words
     ]
+
+
+def _unspace(found: re.Match[str]) -> str:
+    return found.group(0).replace(" ", "")
 
 
 def squeeze(word: str) -> str:
