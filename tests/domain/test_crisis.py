@@ -483,3 +483,19 @@ def test_stretched_letters_and_leetspeak_in_words() -> None:
     assert MATCHER.match("k1ll mys3lf") is not None
     assert MATCHER.match("ik heb 20 pillen geslikt") is not None
     assert MATCHER.match("ik heb 2 pillen geslikt voor de hoofdpijn") is None
+
+
+def test_intake_answers_of_the_example_config_never_alarm() -> None:
+    """Choosing an intake option by its label or a synonym ("misbruik" for the topic
+    "Geweld en misbruik") is an answer, not an acute alarm."""
+    data = yaml.safe_load((ROOT / "config.example.yaml").read_text(encoding="utf-8"))
+    answers: list[str] = []
+    for step in data["intake"]["steps"]:
+        for option in step.get("options", []):
+            answers += [*option.get("label", {}).values(), *option.get("synonyms", [])]
+    for words in data["intake"]["words"].values():
+        for ws in words.values():
+            answers += ws
+    assert len(answers) > 50
+    alarms = [a for a in answers if MATCHER.match(a) is not None]
+    assert alarms == []
