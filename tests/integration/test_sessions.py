@@ -269,11 +269,17 @@ async def test_bot_stays_reads_only_for_crisis_and_commands(mx: MatrixEnv) -> No
 
     # A youth's command in the room does nothing; a crisis phrase alerts the staff room.
     await j.youth.say(room, "!end done")
+    before = sara.mark()
     await j.youth.say(room, "ik wil niet meer leven")
     await wait_until(lambda: j.app.db.fetchval("SELECT COUNT(*) FROM crisis_alerts"),
                      lambda n: n == 1)
     assert await j.app.db.fetchval("SELECT outcome FROM sessions") is None
     assert staff_room is not None
+    # The crisis reply reaches the room (wait for it, so it is not taken for the next reply).
+    await sara.wait_for(lambda: any(
+        m.room_id == room and m.sender == j.bot_id and "112" in m.body
+        for m in sara.received[before:]
+    ), what="the crisis reply")
     # The counselor's command in the room works.
     mark = sara.mark()
     await sara.say(room, "!end done")
