@@ -1,29 +1,83 @@
-"""Config section 'crisis': words of acute danger, the crisis reply and the staff alert.
+"""Config section 'crisis': what counts as danger, the crisis reply and the staff alert.
 
-The defaults (used when the section is left out) are Dutch and English phrases for suicide,
-self-harm, abuse and acute danger, and the Flemish crisis lines.
+The built-in spellings, concepts, categories, patterns and exclusions live in one place,
+bot/config/crisis_defaults.yaml (shipped in the package, same keys as this section); the
+config adds to them. The default reply and crisis lines (Flemish) are below.
 """
 
 from __future__ import annotations
 
 import re
 import string
+from contextvars import ContextVar
+from functools import lru_cache
+from importlib import resources
+from typing import Annotated, Any
 
-from pydantic import Field, field_validator, model_validator
+import yaml
+from pydantic import (
+    AfterValidator,
+    Field,
+    ModelWrapValidatorHandler,
+    field_validator,
+    model_validator,
+)
 
 from bot.config.base import Section
-from bot.domain.crisis import compact
+from bot.domain.crisis import CrisisRules, RuleCategory, compact, compile_rules
+from bot.domain.crisis_patterns import check_atom, parse_pattern
+from bot.domain.crisis_text import raw_words
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 _MIN_KEY = 4
 _ALERT_FIELDS = {"ref", "category", "step"}
+DEFAULTS_FILE = "crisis_defaults.yaml"
+
+# While a crisis section is validated: the concept names and default category ids it may
+# refer to (so that an unknown @concept is reported at its own line).
+_SCOPE: ContextVar[tuple[frozenset[str], frozenset[str]] | None] = ContextVar(
+    "crisis_scope", default=None
+)
+
+
+def _pattern(value: str) -> str:
+    scope = _SCOPE.get()
+    parse_pattern(value, scope[0] if scope is not None else None)
+    return value
+
+
+Pattern = Annotated[str, AfterValidator(_pattern)]
+
+
+def _concept_entry(value: str) -> str:
+    scope = _SCOPE.get()
+    check_atom(value.strip(), set(scope[0]) if scope is not None else None, where=value)
+    return value
+
+
+ConceptEntry = Annotated[str, AfterValidator(_concept_entry)]
 
 
 class CrisisCategory(Section):
-    # How the category is named in the staff alert.
-    label: str
-    # language -> phrases. All languages are checked on every message.
-    phrases: dict[str, list[str]]
+    # How the category is named in the staff alert (may be left out for a built-in category).
+    label: str = ""
+    # language -> literal phrases (acute), matched very generously (see crisis_defaults.yaml).
+    phrases: dict[str, list[str]] = {}
+    # Patterns (syntax in bot/config/crisis_defaults.yaml): acute -> crisis reply and alert,
+    # concern -> the bot asks.
+    acute: list[Pattern] = []
+    concern: list[Pattern] = []
+
+    @model_validator(mode="after")
+    def _complete(self) -> CrisisCategory:
+        for lang, phrases in self.phrases.items():
+            for phrase in phrases:
+                if len(compact(phrase)) < _MIN_KEY:
+                    raise ValueError(
+                        f"{lang} phrase '{phrase}' to have at least {_MIN_KEY} letters "
+                        "(shorter ones match inside ordinary words)"
+                    )
+        return self
 
 
 class CrisisLine(Section):
@@ -31,99 +85,6 @@ class CrisisLine(Section):
     contact: str  # a number or an address
     note: dict[str, str] = {}  # per language, e.g. opening hours; optional
 
-
-DEFAULT_CATEGORIES: dict[str, dict[str, object]] = {
-    "suicide": {
-        "label": "zelfmoordgedachten",
-        "phrases": {
-            "nl": [
-                "zelfmoord", "zelfdoding", "suïcide", "suicidaal", "zelfmoort", "selfmoord",
-                "ik wil dood", "wil dood", "wil echt dood", "wil ik dood", "ik wil doodgaan",
-                "wil ik niet meer leven", "wil ik er niet meer zijn",
-                "ik wil sterven", "wil niet meer leven", "ik wil niet meer leven",
-                # Short cores, so that inserted words ("ik wil echt niet meer leven") still hit.
-                "niet meer leven", "niet meer willen leven", "dood willen", "dood wil",
-                "niet meer verder willen", "mijn leven niet meer", "echt dood", "dood gaan",
-                "wil niet meer wakker worden", "ik wil er niet meer zijn",
-                "er een eind aan maken", "er een einde aan maken", "een eind aan mijn leven",
-                "een einde aan mijn leven", "mijn leven beëindigen", "mezelf van kant maken",
-                "mezelf ophangen", "me ophangen", "mezelf doden", "mezelf vermoorden",
-                "voor de trein springen", "voor een trein springen", "van een brug springen",
-                "was ik maar dood", "wou dat ik dood was", "beter af zonder mij",
-                "liever dood", "ik zie het niet meer zitten", "geen zin meer om te leven",
-                "pillen nemen om dood te gaan", "overdosis nemen",
-            ],
-            "en": [
-                "suicide", "suicidal", "kill myself", "killing myself", "want to die",
-                "wanna die", "suiside", "suiscide", "sucide", "want to be dead",
-                "wish i was dead", "wish i were dead",
-                "end my life", "end it all", "take my own life", "dont want to live",
-                "don't want to live", "do not want to live", "no reason to live",
-                "live anymore", "to be alive anymore", "want to be alive", "kill me",
-                "better off dead", "better off without me", "hang myself",
-                "unalive myself", "unalive", "sewerslide", "jump off a bridge",
-                "overdose on pills",
-            ],
-        },
-    },
-    "self-harm": {
-        "label": "zelfbeschadiging",
-        "phrases": {
-            "nl": [
-                "mezelf snijden", "ik snij mezelf", "ik snijd mezelf", "snij in mezelf",
-                "mezelf krassen", "ik kras mezelf", "mezelf pijn doen", "ik doe mezelf pijn",
-                "mezelf iets aandoen", "mezelf verwonden", "mezelf branden", "mezelf slaan",
-                "zelfbeschadiging", "zelfverwonding", "automutilatie",
-            ],
-            "en": [
-                "cut myself", "cutting myself", "self harm", "selfharm", "self-harm",
-                "self injury", "hurt myself", "hurting myself", "burn myself",
-                "burning myself",
-            ],
-        },
-    },
-    "abuse": {
-        "label": "misbruik of geweld",
-        "phrases": {
-            "nl": [
-                "ik word misbruikt", "word misbruikt", "werd misbruikt", "ben misbruikt",
-                "seksueel misbruik", "misbruikt door", "ik word geslagen", "word geslagen",
-                "hij slaat me", "hij slaat mij", "zij slaat me", "ze slaat me",
-                "ze slaan me", "slaat me elke dag", "mijn vader slaat", "mijn papa slaat",
-                "mijn moeder slaat", "mijn mama slaat", "hij schopt me", "ik word mishandeld",
-                "word mishandeld", "verkracht", "verkrachting", "aangerand", "aanranding",
-                "hij betast me", "ongewenst aangeraakt", "dwingt me tot seks",
-                "moet seks hebben met", "incest", "loverboy",
-            ],
-            "en": [
-                "being abused", "i am abused", "i'm abused", "abused me", "abusing me",
-                "sexually abused", "sexual abuse", "he hits me", "she hits me",
-                "they hit me", "hits me every day", "beats me", "beating me", "was raped",
-                "raped me", "got raped", "rape me", "sexually assaulted", "sexual assault",
-                "molested", "touches me", "forced me to have sex", "forces me to have sex",
-                "groomed",
-            ],
-        },
-    },
-    "danger": {
-        "label": "acuut gevaar",
-        "phrases": {
-            "nl": [
-                "niet veilig thuis", "ik ben niet veilig", "ik voel me niet veilig thuis",
-                "ik ben in gevaar", "in levensgevaar", "hij gaat me vermoorden",
-                "ze gaan me vermoorden", "wil me vermoorden", "wil me doden",
-                "bedreigd met een mes", "heeft een mes", "ik ben opgesloten",
-                "sluit me op", "ik durf niet naar huis", "durf niet meer naar huis",
-            ],
-            "en": [
-                "not safe at home", "i am not safe", "i'm not safe", "im not safe",
-                "i am in danger", "i'm in danger", "going to kill me", "gonna kill me",
-                "wants to kill me", "threatened to kill", "has a knife", "has a gun",
-                "locked me in", "afraid to go home", "scared to go home",
-            ],
-        },
-    },
-}
 
 DEFAULT_LINES: list[dict[str, object]] = [
     {
@@ -142,13 +103,21 @@ DEFAULT_LINES: list[dict[str, object]] = [
 ]
 
 class CrisisConfig(Section):
-    # Category id -> staff label and phrases per language. Phrases are matched generously
-    # (case, accents, leetspeak, spacing and punctuation tricks, repeated letters).
-    categories: dict[str, CrisisCategory] = Field(
-        default_factory=lambda: {
-            k: CrisisCategory.model_validate(v) for k, v in DEFAULT_CATEGORIES.items()
-        }
-    )
+    # Use the built-in spellings, concepts, categories, patterns and exclusions of
+    # bot/config/crisis_defaults.yaml; what this section gives is added on top.
+    defaults: bool = True
+    # Patterns without ~N: all their words within this many words (default: the built-ins').
+    window: int | None = Field(default=None, ge=1, le=60)
+    # Extra chat spellings: "as typed" -> "what it means" (1 to 3 words each).
+    spellings: dict[str, str] = {}
+    # Extra concepts (or words added to a built-in one): name -> words ("word", "=word",
+    # "word*", "@other").
+    concepts: dict[str, list[ConceptEntry]] = {}
+    # Category id -> label, phrases, acute and concern patterns. A built-in category id
+    # adds to the built-in category.
+    categories: dict[str, CrisisCategory] = {}
+    # Everyday idioms (patterns) whose words are ignored ("ik ga dood van het lachen").
+    exclude: list[Pattern] = []
     # Phrases of 7+ letters also match with one letter missing or two letters swapped.
     typo_tolerance: bool = True
     # Older form of `texts.<language>.crisis.reply` (the reply to the youth; {lines}: the
@@ -162,27 +131,77 @@ class CrisisConfig(Section):
     staff_alert: str | None = None
     no_step: str | None = None
 
+    @model_validator(mode="wrap")
+    @classmethod
+    def _scoped(cls, data: Any, handler: ModelWrapValidatorHandler[CrisisConfig]) -> Any:
+        """Validate with the concept names in scope (built-in ones and this section's)."""
+        concepts: set[str] = set()
+        default_ids: frozenset[str] = frozenset()
+        if isinstance(data, dict):
+            if data.get("defaults", True) is not False:
+                builtin = builtin_defaults()
+                concepts |= set(builtin.concepts)
+                default_ids = frozenset(builtin.categories)
+            given = data.get("concepts")
+            if isinstance(given, dict):
+                concepts |= {str(k) for k in given}
+        token = _SCOPE.set((frozenset(concepts), default_ids))
+        try:
+            return handler(data)
+        finally:
+            _SCOPE.reset(token)
+
+    @field_validator("spellings")
+    @classmethod
+    def _spellings(cls, v: dict[str, str]) -> dict[str, str]:
+        for typed, meant in v.items():
+            if not 1 <= len(raw_words(typed, leet_symbols=False)) <= 3:
+                raise ValueError(f"spelling '{typed}': 1 to 3 words as typed")
+            if not raw_words(meant, leet_symbols=False):
+                raise ValueError(f"spelling '{typed}': a meaning of at least one word")
+        return v
+
+    @field_validator("concepts")
+    @classmethod
+    def _concepts(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        for name, words in v.items():
+            if not _ID.match(name):
+                raise ValueError(f"concept name '{name}' of lowercase letters, digits, '_', '-'")
+            if not words:
+                raise ValueError(f"concept '{name}' to have at least one word")
+        return v
+
     @field_validator("categories")
     @classmethod
     def _categories(cls, v: dict[str, CrisisCategory]) -> dict[str, CrisisCategory]:
+        scope = _SCOPE.get()
+        builtin_ids = scope[1] if scope is not None else frozenset()
         problems: list[str] = []
-        if not v:
-            problems.append("at least one category")
         for cat_id, cat in v.items():
             if not _ID.match(cat_id):
                 problems.append(f"category id '{cat_id}' of lowercase letters, digits, '_', '-'")
-            if not any(cat.phrases.values()):
-                problems.append(f"category '{cat_id}' to have at least one phrase")
-            for lang, phrases in cat.phrases.items():
-                for phrase in phrases:
-                    if len(compact(phrase)) < _MIN_KEY:
-                        problems.append(
-                            f"category '{cat_id}' {lang} phrase '{phrase}' to have at least "
-                            f"{_MIN_KEY} letters (shorter ones match inside ordinary words)"
-                        )
+            if cat_id in builtin_ids:
+                continue
+            if not cat.label:
+                problems.append(f"category '{cat_id}' to have a label")
+            if not (any(cat.phrases.values()) or cat.acute or cat.concern):
+                problems.append(
+                    f"category '{cat_id}' to have at least one phrase or acute/concern pattern"
+                )
         if problems:
             raise ValueError("; ".join(problems))
         return v
+
+    @model_validator(mode="after")
+    def _something_to_match(self) -> CrisisConfig:
+        if not self.defaults and not self.categories:
+            raise ValueError("at least one category (or defaults: true)")
+        compile_rules(self.rules())  # a concept that refers to itself, and the like
+        return self
+
+    def rules(self) -> CrisisRules:
+        """The built-in rules (unless switched off) with this section's added on top."""
+        return _merge(builtin_defaults() if self.defaults else None, self)
 
     @field_validator("reply")
     @classmethod
@@ -237,3 +256,48 @@ def check_placeholders(where: str, template: str, allowed: set[str]) -> None:
 
 
 _check_placeholders = check_placeholders
+
+
+@lru_cache(maxsize=1)
+def builtin_defaults() -> CrisisConfig:
+    """bot/config/crisis_defaults.yaml, validated like a config section."""
+    text = resources.files("bot.config").joinpath(DEFAULTS_FILE).read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    return CrisisConfig.model_validate({**data, "defaults": False})
+
+
+def _merge(base: CrisisConfig | None, extra: CrisisConfig) -> CrisisRules:
+    spellings: dict[str, str] = {}
+    concepts: dict[str, list[str]] = {}
+    cats: dict[str, dict[str, Any]] = {}
+    exclude: list[str] = []
+    for part in (base, extra):
+        if part is None:
+            continue
+        spellings.update(part.spellings)
+        for name, words in part.concepts.items():
+            concepts.setdefault(name, []).extend(words)
+        for cat_id, cat in part.categories.items():
+            into = cats.setdefault(
+                cat_id, {"label": cat_id, "phrases": [], "acute": [], "concern": []}
+            )
+            if cat.label:
+                into["label"] = cat.label
+            into["phrases"] += [(lang, p) for lang, ps in cat.phrases.items() for p in ps]
+            into["acute"] += cat.acute
+            into["concern"] += cat.concern
+        exclude += part.exclude
+    window = extra.window or (base.window if base is not None else None) or 6
+    return CrisisRules(
+        categories=tuple(
+            RuleCategory(
+                cat_id, c["label"], tuple(c["phrases"]), tuple(c["acute"]), tuple(c["concern"])
+            )
+            for cat_id, c in cats.items()
+        ),
+        concepts=tuple((name, tuple(words)) for name, words in concepts.items()),
+        spellings=tuple(spellings.items()),
+        exclude=tuple(exclude),
+        window=window,
+        typo_tolerance=extra.typo_tolerance,
+    )

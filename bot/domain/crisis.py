@@ -1,23 +1,36 @@
-"""The crisis safety net: words of acute danger, at any moment, whatever the intake step.
+"""The crisis safety net: danger in a youth's words, at any moment, whatever the intake step.
 
-Matching is deliberately generous (false positives are tolerable, misses are not): phrases
-and messages are normalised alike (casefold, accents, zero-width characters, leetspeak,
-look-alike letters, repeated letters, punctuation and spacing tricks), then every phrase is
-looked for inside the message with all spaces removed, so "z e l f m o o r d",
-"s.u.i.c.i.d.e" and "ik wil dooooood" hit. Phrases of 7+ letters also match with one letter
-missing or two letters swapped. All phrases are compiled into one trie-shaped regex, so a
-message is scanned once, in time linear in its length.
+`CrisisMatcher.classify(text)` gives a tier ("acute": crisis reply and alert at once;
+"concern": ambiguous, ask) and a category, or None. A message is read as words
+(crisis_text: normalised, chat spellings replaced, Dutch and English lemmas) and matched
+against patterns (crisis_patterns: word sets within a word window); the words of everyday
+idioms ("ik ga dood van het lachen") are ignored first. Literal `phrases` (acute) are also
+looked for in the words with all spaces removed, so "z e l f m o o r d" and "s.u.i.c.i.d.e"
+hit; phrases of 7+ letters also match with one letter missing or two letters swapped, all
+in one trie-shaped regex. `classify_recent` reads a phrase split over 2-3 messages. `match`
+and `respond` report acute hits only. The rules come from the config (CrisisConfig.rules():
+bot/config/crisis_defaults.yaml plus the config's additions).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from bot.domain.crisis_patterns import (
+    Compiled,
+    Index,
+    compile_pattern,
+    concept_atoms,
+    parse_pattern,
+    windows,
+)
+from bot.domain.crisis_text import Spellings, squeeze, warm_up
+from bot.domain.crisis_text import readings as word_readings
 from bot.domain.texts import Message, fill
 from bot.texts import Catalogue
 
@@ -39,6 +52,7 @@ _CONFUSABLE: dict[str, str] = {
     "χ": "x", "ν": "v", "ɡ": "g", "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss",
 }
 _RUNS = re.compile(r"(.)\1+", re.DOTALL)
+_LONG_RUNS = re.compile(r"(.)\1\1+", re.DOTALL)
 _MAX_CACHE = 50_000
 
 
@@ -94,15 +108,6 @@ def compact(text: str, *, leet_symbols: bool = True) -> str:
     return _RUNS.sub(r"\1", normalise(text, leet_symbols=leet_symbols).replace(" ", ""))
 
 
-def readings(text: str) -> list[str]:
-    """The compact forms a message is searched in (two when it has ambiguous symbols)."""
-    first = compact(text)
-    if _AMBIGUOUS.isdisjoint(text):
-        return [first]
-    second = compact(text, leet_symbols=False)
-    return [first] if second == first else [first, second]
-
-
 def typo_variants(key: str) -> set[str]:
     """One inner letter missing or two inner neighbours swapped (first and last letter kept:
     dropping the last one would turn a phrase into a prefix that matches far too much)."""
@@ -120,8 +125,33 @@ def typo_variants(key: str) -> set[str]:
 @dataclass(frozen=True)
 class CrisisHit:
     category: str
-    language: str
-    phrase: str  # the configured phrase that matched (never the youth's text)
+    language: str  # the phrase's language; "" for a pattern (patterns are for every language)
+    phrase: str  # the configured phrase or pattern that matched (never the youth's text)
+
+
+ACUTE = "acute"
+CONCERN = "concern"
+_RANK = {ACUTE: 2, CONCERN: 1}
+
+
+@dataclass(frozen=True)
+class CrisisResult:
+    """What a message is: `tier` "acute" (crisis reply and alert at once) or "concern"
+    (ambiguous: ask the youth), the first matching category and every category that matched
+    at that tier, and the configured pattern or phrase (never the youth's text)."""
+
+    tier: str
+    category: str
+    pattern: str
+    language: str = ""
+    categories: tuple[str, ...] = ()
+
+    @property
+    def acute(self) -> bool:
+        return self.tier == ACUTE
+
+    def hit(self) -> CrisisHit:
+        return CrisisHit(self.category, self.language, self.pattern)
 
 
 @dataclass(frozen=True)
@@ -131,29 +161,184 @@ class CrisisResponse:
     alert: Message  # for the staff room; contains nothing of the youth's message
 
 
+@dataclass(frozen=True)
+class RuleCategory:
+    id: str
+    label: str
+    phrases: tuple[tuple[str, str], ...]  # (language, phrase): literal, acute
+    acute: tuple[str, ...]
+    concern: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CrisisRules:
+    """Everything the matcher needs, merged from the built-in defaults and the config."""
+
+    categories: tuple[RuleCategory, ...]
+    concepts: tuple[tuple[str, tuple[str, ...]], ...]
+    spellings: tuple[tuple[str, str], ...]
+    exclude: tuple[str, ...]
+    window: int
+    typo_tolerance: bool = True
+
+
+@dataclass(frozen=True)
+class _Engine:
+    index: Index
+    spellings: Spellings
+    patterns: tuple[Compiled, ...]  # acute first, then concern; categories in config order
+    exclude: tuple[Compiled, ...]
+    phrase_index: dict[str, tuple[str, str, str]]
+    phrase_pattern: re.Pattern[str] | None
+    order: dict[str, int]
+    # anchor term -> indexes of the patterns (exclusions) that need it: only patterns whose
+    # least common term occurs in a message are tried.
+    anchors: dict[int, tuple[int, ...]]
+    exclude_anchors: dict[int, tuple[int, ...]]
+
+
+@lru_cache(maxsize=8)
+def compile_rules(rules: CrisisRules) -> _Engine:
+    """Compile (and so check) the rules; ValueError on a concept that refers to itself."""
+    concepts = dict(rules.concepts)
+    for name in concepts:
+        concept_atoms(name, concepts)  # raises on a concept that refers to itself
+    index = Index()
+    compiled: list[Compiled] = []
+    for tier in (ACUTE, CONCERN):
+        for cat in rules.categories:
+            for source in getattr(cat, tier):
+                parsed = parse_pattern(source, concepts)
+                compiled.append(
+                    compile_pattern(
+                        parsed, category=cat.id, tier=tier, concepts=concepts, index=index,
+                        default_window=rules.window,
+                    )
+                )
+    exclude = tuple(
+        compile_pattern(
+            parse_pattern(source, concepts), category="", tier="", concepts=concepts,
+            index=index, default_window=rules.window,
+        )
+        for source in rules.exclude
+    )
+    entries = tuple(
+        (cat.id, lang, phrase) for cat in rules.categories for lang, phrase in cat.phrases
+    )
+    phrase_index, phrase_pattern = _compile(entries, rules.typo_tolerance)
+    return _Engine(
+        index, Spellings.build(rules.spellings), tuple(compiled), exclude, phrase_index,
+        phrase_pattern, {cat.id: i for i, cat in enumerate(rules.categories)},
+        _anchors(compiled, index), _anchors(exclude, index),
+    )
+
+
+def _anchors(patterns: Sequence[Compiled], index: Index) -> dict[int, tuple[int, ...]]:
+    out: dict[int, list[int]] = {}
+    for i, p in enumerate(patterns):
+        out.setdefault(min(p.terms, key=index.commonness), []).append(i)
+    return {t: tuple(ps) for t, ps in out.items()}
+
+
 class CrisisMatcher:
     def __init__(self, config: CrisisConfig, texts: Catalogue | None = None) -> None:
         self.config = config
         # The reply, the staff alert and its 'no step' word (catalogue group `crisis`).
         self.texts = texts or Catalogue.default()
-        entries: list[tuple[str, str, str]] = [
-            (cat_id, lang, phrase)
-            for cat_id, cat in config.categories.items()
-            for lang, phrases in cat.phrases.items()
-            for phrase in phrases
-        ]
-        self._index, self._pattern = _compile(tuple(entries), config.typo_tolerance)
+        self.rules = config.rules()
+        self.labels = {cat.id: cat.label for cat in self.rules.categories}
+        self._engine = compile_rules(self.rules)
+        warm_up()
+
+    def classify(self, text: str) -> CrisisResult | None:
+        """The strongest tier (acute over concern) a message reaches, or None."""
+        best: CrisisResult | None = None
+        for words in word_readings(text):
+            found = self._classify_words(words)
+            if found is not None and (best is None or _RANK[found.tier] > _RANK[best.tier]):
+                best = found
+            if best is not None and best.acute:
+                break
+        return best
+
+    def classify_recent(self, messages: Sequence[str], *, span: int = 3) -> CrisisResult | None:
+        """For a phrase split over messages in a row ("I want to" / "die"): the strongest
+        result among the newest message alone and the last 2..`span` messages joined, where
+        a joined result counts only when the newest message is what completes it (the
+        earlier messages alone reach a lower tier). `messages` is oldest first."""
+        if not messages:
+            return None
+        best = self.classify(messages[-1])
+        for n in range(2, min(span, len(messages)) + 1):
+            if best is not None and best.acute:
+                break
+            joined = self.classify(" ".join(messages[-n:]))
+            if joined is None:
+                continue
+            before = self.classify(" ".join(messages[-n:-1]))
+            if before is not None and _RANK[before.tier] >= _RANK[joined.tier]:
+                continue
+            if best is None or _RANK[joined.tier] > _RANK[best.tier]:
+                best = joined
+        return best
 
     def match(self, text: str) -> CrisisHit | None:
-        """The first crisis phrase (of any language) in `text`, or None."""
-        if self._pattern is None:
+        """An acute hit (the crisis reply and an alert at once), or None. Concern-tier
+        messages are None here: use `classify` for both tiers."""
+        found = self.classify(text)
+        return found.hit() if found is not None and found.acute else None
+
+    def _classify_words(self, raw: list[str]) -> CrisisResult | None:
+        eng = self._engine
+        words, origin = eng.spellings.apply(raw)
+        terms_of = eng.index.terms_of
+        cache = eng.index.cache
+        term_sets = [cache[w] if w in cache else terms_of(w) for w in words]
+        pos = _positions(term_sets)
+        masked: set[int] = set()
+        for i in _candidates(eng.exclude_anchors, pos):
+            for start, end in windows(eng.exclude[i], pos):
+                masked.update(range(start, end + 1))
+        if masked:
+            pos = {
+                t: kept
+                for t, ats in pos.items()
+                if (kept := [at for at in ats if at not in masked])
+            }
+        hits: list[tuple[int, str, str, str]] = []  # (order, category, source, language)
+        tier = ""
+        for i in _candidates(eng.anchors, pos):
+            p = eng.patterns[i]
+            if tier and p.tier != tier:
+                break
+            if all(t in pos for t in p.terms) and next(windows(p, pos), None) is not None:
+                tier = p.tier
+                hits.append((eng.order.get(p.category, 0), p.category, p.source, ""))
+        phrase = self._phrase(raw, masked if origin is None else {origin[i] for i in masked})
+        if phrase is not None:
+            cat_id, lang, source = phrase
+            if tier != ACUTE:
+                tier, hits = ACUTE, []
+            hits.append((eng.order.get(cat_id, 0), cat_id, source, lang))
+        if not hits:
             return None
-        for reading in readings(text):
-            found = self._pattern.search(reading)
-            if found is not None:
-                cat_id, lang, phrase = self._index[found.group(0)]
-                return CrisisHit(cat_id, lang, phrase)
-        return None
+        hits.sort(key=lambda h: h[0])
+        _, category, source, language = hits[0]
+        cats = tuple(dict.fromkeys(h[1] for h in hits))
+        return CrisisResult(tier, category, source, language, cats)
+
+    def _phrase(self, words: list[str], masked: set[int]) -> tuple[str, str, str] | None:
+        eng = self._engine
+        if eng.phrase_pattern is None:
+            return None
+        kept = words if not masked else [w for at, w in enumerate(words) if at not in masked]
+        # The pattern lets every letter repeat (the same as searching the squeezed text);
+        # long runs are shortened first, so that a run costs linear time.
+        text = "".join(kept)
+        if _LONG_RUNS.search(text) is not None:
+            text = _LONG_RUNS.sub(r"\1", text)
+        found = eng.phrase_pattern.search(text)
+        return eng.phrase_index[squeeze(found.group(0))] if found is not None else None
 
     def reply(self, language: str) -> Message:
         """The crisis text for the youth, in their language (else the first configured)."""
@@ -175,8 +360,7 @@ class CrisisMatcher:
 
     def staff_alert(self, ref: str, category: str, step: str | None) -> Message:
         """The urgent staff-room notice: case reference, category and intake step only."""
-        cat = self.config.categories.get(category)
-        label = cat.label if cat is not None else category
+        label = self.labels.get(category, category)
         texts = self.texts.texts(None).crisis  # the staff room reads the default language
         return fill(texts.staff_alert, {"ref": ref, "category": label,
                                         "step": step or texts.no_step})
@@ -189,6 +373,27 @@ class CrisisMatcher:
         if hit is None:
             return None
         return CrisisResponse(hit, self.reply(language), self.staff_alert(ref, hit.category, step))
+
+
+def _positions(term_sets: list[frozenset[int]]) -> dict[int, list[int]]:
+    pos: dict[int, list[int]] = {}
+    for at, terms in enumerate(term_sets):
+        for t in terms:
+            found = pos.get(t)
+            if found is None:
+                pos[t] = [at]
+            else:
+                found.append(at)
+    return pos
+
+
+def _candidates(anchors: dict[int, tuple[int, ...]], pos: dict[int, list[int]]) -> list[int]:
+    """Indexes (in order) of the patterns whose anchor term is in the message."""
+    found: list[int] = []
+    for term in pos.keys() & anchors.keys():
+        found.extend(anchors[term])
+    found.sort()
+    return found
 
 
 @lru_cache(maxsize=8)
@@ -206,14 +411,14 @@ def _compile(
                 index.setdefault(variant, entry)
     if not index:
         return index, None
-    return index, re.compile(_trie_regex(index))
+    return index, re.compile(_trie_regex(index, repeats=True))
 
 
 class _Node(dict[str, "_Node"]):
     end: bool = False
 
 
-def _trie_regex(words: Iterable[str]) -> str:
+def _trie_regex(words: Iterable[str], *, repeats: bool = False) -> str:
     """One regex for many literals, shaped like a trie: each position of the text is tried
     along a single path, instead of once per literal."""
     root = _Node()
@@ -222,11 +427,13 @@ def _trie_regex(words: Iterable[str]) -> str:
         for ch in word:
             node = node.setdefault(ch, _Node())
         node.end = True
-    return _node_regex(root)
+    return _node_regex(root, "++" if repeats else "")
 
 
-def _node_regex(node: _Node) -> str:
-    alts = [re.escape(ch) + _node_regex(child) for ch, child in sorted(node.items())]
+def _node_regex(node: _Node, repeat: str = "") -> str:
+    alts = [
+        re.escape(ch) + repeat + _node_regex(child, repeat) for ch, child in sorted(node.items())
+    ]
     if not alts:
         return ""
     body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"

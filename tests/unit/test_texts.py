@@ -158,6 +158,9 @@ def _code_strings(path: Path) -> list[tuple[int, str]]:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                 and isinstance(node.func.value, ast.Name) and node.func.value.id == "log":
             skip.update(id(a) for a in ast.walk(node))  # log lines are for admins
+        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) \
+                and isinstance(node.exc.func, ast.Name) and node.exc.func.id == "ValueError":
+            skip.update(id(a) for a in ast.walk(node))  # config validation: read by admins
     return [(n.lineno, n.value) for n in ast.walk(tree)
             if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in skip]
 
