@@ -26,7 +26,7 @@ from bot.matrix.client import MatrixTransport, StartupError
 from bot.matrix.sync import Handlers, SyncLoop
 from bot.metrics import METRICS
 from bot.storage import migrations
-from bot.storage import transport as tstore
+from bot.storage import sync_state as tstore
 from bot.storage.bookings import (
     CHECK_COUNSELOR,
     CHECK_YOUTH,

@@ -25,7 +25,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import Clock
 from bot.config.scheduling import SchedulingConfig
-from bot.domain.booking import missed_timer_action
+from bot.domain.offers import missed_timer_action
 from bot.storage import bookings as store
 from bot.storage.bookings import Timer
 from bot.storage.db import Database

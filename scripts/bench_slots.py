@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.config.scheduling import SchedulingConfig
 from bot.domain.availability import Absence, BusyIndex, BusyPeriod
-from bot.domain.booking import Needs, find_slots
+from bot.domain.offers import Needs, find_slots
 
 TZ = ZoneInfo("Europe/Brussels")
 COUNSELORS = 500

@@ -31,7 +31,7 @@ from bot.domain.crisis_patterns import (
 )
 from bot.domain.crisis_text import Spellings, squeeze, warm_up
 from bot.domain.crisis_text import readings as word_readings
-from bot.domain.texts import Message, fill
+from bot.domain.messages import Message, fill
 from bot.texts import Catalogue
 
 if TYPE_CHECKING:

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field, replace
 from typing import Literal, cast
 
 from bot.config.intake import IntakeConfig, IntakeOption, IntakeStep, answer_key, loose_key
-from bot.domain.sessions import strip_reply_fallback
-from bot.domain.texts import Message, fill, numbered, plain
+from bot.domain.messages import Message, fill, numbered, plain
+from bot.domain.session_rules import strip_reply_fallback
 from bot.texts import Catalogue
 from bot.texts.schema import IntakeTexts
 

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from bot.config.scheduling import SchedulingConfig
 from bot.domain.availability import Slot
-from bot.domain.booking import Needs, Offer, find_slots
-from bot.domain.texts import Message, fill, numbered, plain
+from bot.domain.messages import Message, fill, numbered, plain
+from bot.domain.offers import Needs, Offer, find_slots
 from bot.domain.when import format_when
 from bot.handlers.commands import Words, first_match
 from bot.handlers.context import Context

@@ -27,9 +27,9 @@ from typing import Any, Generic, TypeVar
 
 from bot.config.intake import answer_key
 from bot.config.models import Config
-from bot.domain import sessions as rules
+from bot.domain import session_rules as rules
 from bot.domain.availability import parse_away
-from bot.domain.texts import Message, plain
+from bot.domain.messages import Message, plain
 from bot.texts import Catalogue, UserError
 
 

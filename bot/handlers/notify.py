@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from bot.domain.texts import Message
+from bot.domain.messages import Message
 from bot.handlers.context import Context
-from bot.storage import transport as tstore
+from bot.storage import sync_state as tstore
 
 log = logging.getLogger(__name__)
 

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import logging
 
-from bot.domain.texts import plain
+from bot.domain.messages import plain
 from bot.handlers import notify
 from bot.handlers.context import Context
-from bot.handlers.sessions import SessionRooms
+from bot.handlers.session_rooms import SessionRooms
 from bot.handlers.staff import StaffConversation
 from bot.handlers.transport import Incoming, Invite, Membership
 from bot.handlers.youth import YouthConversation
 from bot.metrics import METRICS
 from bot.storage import sessions as sessions_store
-from bot.storage import transport as tstore
+from bot.storage import sync_state as tstore
 
 log = logging.getLogger(__name__)
 

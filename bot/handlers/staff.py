@@ -12,8 +12,8 @@ import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.domain import sessions as rules
-from bot.domain.texts import Message, plain
+from bot.domain import session_rules as rules
+from bot.domain.messages import Message, plain
 from bot.handlers.commands import (
     Call,
     Colleague,
@@ -30,10 +30,10 @@ from bot.handlers.notify import tell_counselor
 from bot.handlers.transport import Incoming
 from bot.storage import bookings, youths
 from bot.storage import sessions as store
-from bot.storage import transport as tstore
+from bot.storage import sync_state as tstore
 
 if TYPE_CHECKING:
-    from bot.handlers.sessions import SessionRooms
+    from bot.handlers.session_rooms import SessionRooms
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from bot.domain.texts import Message
+from bot.domain.messages import Message
 
 Kind = Literal["text", "media", "edit", "reaction", "other"]
 

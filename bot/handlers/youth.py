@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from bot.domain.crisis import CrisisMatcher
 from bot.domain.intake import IntakeFlow, IntakeResult, IntakeState
-from bot.domain.texts import Message, plain
+from bot.domain.messages import Message, plain
 from bot.handlers.appointments import Appointments
 from bot.handlers.commands import Words, first_match
 from bot.handlers.context import Context
@@ -20,7 +20,7 @@ from bot.handlers.notify import tell_counselor
 from bot.handlers.transport import Incoming
 from bot.metrics import METRICS
 from bot.storage import sessions as sessions_store
-from bot.storage import transport as tstore
+from bot.storage import sync_state as tstore
 from bot.storage import youths
 
 log = logging.getLogger(__name__)

@@ -34,7 +34,7 @@ from nio import (
 )
 
 from bot.config.models import Config
-from bot.domain.texts import Message
+from bot.domain.messages import Message
 from bot.handlers.transport import RoomInfo
 from bot.matrix.cross_signing import ensure_cross_signed
 from bot.matrix.secrets import (

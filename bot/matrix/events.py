@@ -19,7 +19,7 @@ from nio import (
     UnknownEvent,
 )
 
-from bot.domain.sessions import strip_reply_fallback
+from bot.domain.session_rules import strip_reply_fallback
 from bot.handlers.transport import Incoming, Kind, Membership
 
 # Longest text a handler ever sees; longer messages are cut here (the domain caps again).

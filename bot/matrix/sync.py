@@ -35,7 +35,7 @@ from bot.matrix.events import (
     membership_of,
     strip_mx_reply,
 )
-from bot.storage import transport as tstore
+from bot.storage import sync_state as tstore
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)

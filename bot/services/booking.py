@@ -4,7 +4,7 @@ Every path goes the same four steps, so every path respects working and opening 
 closures, absences, buffers and the per-day maximum:
 
 1. **check** the slot with the pure domain rules (`bot.domain.availability`: `slot_is_free`
-   for an offered slot, `slot_fits` for a time a counselor chose; `bot.domain.booking.
+   for an offered slot, `slot_fits` for a time a counselor chose; `bot.domain.offers.
    choose_standin` for a no-show);
 2. **write** it (`bot.storage.bookings.book`/`move`/`cancel`, one transaction each; the
    database refuses double bookings even if two checks raced);
@@ -20,8 +20,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.domain.availability import BusyPeriod, Slot, slot_fits, slot_is_free
-from bot.domain.booking import Needs, choose_standin
-from bot.domain.texts import fill, plain
+from bot.domain.messages import fill, plain
+from bot.domain.offers import Needs, choose_standin
 from bot.domain.when import format_when
 from bot.handlers.notify import tell_counselor
 from bot.metrics import METRICS

@@ -20,7 +20,7 @@ from typing import Literal
 from bot.config.scheduling import SchedulingConfig
 from bot.domain.agenda_time import from_ts, to_ts
 from bot.domain.availability import Absence, BusyPeriod, Slot, end_absence
-from bot.domain.booking import reminder_times
+from bot.domain.offers import reminder_times
 from bot.storage.db import Connection, Database, IntegrityError, Row
 
 BookingStatus = Literal["booked", "cancelled", "opened", "done", "no_show", "missed"]
@@ -32,7 +32,7 @@ ACTIVE: tuple[BookingStatus, ...] = ("booked", "opened")
 
 REMIND_YOUTH = "remind_youth"
 REMIND_COUNSELOR = "remind_counselor"
-# Session rooms (bot/handlers/sessions.py): opening at the booked time, then no-show checks.
+# Session rooms (bot/handlers/session_rooms.py): opening at the booked time, then no-show checks.
 OPEN_SESSION = "open_session"
 CHECK_COUNSELOR = "check_counselor"
 CHECK_YOUTH = "check_youth"

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from bot.domain.texts import Message, fill
+from bot.domain.messages import Message, fill
 from bot.texts import en, nl
 from bot.texts.schema import GROUPS, Texts, all_keys, placeholders_of
 

@@ -22,7 +22,7 @@ from bot.domain.availability import (
     parse_away,
     slot_is_free,
 )
-from bot.domain.booking import Needs, Offer
+from bot.domain.offers import Needs, Offer
 from bot.texts import Catalogue, UserError
 
 TZ = ZoneInfo("Europe/Brussels")
@@ -94,7 +94,7 @@ def labels(offer: Offer) -> list[str]:
 
 def all_slots(cfg: SchedulingConfig, now: datetime = MONDAY, **kw: Any) -> list[str]:
     """Every free slot (n large) as labels."""
-    from bot.domain.booking import find_slots
+    from bot.domain.offers import find_slots
 
     offer = find_slots(
         cfg, TZ, kw.pop("needs", needs()), kw.pop("busy", []), kw.pop("absences", []), now, 200
@@ -263,7 +263,7 @@ def test_horizon() -> None:
 
 
 def dst_slots(day: date, **over: Any) -> list[Slot]:
-    from bot.domain.booking import find_slots
+    from bot.domain.offers import find_slots
 
     cfg = make_cfg(counselor(hours={"sun": ["01:00-04:00"]}), horizon_days=2, **over)
     now = datetime.combine(day - timedelta(days=1), datetime.min.time(), tzinfo=TZ)
@@ -432,7 +432,7 @@ def test_absence_rules() -> None:
 def test_offered_slots_are_free(
     starts: list[int], lengths: list[int], notice: int, buffer: int, now_q: int
 ) -> None:
-    from bot.domain.booking import find_slots
+    from bot.domain.offers import find_slots
 
     cfg = make_cfg(
         counselor(SARA, hours={d: ["09:00-12:00", "13:00-17:00"] for d in ("mon", "wed", "sat")}),

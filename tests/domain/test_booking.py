@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot.domain.availability import Absence
-from bot.domain.booking import (
+from bot.domain.offers import (
     find_slots,
     fitting_counselors,
     missed_timer_action,

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.domain.availability import Absence, BusyPeriod, Slot, slot_fits, slot_is_free
-from bot.domain.booking import choose_standin, find_slots
+from bot.domain.offers import choose_standin, find_slots
 from tests.domain.test_availability import (
     MONDAY,
     SARA,

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from bot.config.intake import DEFAULT_STEPS_DATA, IntakeConfig, answer_key
 from bot.domain.intake import IntakeFlow, IntakeResult, IntakeState
-from bot.domain.texts import Message
+from bot.domain.messages import Message
 from bot.texts import Catalogue
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from bot.config.session import SessionConfig
-from bot.domain.sessions import (
+from bot.domain.session_rules import (
     PROTECTED_EVENTS,
     case_ref,
     mentioned_user,

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.domain.availability import Slot
-from bot.handlers.sessions import SESSION_TAG
+from bot.handlers.session_rooms import SESSION_TAG
 from bot.storage import bookings, youths
 from bot.storage import sessions as store
 from tests.support.harness import BRUSSELS, SARA, TOM, YOUTH, Harness, counselor

@@ -5,7 +5,7 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from bot.storage import transport as tstore
+from bot.storage import sync_state as tstore
 from tests.conftest import MatrixEnv
 from tests.support.waiting import wait_until
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.domain.texts import Message
+from bot.domain.messages import Message
 from bot.handlers.transport import RoomInfo
 
 

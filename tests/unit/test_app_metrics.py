@@ -10,7 +10,7 @@ import pytest
 
 from bot.app import App
 from bot.config.models import Config
-from bot.handlers.sessions import SessionRooms
+from bot.handlers.session_rooms import SessionRooms
 from bot.metrics import METRICS
 from bot.storage.bookings import CHECK_COUNSELOR, OPEN_SESSION, Timer
 from tests.conftest import EXAMPLE

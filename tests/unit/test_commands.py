@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.config.loader import load_config
-from bot.domain.texts import Message, plain
+from bot.domain.messages import Message, plain
 from bot.handlers.appointments import booking_word
 from bot.handlers.commands import (
     Call,

@@ -197,7 +197,7 @@ def test_a_timer_kind_can_have_its_own_grace() -> None:
     from datetime import UTC, datetime, timedelta
 
     from bot.config.scheduling import SchedulingConfig
-    from bot.domain.booking import missed_timer_action
+    from bot.domain.offers import missed_timer_action
 
     cfg = SchedulingConfig(missed_grace_minutes=30)
     due = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.config.intake import answer_key
 from bot.config.session import SessionConfig
 from bot.domain.agenda_time import parse_day, wall_exists
-from bot.domain.texts import Message, fill, text_to_html
+from bot.domain.messages import Message, fill, text_to_html
 from bot.domain.when import MONTHS, short_when
 from bot.texts import Catalogue, UserError
 

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.config.session import SessionConfig
-from bot.domain import sessions as rules
-from bot.domain.texts import Message
+from bot.domain import session_rules as rules
+from bot.domain.messages import Message
 from bot.domain.when import format_when, short_when
 from bot.handlers.context import Context
 from bot.handlers.notify import tell_counselor
@@ -24,7 +24,7 @@ from bot.metrics import METRICS
 from bot.services.booking import BookingService
 from bot.storage import bookings, youths
 from bot.storage import sessions as store
-from bot.storage import transport as tstore
+from bot.storage import sync_state as tstore
 from bot.storage.bookings import CHECK_COUNSELOR, CHECK_YOUTH, OPEN_SESSION, Timer
 from bot.texts import Catalogue
 
