@@ -17,6 +17,7 @@ from bot.handlers.appointments import Appointments
 from bot.handlers.commands import Words, first_match
 from bot.handlers.context import Context
 from bot.handlers.notify import tell_counselor
+from bot.handlers.rights import YouthRights
 from bot.handlers.transport import Incoming
 from bot.metrics import METRICS
 from bot.storage import sessions as sessions_store
@@ -50,6 +51,7 @@ class YouthConversation:
                                ctx.config.catalogue)
         self.crisis = CrisisMatcher(ctx.config.crisis, ctx.config.catalogue)
         self.appointments = Appointments(ctx, self.flow, self.crisis)
+        self.rights = YouthRights(ctx, self.flow, self.appointments.booking)
 
     async def on_message(self, msg: Incoming) -> None:
         if msg.kind in ("reaction", "edit"):
@@ -80,6 +82,9 @@ class YouthConversation:
             return
 
         await self._crisis(msg, case, state)
+        if (rights_reply := await self.rights.on_text(youth, msg.room_id, msg.body)) is not None:
+            await self._send(msg.room_id, rights_reply)
+            return
         if await self._handover_answer(msg, youth, case):
             return
 
