@@ -168,7 +168,8 @@ def _layout(site: Site, title: str, body: str, toggle_href: str | None) -> str:
         f"<style>{CSS}</style></head><body><main>"
         f'<header><span class="brand">{e(site.service_name)}</span>{toggle}</header>'
         f"{body}"
-        f'<p class="small">{site.t("privacy")}</p>'
+        f'<p class="small">{site.t("privacy")} <a id="privacy" '
+        f'href="/privacy?lang={e(site.lang)}">{e(site.t("privacy_link"))}</a></p>'
         "</main></body></html>\n"
     )
 
@@ -318,3 +319,38 @@ def message_page(
         f"{_matrix_way(site, None) if show_matrix else ''}{crisis_box(site)}"
     )
     return _layout(site, site.t(title_key), body, toggle_href)
+
+
+@dataclass(frozen=True)
+class PrivacyFacts:
+    """The facts of the privacy notice, from the config (`privacy:`, `retention:`)."""
+
+    controller: str
+    dpo_contact: str
+    free_text_days: int
+    case_months: int
+    intake_days: int
+    account_months: int
+
+
+def privacy_page(site: Site, facts: PrivacyFacts) -> str:
+    """`/privacy`: who is responsible, what is kept, who reads what, how long, the rights."""
+    dpo = e(facts.dpo_contact) if facts.dpo_contact else e(facts.controller)
+    if "@" in facts.dpo_contact and " " not in facts.dpo_contact:
+        dpo = f'<a href="mailto:{e(facts.dpo_contact)}">{e(facts.dpo_contact)}</a>'
+    sections = [
+        ("privacy_who_h", site.t("privacy_who_p").format(controller=e(facts.controller),
+                                                         dpo=dpo)),
+        ("privacy_what_h", site.t("privacy_what_p")),
+        ("privacy_read_h", site.t("privacy_read_p")),
+        ("privacy_keep_h", site.t("privacy_keep_p").format(
+            free_text_days=facts.free_text_days, case_months=facts.case_months,
+            intake_days=facts.intake_days, account_months=facts.account_months)),
+        ("privacy_rights_h", site.t("privacy_rights_p")),
+    ]
+    body = f"<h1>{site.t('privacy_title')}</h1><p>{site.t('privacy_intro')}</p>" + "".join(
+        f'<section class="card" id="{key[:-2]}"><h2>{site.t(key)}</h2><p>{text}</p></section>'
+        for key, text in sections
+    ) + crisis_box(site)
+    toggle = "/privacy?" + urlencode({"lang": _other(site.lang)})
+    return _layout(site, site.t("privacy_title"), body, toggle)
