@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from bot.storage.sealing import unseal
 from tests.conftest import MatrixEnv
 from tests.support.matrix_user import MatrixUser
 from tests.support.waiting import wait_until
@@ -124,8 +125,10 @@ async def test_restart_mid_intake_resumes_at_same_step(mx: MatrixEnv) -> None:
     app2 = await mx.start_bot(config)
     after = await ask(youth, room, bot_id, "school")  # answers the topic question
     assert after and after[-1] != topic_q[-1]
-    state = json.loads(await app2.db.fetchval(
-        "SELECT intake FROM youths WHERE user_id = ?", (youth.user_id,)))
+    raw = await app2.db.fetchval("SELECT intake FROM youths WHERE user_id = ?",
+                                 (youth.user_id,))
+    assert raw.startswith("cx1:")  # sealed at rest, by the key of the bot's secrets
+    state = json.loads(unseal(raw))
     assert state["answers"]["topic"] == "school"
     assert state["step"] == "urgency"
 
