@@ -108,7 +108,9 @@ async def erase_youth(db: Database, youth_id: str, *, keep_account: bool = False
     rooms = [r for r in [*data.session_rooms, data.dm_room] if r]
     tables = ERASURE if keep_account else [*ERASURE, ACCOUNT]
     async with db.transaction() as conn:
-        return await _erase_in(conn, youth_id, rooms, tables)
+        count = await _erase_in(conn, youth_id, rooms, tables)
+    await db.flush_log()
+    return count
 
 
 # --- erasure requests -------------------------------------------------------------------------

@@ -124,5 +124,6 @@ async def reseal_all(db: Database, columns: list[tuple[str, str, str]] | None = 
                                    (sealer.seal(plain or ""), row["pk"]))
                 changed += 1
     if changed:
+        await db.flush_log()  # no plain text left behind in the write-ahead log
         log.info("Sealed %d stored values with the current database key", changed)
     return changed
