@@ -54,7 +54,7 @@ class YouthRights:
             await rights.clear_forget(self.ctx.db, youth.user_id)
             if self.ctx.clock.now() - asked <= CONFIRM_WITHIN:
                 if CONFIRM.matches(text):
-                    return await self._forget(youth.user_id, language)
+                    return await self._forget(youth.user_id, room_id, language)
                 return [say(language, "rights.forget_kept")]
         word = first_match(WORDS, text)
         if word is None:
@@ -147,13 +147,19 @@ class YouthRights:
 
     # --- erasure ----------------------------------------------------------------------------
 
-    async def _forget(self, youth_id: str, language: str) -> list[Message]:
+    async def _forget(self, youth_id: str, room_id: str, language: str) -> list[Message]:
         erased = await self.eraser.erase(youth_id, "youth request")
         say = self.ctx.config.catalogue.say
         replies = [say(language, "rights.forget_done")]
         if erased.rooms_kept:
             replies.append(say(language, "rights.forget_rooms_kept"))
-        return replies
+        if not erased.account_ours:
+            return replies
+        # An account the service made goes last: first the youth reads the confirmation.
+        for reply in replies:
+            await self.ctx.transport.send_notice(room_id, reply)
+        await self.eraser.deactivate(erased, "youth request")
+        return []
 
 
 def rights_word(text: str) -> str | None:

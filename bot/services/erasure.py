@@ -23,10 +23,13 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Erased:
+    youth_id: str
     rows: int
     rooms_purged: int
     rooms_kept: int
-    deactivated: bool
+    # The service made this account and the youth asked: deactivate it (`deactivate`) once
+    # the youth has read the confirmation.
+    account_ours: bool
 
 
 class Eraser:
@@ -35,8 +38,8 @@ class Eraser:
         self.booking = booking
 
     async def erase(self, youth_id: str, reason: str, *, by_request: bool = True) -> Erased:
-        """`by_request`: the youth asked (their account, if the service made it, is
-        deactivated now); else retention (the account follows its own retention)."""
+        """`by_request`: the youth asked (their account, if the service made it, is to be
+        deactivated: `deactivate`); else retention (the account follows its own retention)."""
         ctx = self.ctx
         upcoming = await bookings.active_booking(ctx.db, youth_id)
         if upcoming is not None and self.booking is not None:
@@ -48,19 +51,23 @@ class Eraser:
         if ctx.timers is not None:
             await ctx.timers.refresh()
         purged = 0
-        deactivated = False
-        admin = ctx.admin
-        if admin is not None:
+        if ctx.admin is not None:
             for room_id in data.session_rooms:
-                purged += bool(await admin.purge_room(room_id))
-            if ours and by_request:
-                deactivated = await admin.deactivate(youth_id)
+                purged += bool(await ctx.admin.purge_room(room_id))
         now = ctx.clock.now()
         await rights.audit(ctx.db, "erasure", reason, now)
         if purged:
             await rights.audit(ctx.db, "purge", reason, now, count=purged)
-        if deactivated:
-            await rights.audit(ctx.db, "deactivation", reason, now)
         log.info("Erased a youth (%s): %d rows, %d of %d session rooms purged", reason, rows,
                  purged, len(data.session_rooms))
-        return Erased(rows, purged, len(data.session_rooms) - purged, deactivated)
+        return Erased(youth_id, rows, purged, len(data.session_rooms) - purged,
+                      ours and by_request)
+
+    async def deactivate(self, erased: Erased, reason: str) -> bool:
+        """Deactivate (and have the homeserver erase) the account the service made."""
+        if not erased.account_ours or self.ctx.admin is None:
+            return False
+        if not await self.ctx.admin.deactivate(erased.youth_id):
+            return False
+        await rights.audit(self.ctx.db, "deactivation", reason, self.ctx.clock.now())
+        return True

@@ -96,3 +96,44 @@ async def test_history_file_decrypts_and_erasure_purges_the_session_room(
                                    (j.youth.user_id,)) == 0
     actions = [a.action for a in await rights.audit_trail(j.app.db)]
     assert "purge" in actions and "erasure" in actions
+
+
+async def user_deactivated(url: str, token: str, user_id: str) -> bool:
+    async with aiohttp.ClientSession() as http, http.get(
+        f"{url}/_synapse/admin/v2/users/{user_id}",
+        headers={"Authorization": f"Bearer {token}"},
+    ) as r:
+        assert r.status == 200
+        return bool((await r.json())["deactivated"])
+
+
+async def test_erasure_deactivates_an_account_the_service_made(mx: MatrixEnv) -> None:
+    token = await admin_token(mx)
+    bot_id = await mx.register("bot")
+    config = mx.config(bot_id, mx.tmp / "bot-data",
+                       retention={"homeserver_admin_token": token})
+    app = await mx.start_bot(config)
+    youth = await mx.user("youth")
+    # What the invite page does after making an account: the bot opens the chat (and
+    # records that the service made this account).
+    await app.open_intake(youth.user_id, "krt-school-3")
+    await youth.wait_for(lambda: youth.invites, timeout=30)
+    room = youth.invites[0]
+    mark = youth.mark()
+    await youth.join(room)
+    greeting = await youth.next_message(room, sender=bot_id, after=mark)
+    assert "chatbot" in greeting.body and "privacy" in greeting.body
+    await youth.wait_for(lambda: any("taal" in m.body for m in youth.received[mark:]))
+    (question,) = await ask(youth, room, bot_id, "vergeet mij")
+    assert "WIS ALLES" in question
+    # The confirmation reaches the youth before the account is closed.
+    (done,) = await ask(youth, room, bot_id, "wis alles")
+    assert "alles over jou is gewist" in done
+
+    async def deactivated() -> bool:
+        return await user_deactivated(mx.synapse.url, token, youth.user_id)
+
+    await wait_until(deactivated, timeout=30, interval=0.5)
+    assert not await rights.is_service_account(app.db, youth.user_id)
+    actions = [a.action for a in await rights.audit_trail(app.db)]
+    assert "deactivation" in actions

@@ -78,14 +78,7 @@ async def test_an_existing_database_is_sealed_in_place(tmp_path: Path) -> None:
 
 async def test_rotate_key_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CHATHULP_DB_KEY", raising=False)
-    config = make_config(tmp_path / "data")
-    cfg_file = tmp_path / "config.yaml"
-    data = json.loads(config.model_dump_json())
-    data["matrix"]["password"] = "unused"
-    data["texts"] = {}
-    cfg_file.write_text(json.dumps(data))
-    data_dir = Path(config.data_dir)
-    data_dir.mkdir(parents=True)
+    cfg_file, data_dir = write_config(tmp_path)
     key, _ = database_keys(load_or_create_secrets(data_dir))
     db = Database(data_dir / "chathulp.db")
     await db.open()
@@ -106,6 +99,18 @@ async def test_rotate_key_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert sealing.unseal(after) == STORY
     await db.close()
     assert len(unb64(json.loads((data_dir / "secrets.json").read_text())["db_key"])) == 32
+
+
+def write_config(tmp_path: Path) -> tuple[Path, Path]:
+    config = make_config(tmp_path / "data")
+    cfg_file = tmp_path / "config.yaml"
+    data = json.loads(config.model_dump_json())
+    data["matrix"]["password"] = "unused"
+    data["texts"] = {}
+    cfg_file.write_text(json.dumps(data))
+    data_dir = Path(config.data_dir)
+    data_dir.mkdir(parents=True)
+    return cfg_file, data_dir
 
 
 def await_main(argv: list[str]) -> int:
