@@ -141,6 +141,7 @@ TEXTS: dict[str, Any] = {
                          "!followup next week",
         "help_note": "add a note to the case",
         "help_handover": "propose that a colleague takes over",
+        "help_audit": "the audit trail: erasures, purges and case reads (never who)",
         "help_agenda": "your upcoming sessions",
         "help_away": "report an absence, e.g. !away today or !away 24/12 2/1",
         "help_back": "back after an absence",
@@ -324,6 +325,9 @@ TEXTS: dict[str, Any] = {
                    "only the two of you read that chat. We keep nothing longer than needed. "
                    "Type 'history' to see your chats and 'forget me' to have everything "
                    "erased. All about your data: {url}",
+        "audit_title": "Audit trail (latest first):",
+        "audit_item": "• {when} {action} ×{count} — {reason}",
+        "audit_empty": "The audit trail is empty.",
     },
     "poster": {
         "title": "Something on your mind?",

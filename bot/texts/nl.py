@@ -149,6 +149,7 @@ TEXTS: dict[str, Any] = {
                          "of !followup volgende week",
         "help_note": "notitie bij het dossier",
         "help_handover": "voorstellen dat een collega overneemt",
+        "help_audit": "het logboek: wissingen, purges en inzage van dossiers (zonder wie)",
         "help_agenda": "je komende gesprekken",
         "help_away": "afwezigheid melden, bv. !away vandaag of !away 24/12 2/1",
         "help_back": "terug na afwezigheid",
@@ -338,6 +339,9 @@ TEXTS: dict[str, Any] = {
                    "chatbot weg: dat gesprek lezen alleen jullie twee. We bewaren niets "
                    "langer dan nodig. Typ 'geschiedenis' om je gesprekken te zien en "
                    "'vergeet mij' om alles te laten wissen. Alles over je gegevens: {url}",
+        "audit_title": "Logboek (laatste eerst):",
+        "audit_item": "• {when} {action} ×{count} — {reason}",
+        "audit_empty": "Het logboek is leeg.",
     },
     "poster": {
         "title": "Zit je ergens mee?",

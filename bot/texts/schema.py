@@ -136,6 +136,7 @@ class CommandTexts(TextGroup):
     help_note: str = text()
     help_handover: str = text()
     help_agenda: str = text()
+    help_audit: str = text()
     help_away: str = text()
     help_back: str = text()
     # How arguments are shown in usage lines.
@@ -206,6 +207,10 @@ class RightsTexts(TextGroup):
     forget_kept: str = text()
     # `privacy`: what is read and stored, and where the notice is ({url}).
     privacy: str = text("url")
+    # `!audit` for admins: heading, one line per entry, or none.
+    audit_title: str = text()
+    audit_item: str = text("when", "action", "reason", "count")
+    audit_empty: str = text()
 
 
 class WebTexts(TextGroup):

@@ -216,3 +216,23 @@ async def test_retention_with_the_clock_and_a_restart(h: Harness) -> None:
     assert YOUTH not in json.dumps(await all_rows(h))
     reasons = {a.reason for a in await rights.audit_trail(h.db)}
     assert {"retention: intakes", "retention: free_text", "retention: cases"} <= reasons
+
+
+async def test_admins_read_the_audit_trail_without_personal_data(tmp_path: Path) -> None:
+    admin = "@admin:fake"
+    h = await Harness.start(tmp_path, admins=[admin])
+    try:
+        (empty,) = await h.counselor_says(admin, "!audit")
+        assert "leeg" in empty
+        await intake(h, YOUTH, STORY)
+        await h.youth_says(YOUTH, "vergeet mij")
+        await h.youth_says(YOUTH, "wis alles")
+        await rights.audit(h.db, "case_read", "staff: follow-up", h.clock.now(), actor=SARA)
+        (trail,) = await h.counselor_says(admin, "!audit")
+        assert "erasure" in trail and "youth request" in trail and "case_read" in trail
+        assert YOUTH not in trail and "MARKER" not in trail
+        # Counselors may not read it.
+        (refused,) = await h.counselor_says(SARA, "!audit")
+        assert "erasure" not in refused
+    finally:
+        await h.close()
