@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 HISTORY = Words("history", {"nl": ("geschiedenis", "mijn geschiedenis"),
                             "en": ("history", "my history")})
-HISTORY_FILE = Words("history_file", {"nl": ("geschiedenis bestand", "bestand"),
+HISTORY_FILE = Words("history_file", {"nl": ("geschiedenis bestand",),
                                       "en": ("history file",)})
 FORGET = Words("forget", {"nl": ("vergeet mij", "vergeet me", "wis mij", "wis mijn gegevens"),
                           "en": ("forget me", "erase me", "delete my data")})
@@ -160,8 +160,4 @@ class YouthRights:
             await self.ctx.transport.send_notice(room_id, reply)
         await self.eraser.deactivate(erased, "youth request")
         return []
-
-
-def rights_word(text: str) -> str | None:
-    return first_match((*WORDS, CONFIRM), text)
 
