@@ -26,10 +26,18 @@ async def ask(youth: MatrixUser, room: str, bot_id: str, text: str, replies: int
 
 
 async def case_of(app, user_id: str) -> dict:
+    """The youth's latest case row, its sealed columns opened (they are ciphertext at rest)."""
     row = await app.db.fetchone(
         "SELECT * FROM cases WHERE youth_id = ? ORDER BY id DESC LIMIT 1", (user_id,)
     )
-    return dict(row) if row else {}
+    if not row:
+        return {}
+    case = dict(row)
+    for column in ("free_text", "answers"):
+        if case[column] is not None:
+            assert case[column].startswith("cx1:")
+            case[column] = unseal(case[column])
+    return case
 
 
 async def start(mx: MatrixEnv, *, staff: list[str] | None = None, data_dir=None):
