@@ -67,7 +67,17 @@ class YouthRights:
             await rights.ask_forget(self.ctx.db, youth.user_id, self.ctx.clock.now())
             confirm = CONFIRM.words.get(language, CONFIRM.words["nl"])[0]
             return [say(language, "rights.forget_ask", confirm=confirm.upper())]
-        return [say(language, "rights.privacy", url=self.privacy_url(language))]
+        key = "rights.privacy_bot_stays" if self.bot_stays else "rights.privacy"
+        return [say(language, key, url=self.privacy_url(language))]
+
+    @property
+    def bot_stays(self) -> bool:
+        return self.ctx.config.session.bot_stays
+
+    def greeting(self, language: str | None) -> Message:
+        """The first message: truthful about who reads what (the bot stays, or leaves)."""
+        key = "greeting_bot_stays" if self.bot_stays else "greeting"
+        return self.ctx.config.catalogue.say(language, key)
 
     def privacy_url(self, language: str) -> str:
         base = self.ctx.config.web.public_base_url.rstrip("/")

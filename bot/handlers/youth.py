@@ -111,7 +111,7 @@ class YouthConversation:
         replies = list(result.replies)
         if state.status == "new":
             # One opening message, not three: the greeting leads the intake's intro.
-            replies[0] = plain(self.ctx.config.text(result.state.language).greeting) + replies[0]
+            replies[0] = self.rights.greeting(result.state.language) + replies[0]
         await self._save(youth, case, result, msg.room_id, now)
         if result.completed:
             # Straight on to the appointment: the first fitting free moments.
@@ -202,7 +202,7 @@ class YouthConversation:
         known = {"municipality": youth.municipality} if youth.municipality else {}
         result = self.flow.start(youth.intake, known)
         replies = list(result.replies)
-        replies[0] = plain(self.ctx.config.text(result.state.language).greeting) + replies[0]
+        replies[0] = self.rights.greeting(result.state.language) + replies[0]
         await self._save(youth, case, result, room_id, now)
         await self._send(room_id, replies)
 

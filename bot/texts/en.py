@@ -12,6 +12,12 @@ TEXTS: dict[str, Any] = {
                 "you. Your chat with the counselor is encrypted and only the two of you read "
                 "it: I leave it. You don't have to tell us your name. Type 'privacy' to know "
                 "what we keep.",
+    "greeting_bot_stays": "Hi! Good that you're reaching out. I'm the service's chatbot: I "
+                          "read and store (encrypted) your answers to a few questions, so a "
+                          "counselor can help you. Your chat with the counselor is encrypted; I "
+                          "stay in it to send help at once in danger, but I don't store what "
+                          "you say. You don't have to tell us your name. Type 'privacy' to know "
+                          "what we keep.",
     "unencrypted_room": "This chat is not encrypted, so I won't continue here. Start a new, "
                         "encrypted chat with me and I'll gladly help you.",
     # Sent before the youth's language is known: both languages, as in Dutch.
@@ -222,6 +228,15 @@ TEXTS: dict[str, Any] = {
         "strip_more": "more",
         "crisis_h": "Do you need help right now?",
         "crisis_p": "Then don't wait for the chat. Call or chat with:",
+        "who_bot_stays": "<b>Who reads what?</b> First our chatbot asks you a few short "
+        "questions, so you get to the right counselor; it stores your answers (encrypted) and "
+        "the counselors of our service see them. Then you chat with a professional counselor; "
+        "the chatbot stays in that chat to send help in danger, but does not store what you "
+        "say.",
+        "privacy_read_p_bot_stays": "The <b>chatbot</b> reads and stores your answers to the "
+        "questions, so a counselor can help you; the counselors of our service see those "
+        "answers. Your <b>chat with your counselor</b> is encrypted; the chatbot stays in it "
+        "to send help at once on words of danger, but does not store what you say.",
         "privacy_link": "Privacy: what we keep and why",
         "privacy_title": "Privacy",
         "privacy_intro": "Here you can read what happens with what you tell us.",
@@ -319,6 +334,13 @@ TEXTS: dict[str, Any] = {
                              "server (we could not remove them). You can leave them in your "
                              "app.",
         "forget_kept": "Okay, nothing was erased.",
+        "privacy_bot_stays": "What happens with what you tell us? The chatbot reads your "
+                             "answers to the questions and stores them encrypted, so a "
+                             "counselor can help you. In your chat with your counselor the "
+                             "chatbot stays to send help in danger; it does not store what you "
+                             "say. We keep nothing longer than needed. Type 'history' to see "
+                             "your chats and 'forget me' to have everything erased. All about "
+                             "your data: {url}",
         "privacy": "What happens with what you tell us? The chatbot reads your answers to "
                    "the questions and stores them encrypted, so a counselor can help you. "
                    "Once you and your counselor are both in your chat, the chatbot leaves: "

@@ -12,6 +12,12 @@ TEXTS: dict[str, Any] = {
                 "hulpverlener je kan helpen. Je gesprek met de hulpverlener is versleuteld en "
                 "lezen alleen jullie twee: ik ga daar weg. Je hoeft je naam niet te zeggen. "
                 "Typ 'privacy' om te weten wat we bewaren.",
+    "greeting_bot_stays": "Hoi! Fijn dat je ons een bericht stuurt. Ik ben de chatbot van de "
+                          "dienst: ik lees en bewaar (versleuteld) je antwoorden op een paar "
+                          "vragen, zodat een hulpverlener je kan helpen. Je gesprek met de "
+                          "hulpverlener is versleuteld; ik blijf erin om bij gevaar meteen hulp "
+                          "te kunnen sturen, maar ik bewaar niet wat jullie zeggen. Je hoeft je "
+                          "naam niet te zeggen. Typ 'privacy' om te weten wat we bewaren.",
     "unencrypted_room": "Dit gesprek is niet versleuteld, dus hier praat ik niet verder. Start "
                         "een nieuw, versleuteld gesprek met mij, dan help ik je graag.",
     "group_room": "Ik praat alleen in een-op-een gesprekken. Start een privégesprek met mij."
@@ -234,6 +240,16 @@ TEXTS: dict[str, Any] = {
         "strip_more": "meer",
         "crisis_h": "Heb je nu meteen hulp nodig?",
         "crisis_p": "Wacht dan niet op de chat. Bel of chat met:",
+        "who_bot_stays": "<b>Wie leest wat?</b> Eerst stelt onze chatbot je een paar korte "
+        "vragen, zodat je bij de juiste hulpverlener terechtkomt; hij bewaart je antwoorden "
+        "(versleuteld) en de hulpverleners van onze dienst zien ze. Daarna chat je met een "
+        "professionele hulpverlener; de chatbot blijft in dat gesprek om bij gevaar hulp te "
+        "sturen, maar bewaart niet wat jullie zeggen.",
+        "privacy_read_p_bot_stays": "De <b>chatbot</b> leest en bewaart je antwoorden op de "
+        "vragen, zodat een hulpverlener je kan helpen; de hulpverleners van onze dienst zien "
+        "die antwoorden. Je <b>gesprek met je hulpverlener</b> is versleuteld; de chatbot "
+        "blijft erin om bij woorden van gevaar meteen hulp te sturen, maar bewaart niet wat "
+        "jullie zeggen.",
         "privacy_link": "Privacy: wat we bewaren en waarom",
         "privacy_title": "Privacy",
         "privacy_intro": "Hier lees je wat er gebeurt met wat je ons vertelt.",
@@ -333,6 +349,13 @@ TEXTS: dict[str, Any] = {
                              "de dienst (wij konden ze niet verwijderen). Je kan ze zelf "
                              "verlaten in je app.",
         "forget_kept": "Oké, er is niets gewist.",
+        "privacy_bot_stays": "Wat gebeurt er met wat je vertelt? De chatbot leest je antwoorden "
+                             "op de vragen en bewaart ze versleuteld, zodat een hulpverlener je "
+                             "kan helpen. In je gesprek met je hulpverlener blijft de chatbot "
+                             "om bij gevaar hulp te sturen; wat jullie zeggen bewaart hij niet. "
+                             "We bewaren niets langer dan nodig. Typ 'geschiedenis' om je "
+                             "gesprekken te zien en 'vergeet mij' om alles te laten wissen. "
+                             "Alles over je gegevens: {url}",
         "privacy": "Wat gebeurt er met wat je vertelt? De chatbot leest je antwoorden op "
                    "de vragen en bewaart ze versleuteld, zodat een hulpverlener je kan "
                    "helpen. Zodra jij en je hulpverlener in jullie gesprek zijn, gaat de "

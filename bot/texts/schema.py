@@ -207,6 +207,7 @@ class RightsTexts(TextGroup):
     forget_kept: str = text()
     # `privacy`: what is read and stored, and where the notice is ({url}).
     privacy: str = text("url")
+    privacy_bot_stays: str = text("url")
     # `!audit` for admins: heading, one line per entry, or none.
     audit_title: str = text()
     audit_item: str = text("when", "action", "reason", "count")
@@ -257,6 +258,9 @@ class WebTexts(TextGroup):
     privacy_what_p: str = text(markup=True)
     privacy_read_h: str = text()
     privacy_read_p: str = text(markup=True)
+    # Instead of `who` and `privacy_read_p` when the bot stays in session rooms.
+    who_bot_stays: str = text(markup=True)
+    privacy_read_p_bot_stays: str = text(markup=True)
     privacy_keep_h: str = text()
     privacy_keep_p: str = text("free_text_days", "case_months", "intake_days",
                                "account_months", markup=True)
@@ -309,6 +313,8 @@ class Texts(TextGroup):
 
     # The first message, before the intake's intro.
     greeting: str = text()
+    # The same when the bot stays in session rooms (`session.bot_stays`).
+    greeting_bot_stays: str = text()
     # In a room that is not encrypted (said once, then the bot is silent there).
     unencrypted_room: str = text()
     # The language of these three is not known yet: the defaults say it in Dutch and English.

@@ -44,6 +44,8 @@ class Site:
     hours: list[str]  # lines of opening hours, already in `lang`
     registration_open: bool = True
     min_password_length: int = 8
+    # `session.bot_stays`: the bot stays in session rooms (the pages say so).
+    bot_stays: bool = False
     # The web texts of `lang` with the config's overrides (default: the built-in ones).
     texts: WebTexts | None = None
 
@@ -266,7 +268,7 @@ def join_page(site: Site, form: JoinForm) -> str:
         f"<h1>{site.t('title')}</h1><p>{site.t('lead')}</p>{crisis_strip(site)}"
         '<section class="card"><ul class="facts">'
         f"<li>{site.t('free')}</li><li>{site.t('anon')}</li><li>{site.t('enc')}</li>"
-        f"<li>{site.t('who')}</li></ul></section>"
+        f"<li>{site.t('who_bot_stays' if site.bot_stays else 'who')}</li></ul></section>"
         f'<section class="card" id="account"><h2>{site.t("way1_h")}</h2>'
         f"<p>{site.t('way1_p')}</p>{account}</section>"
         f"{_matrix_way(site, code)}{_hours(site)}{crisis_box(site)}"
@@ -342,7 +344,8 @@ def privacy_page(site: Site, facts: PrivacyFacts) -> str:
         ("privacy_who_h", site.t("privacy_who_p").format(controller=e(facts.controller),
                                                          dpo=dpo)),
         ("privacy_what_h", site.t("privacy_what_p")),
-        ("privacy_read_h", site.t("privacy_read_p")),
+        ("privacy_read_h", site.t("privacy_read_p_bot_stays" if site.bot_stays
+                                  else "privacy_read_p")),
         ("privacy_keep_h", site.t("privacy_keep_p").format(
             free_text_days=facts.free_text_days, case_months=facts.case_months,
             intake_days=facts.intake_days, account_months=facts.account_months)),

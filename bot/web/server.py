@@ -135,6 +135,7 @@ class WebState:
             hours=hours,
             registration_open=self.registration_open,
             min_password_length=cfg.web.min_password_length,
+            bot_stays=cfg.session.bot_stays,
             texts=cfg.catalogue.texts(lang).web,
         )
 

@@ -236,3 +236,19 @@ async def test_admins_read_the_audit_trail_without_personal_data(tmp_path: Path)
         assert "erasure" not in refused
     finally:
         await h.close()
+
+
+async def test_greeting_and_privacy_are_true_when_the_bot_stays(tmp_path: Path) -> None:
+    h = await Harness.start(tmp_path, session={"bot_stays": True})
+    try:
+        (first, *_) = await h.youth_says(YOUTH, "hoi")
+        assert "ik blijf erin" in first and "ik ga daar weg" not in first
+        (reply,) = await h.youth_says(YOUTH, "privacy")
+        assert "blijft de chatbot" in reply
+    finally:
+        await h.close()
+
+
+async def test_greeting_says_the_bot_reads_the_intake_and_leaves(h: Harness) -> None:
+    (first, *_) = await h.youth_says(YOUTH, "hoi")
+    assert "lees en bewaar" in first and "ik ga daar weg" in first

@@ -6,7 +6,7 @@ from __future__ import annotations
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
-from tests.web.support import CODE
+from tests.web.support import CODE, FakeHooks, client_for, make_config
 
 Client = TestClient[web.Request, web.Application]
 
@@ -36,3 +36,17 @@ async def test_the_invite_page_links_the_notice(client: Client) -> None:
     html = await (await client.get(f"/join/{CODE}?lang=en")).text()
     assert 'href="/privacy?lang=en"' in html
     assert "stores your answers" in html  # not "only you and your counselor can read it"
+
+
+async def test_pages_say_so_when_the_bot_stays(hooks: FakeHooks) -> None:
+    config = make_config()
+    client = await client_for(
+        config.model_copy(update={"session": config.session.model_copy(
+            update={"bot_stays": True})}), hooks)
+    try:
+        join = await (await client.get(f"/join/{CODE}")).text()
+        assert "blijft in dat gesprek" in join and "gaat dan uit dat gesprek" not in join
+        notice = await (await client.get("/privacy")).text()
+        assert "blijft erin" in notice and "gaat weg" not in notice
+    finally:
+        await client.close()
