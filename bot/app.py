@@ -22,10 +22,13 @@ from bot.config.models import Config
 from bot.handlers.context import Context
 from bot.handlers.router import Router
 from bot.matrix import logguard
+from bot.matrix.admin import HomeserverAdmin
 from bot.matrix.client import MatrixTransport, StartupError
+from bot.matrix.secrets import database_keys, load_or_create_secrets
 from bot.matrix.sync import Handlers, SyncLoop
 from bot.metrics import METRICS
-from bot.storage import migrations
+from bot.services.retention import RetentionJob
+from bot.storage import migrations, rights, sealing
 from bot.storage import sync_state as tstore
 from bot.storage.bookings import (
     CHECK_COUNSELOR,
@@ -193,6 +196,8 @@ class App:
             grace_minutes={OPEN_SESSION: config.session.opening_grace_minutes},
         )
         self.ctx.timers = self.timers
+        self.ctx.admin = HomeserverAdmin.from_config(config)
+        self.retention = RetentionJob(self.ctx, self.router.youth.rights.eraser)
 
     async def start(self) -> None:
         self._lock = await asyncio.to_thread(lock_data_dir, Path(self.config.data_dir))
@@ -207,6 +212,7 @@ class App:
             await self.db.close()
             raise StartupError("another chathulp is already running on this database")
         await migrations.upgrade(self.db)
+        await self._seal_database()
         await tstore.forget_old_events(self.db)
         self.ctx.staff_room_id = self.config.staff_room.room_id or await tstore.get_kv(
             self.db, STAFF_ROOM_KEY
@@ -220,11 +226,21 @@ class App:
         # Timers last: what fell due while the bot was down can now reach Matrix.
         await self.router.sessions.recover()
         await self.timers.start()
+        # Retention: what expired while the bot was down is erased now, then daily.
+        await self.retention.start()
         self._recovery_task = asyncio.create_task(self._keep_recovering(), name="recovery")
         if self.config.web.enabled:
             self._web = await start_web(self.config, self)
             log.info("Web pages on %s:%d", self.config.web.bind, self.config.web.port)
         log.info("chathulp is running")
+
+    async def _seal_database(self) -> None:
+        """The database key from the secrets; plain text from before (or values under an
+        older key) are sealed with it now (idempotent)."""
+        found = await asyncio.to_thread(load_or_create_secrets, Path(self.config.data_dir))
+        key, old = database_keys(found)
+        sealing.use(self.db, sealing.Sealer(key, old))
+        await sealing.reseal_all(self.db)
 
     async def _start_transport(self) -> None:
         """Start the Matrix side; a homeserver that is down at boot is waited for, not fatal."""
@@ -255,6 +271,8 @@ class App:
     # --- hooks for the web side ---------------------------------------------------------------
 
     async def open_intake(self, user_id: str, campaign: str) -> None:
+        # The web service made this account: erasure and retention may deactivate it.
+        await rights.record_service_account(self.db, user_id, self.clock.now())
         await self.router.youth.open_intake(user_id, campaign)
 
     async def health(self) -> dict[str, object]:
@@ -290,6 +308,7 @@ class App:
             await self._web.cleanup()
             self._web = None
         await self.timers.shutdown()
+        await self.retention.stop()
         self.sync.stop()
         if self._sync_task is not None:
             self._sync_task.cancel()

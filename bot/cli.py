@@ -1,4 +1,5 @@
-"""Command line: `chathulp run`, `chathulp check-config FILE`, `chathulp migrate-db`."""
+"""Command line: `chathulp run`, `chathulp check-config FILE`, `chathulp migrate-db`,
+`chathulp rotate-key`."""
 
 from __future__ import annotations
 
@@ -27,12 +28,18 @@ def main(argv: list[str] | None = None) -> int:
                      help="sqlite:///path/chathulp.db (stop the bot first)")
     mig.add_argument("--to", dest="target", required=True,
                      help="postgresql://user@host/dbname (an empty database)")
+    rot = sub.add_parser(
+        "rotate-key", help="seal the database's sensitive text with a new key (stop the bot first)"
+    )
+    rot.add_argument("-c", "--config", default="config.yaml", help="the YAML config file")
     args = parser.parse_args(argv)
 
     if args.command == "check-config":
         return check_config(args.file)
     if args.command == "migrate-db":
         return asyncio.run(migrate_db(args.source, args.target))
+    if args.command == "rotate-key":
+        return asyncio.run(rotate_key(args.config))
     return run_bot(args.config, verbose=args.verbose)
 
 
@@ -79,6 +86,59 @@ async def migrate_db(source_url: str, target_url: str) -> int:
         print("migrate-db: row counts differ; do not switch to the target", file=sys.stderr)
         return 1
     print(f"migrate-db: {sum(c.target for c in counts)} rows copied, all counts match")
+    return 0
+
+
+async def rotate_key(path: str) -> int:
+    """A new database key: every sealed value is resealed with it, then the old key is
+    forgotten. With CHATHULP_DB_KEY set, secrets.json is not touched: set CHATHULP_DB_KEY to
+    the new key and CHATHULP_DB_OLD_KEYS to the old one, run this, then drop the old one."""
+    from pathlib import Path
+
+    from bot.app import create_private_file, lock_data_dir
+    from bot.matrix.client import StartupError
+    from bot.matrix.secrets import (
+        database_keys,
+        finish_rotation,
+        load_or_create_secrets,
+        rotate_database_key,
+    )
+    from bot.storage import migrations, sealing
+    from bot.storage.db import Database
+
+    os.umask(0o077)
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    data_dir = Path(config.data_dir)
+    try:
+        lock = lock_data_dir(data_dir)
+    except StartupError as exc:
+        print(f"rotate-key: {exc}", file=sys.stderr)
+        return 1
+    from_env = bool(os.environ.get("CHATHULP_DB_KEY"))
+    db = Database(config.database_url)
+    try:
+        load_or_create_secrets(data_dir)
+        if not from_env:
+            rotate_database_key(data_dir)  # new key, the old one kept until resealed
+        key, old = database_keys(load_or_create_secrets(data_dir))
+        if db.path is not None:
+            create_private_file(Path(db.path))
+        await db.open()
+        await migrations.upgrade(db)
+        sealing.use(db, sealing.Sealer(key, old))
+        count = await sealing.reseal_all(db)
+        if not from_env:
+            finish_rotation(data_dir)
+    finally:
+        await db.close()
+        lock.close()
+    print(f"rotate-key: {count} values sealed with the new key {sealing.key_id(key)}")
+    if from_env:
+        print("rotate-key: now remove CHATHULP_DB_OLD_KEYS from the environment")
     return 0
 
 

@@ -11,6 +11,7 @@ from pydantic import Field, PrivateAttr, SecretStr, field_validator, model_valid
 from bot.config.base import Section, UserId
 from bot.config.crisis import CrisisConfig
 from bot.config.intake import IntakeConfig
+from bot.config.rights import PrivacyConfig, RetentionConfig
 from bot.config.scheduling import SchedulingConfig
 from bot.config.session import SessionConfig
 from bot.config.texts import LanguageTexts, overrides_data
@@ -68,6 +69,8 @@ class Config(Section):
     session: SessionConfig = SessionConfig()
     web: WebConfig = WebConfig()
     campaigns: list[Campaign] = []
+    privacy: PrivacyConfig = PrivacyConfig()
+    retention: RetentionConfig = RetentionConfig()
 
     @field_validator("timezone")
     @classmethod

@@ -11,6 +11,14 @@ from bot.handlers.transport import Transport
 from bot.storage.db import Database
 
 
+class HomeserverAdmin(Protocol):
+    """The homeserver's admin API (bot.matrix.admin), when an admin token is configured."""
+
+    async def purge_room(self, room_id: str) -> bool: ...
+
+    async def deactivate(self, user_id: str) -> bool: ...
+
+
 class Timers(Protocol):
     """What handlers need of `bot.timers.TimerService`."""
 
@@ -27,6 +35,7 @@ class Context:
     transport: Transport
     staff_room_id: str | None = None
     timers: Timers | None = None
+    admin: HomeserverAdmin | None = None
 
     def is_staff(self, user_id: str) -> bool:
         return user_id in self.staff_ids()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from bot.domain.messages import plain
+from bot.handlers import audit as _audit  # noqa: F401 - declares !audit
 from bot.handlers import notify
 from bot.handlers.context import Context
 from bot.handlers.session_rooms import SessionRooms

@@ -70,6 +70,12 @@ class Transport(Protocol):
         """Queue a notice and return at once; notices to one room keep their order."""
         ...
 
+    async def send_file(self, room_id: str, filename: str, data: bytes,
+                        mimetype: str) -> str | None:
+        """Upload `data` encrypted and send it as an m.file into an encrypted room. Returns
+        the event id, None if it was not sent."""
+        ...
+
     async def create_room(
         self,
         *,

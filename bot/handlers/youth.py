@@ -17,6 +17,7 @@ from bot.handlers.appointments import Appointments
 from bot.handlers.commands import Words, first_match
 from bot.handlers.context import Context
 from bot.handlers.notify import tell_counselor
+from bot.handlers.rights import YouthRights
 from bot.handlers.transport import Incoming
 from bot.metrics import METRICS
 from bot.storage import sessions as sessions_store
@@ -50,6 +51,7 @@ class YouthConversation:
                                ctx.config.catalogue)
         self.crisis = CrisisMatcher(ctx.config.crisis, ctx.config.catalogue)
         self.appointments = Appointments(ctx, self.flow, self.crisis)
+        self.rights = YouthRights(ctx, self.flow, self.appointments.booking)
 
     async def on_message(self, msg: Incoming) -> None:
         if msg.kind in ("reaction", "edit"):
@@ -80,6 +82,9 @@ class YouthConversation:
             return
 
         await self._crisis(msg, case, state)
+        if (rights_reply := await self.rights.on_text(youth, msg.room_id, msg.body)) is not None:
+            await self._send(msg.room_id, rights_reply)
+            return
         if await self._handover_answer(msg, youth, case):
             return
 
@@ -106,7 +111,7 @@ class YouthConversation:
         replies = list(result.replies)
         if state.status == "new":
             # One opening message, not three: the greeting leads the intake's intro.
-            replies[0] = plain(self.ctx.config.text(result.state.language).greeting) + replies[0]
+            replies[0] = self.rights.greeting(result.state.language) + replies[0]
         await self._save(youth, case, result, msg.room_id, now)
         if result.completed:
             # Straight on to the appointment: the first fitting free moments.
@@ -197,7 +202,7 @@ class YouthConversation:
         known = {"municipality": youth.municipality} if youth.municipality else {}
         result = self.flow.start(youth.intake, known)
         replies = list(result.replies)
-        replies[0] = plain(self.ctx.config.text(result.state.language).greeting) + replies[0]
+        replies[0] = self.rights.greeting(result.state.language) + replies[0]
         await self._save(youth, case, result, room_id, now)
         await self._send(room_id, replies)
 

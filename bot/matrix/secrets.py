@@ -5,7 +5,9 @@
 
 Environment variables override secrets.json (for deployments that keep secrets elsewhere):
 CHATHULP_PICKLE_KEY, CHATHULP_MASTER_KEY_SEED, CHATHULP_SELF_SIGNING_KEY_SEED,
-CHATHULP_USER_SIGNING_KEY_SEED (seeds as unpadded base64 of 32 bytes).
+CHATHULP_USER_SIGNING_KEY_SEED (seeds as unpadded base64 of 32 bytes), CHATHULP_DB_KEY (the
+key that seals sensitive text in the database, unpadded base64 of 32 bytes) and
+CHATHULP_DB_OLD_KEYS (comma-separated earlier database keys, while `chathulp rotate-key` runs).
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ class Secrets:
     master_seed: str
     self_signing_seed: str
     user_signing_seed: str
+    db_key: str = ""
+    db_old_keys: str = ""  # comma-separated earlier database keys (during a rotation)
 
 
 def b64(data: bytes) -> str:
@@ -81,8 +85,11 @@ def load_or_create_secrets(data_dir: Path, environ: dict[str, str] | None = None
         "master_seed": b64(secrets.token_bytes(32)),
         "self_signing_seed": b64(secrets.token_bytes(32)),
         "user_signing_seed": b64(secrets.token_bytes(32)),
+        "db_key": b64(secrets.token_bytes(32)),
     }
     merged = {key: stored.get(key) or fresh[key] for key in fresh}
+    if stored.get("db_old_keys"):
+        merged["db_old_keys"] = stored["db_old_keys"]
     if merged != stored:
         write_private_json(path, merged)
     overrides = {
@@ -90,6 +97,35 @@ def load_or_create_secrets(data_dir: Path, environ: dict[str, str] | None = None
         "master_seed": env.get("CHATHULP_MASTER_KEY_SEED"),
         "self_signing_seed": env.get("CHATHULP_SELF_SIGNING_KEY_SEED"),
         "user_signing_seed": env.get("CHATHULP_USER_SIGNING_KEY_SEED"),
+        "db_key": env.get("CHATHULP_DB_KEY"),
+        "db_old_keys": env.get("CHATHULP_DB_OLD_KEYS"),
     }
     merged.update({k: v for k, v in overrides.items() if v})
     return Secrets(**merged)
+
+
+def database_keys(found: Secrets) -> tuple[bytes, list[bytes]]:
+    """(the current database key, earlier keys) as bytes."""
+    old = [unb64(k.strip()) for k in found.db_old_keys.split(",") if k.strip()]
+    return unb64(found.db_key), old
+
+
+def rotate_database_key(data_dir: Path) -> tuple[str, str]:
+    """A new database key in secrets.json; the current one is kept as an old key until the
+    database is resealed (`finish_rotation`). Returns (old key, new key)."""
+    path = data_dir / SECRETS_FILE
+    stored: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    old = stored["db_key"]
+    new = b64(secrets.token_bytes(32))
+    olds = [k for k in stored.get("db_old_keys", "").split(",") if k] + [old]
+    stored.update(db_key=new, db_old_keys=",".join(olds))
+    write_private_json(path, stored)
+    return old, new
+
+
+def finish_rotation(data_dir: Path) -> None:
+    """Forget the old database keys once every value is sealed with the new one."""
+    path = data_dir / SECRETS_FILE
+    stored: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    stored.pop("db_old_keys", None)
+    write_private_json(path, stored)

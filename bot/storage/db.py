@@ -194,6 +194,9 @@ class _SQLiteDriver:
         await conn.execute("PRAGMA foreign_keys=ON")
         await conn.execute("PRAGMA busy_timeout=5000")
         await conn.execute("PRAGMA synchronous=NORMAL")
+        # Deleted and overwritten content is zeroed, not left in free space: an erased youth's
+        # rows (and text from before sealing) cannot be read back from the file.
+        await conn.execute("PRAGMA secure_delete=ON")
         self._conn = _SQLiteConnection(conn)
 
     async def close(self) -> None:
@@ -426,3 +429,9 @@ class Database:
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         async with self.acquire() as conn:
             return await conn.fetchval(sql, params)
+
+    async def flush_log(self) -> None:
+        """SQLite: copy the write-ahead log into the database file and empty it, so that old
+        versions of changed rows (e.g. after an erasure) do not linger in the -wal file."""
+        if self.engine is SQLITE and not self.in_transaction:
+            await self.fetchall("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -213,3 +213,30 @@ async def v5(conn: Connection) -> None:
                decided_at {INT}
            )"""
     )
+
+
+@step(6, "the youth's rights: audit trail, accounts the service made, erasure requests")
+async def v6(conn: Connection) -> None:
+    ID, INT = _types(conn)
+    # Admins' audit trail: erasures, purges, staff reads of a case. Never personal data.
+    await conn.execute(
+        f"""CREATE TABLE audit_log (
+               id         {ID},
+               at         {INT} NOT NULL,
+               action     TEXT NOT NULL,   -- 'erasure', 'purge', 'retention', 'case_read', …
+               reason     TEXT NOT NULL,   -- 'youth request', 'retention: …', …
+               count      {INT} NOT NULL DEFAULT 1,
+               actor      TEXT             -- a staff member's id for staff actions, else NULL
+           )"""
+    )
+    # Accounts the web service registered itself (the only ones erasure may deactivate).
+    await conn.execute(
+        f"""CREATE TABLE service_accounts (
+               user_id    TEXT PRIMARY KEY,
+               created_at {INT} NOT NULL
+           )"""
+    )
+    # When the youth asked to be forgotten and has not confirmed yet.
+    await conn.execute(f"ALTER TABLE youths ADD COLUMN forget_asked {INT}")
+    # Sealing existing plain text needs the key from the secrets, which a step cannot reach:
+    # the bot reseals at start (bot.storage.sealing.reseal_all).

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.storage.db import Database, Row
+from bot.storage.sealing import seal
 from bot.storage.youths import Case, case_from_row
 
 
@@ -181,7 +182,7 @@ async def add_note(db: Database, case_id: int, counselor_id: str, body: str,
                    now: datetime) -> None:
     await db.execute(
         "INSERT INTO case_notes (case_id, counselor_id, body, created_at) VALUES (?, ?, ?, ?)",
-        (case_id, counselor_id, body, _ts(now)),
+        (case_id, counselor_id, seal(db, body), _ts(now)),
     )
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from bot.domain.intake import IntakeState
 from bot.domain.refs import new_case_ref
 from bot.storage.db import Connection, Database, Row
+from bot.storage.sealing import seal, unseal
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class Case:
 
 def _youth(row: Row, fallback: IntakeState) -> Youth:
     try:
-        state = IntakeState.from_json(row["intake"])
+        state = IntakeState.from_json(unseal(row["intake"]) or "")
     except ValueError:
         state = fallback  # a damaged row restarts the intake rather than crashing the bot
     return Youth(row["user_id"], row["dm_room_id"], row["campaign"], row["municipality"],
@@ -50,8 +51,8 @@ def _youth(row: Row, fallback: IntakeState) -> Youth:
 
 def case_from_row(row: Row) -> Case:
     return Case(row["id"], row["ref"], row["youth_id"], row["status"], row["language"],
-                json.loads(row["answers"]), row["counselor_id"], row["topic"], row["urgency"],
-                row["municipality"], row["age_band"], row["free_text"])
+                json.loads(unseal(row["answers"]) or "{}"), row["counselor_id"], row["topic"],
+                row["urgency"], row["municipality"], row["age_band"], unseal(row["free_text"]))
 
 
 async def get_youth(db: Database, user_id: str, fresh: IntakeState) -> Youth | None:
@@ -68,7 +69,7 @@ async def first_contact(
         await conn.execute(
             "INSERT INTO youths (user_id, dm_room_id, intake, first_seen, last_seen) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT(user_id) DO NOTHING",
-            (user_id, room_id, state.to_json(), ts, ts),
+            (user_id, room_id, seal(db, state.to_json()), ts, ts),
         )
         row = await conn.fetchone("SELECT * FROM youths WHERE user_id = ?", (user_id,))
         assert row is not None
@@ -124,7 +125,7 @@ async def save_intake(
     async with db.transaction() as conn:
         await conn.execute(
             "UPDATE youths SET intake = ?, last_seen = ?, dm_room_id = ? WHERE user_id = ?",
-            (state.to_json(), ts, room_id, youth.user_id),
+            (seal(db, state.to_json()), ts, room_id, youth.user_id),
         )
         if case.status != "intake":
             return
@@ -136,9 +137,9 @@ async def save_intake(
             "topic = COALESCE(?, topic), urgency = COALESCE(?, urgency), "
             "municipality = COALESCE(?, municipality), free_text = COALESCE(?, free_text) "
             "WHERE id = ?",
-            (state.language, json.dumps(dict(state.answers), ensure_ascii=False), ts, status,
-             f.get("age_band"), f.get("topic"), f.get("urgency"), f.get("municipality"),
-             f.get("free_text"), case.id),
+            (state.language, seal(db, json.dumps(dict(state.answers), ensure_ascii=False)), ts,
+             status, f.get("age_band"), f.get("topic"), f.get("urgency"), f.get("municipality"),
+             seal(db, f.get("free_text")), case.id),
         )
 
 

@@ -7,8 +7,17 @@ from typing import Any
 from bot.texts import nl
 
 TEXTS: dict[str, Any] = {
-    "greeting": "Hi! Good that you're reaching out. This chat is encrypted: only you and our "
-                "counselors can read it. You don't have to tell us your name.",
+    "greeting": "Hi! Good that you're reaching out. I'm the service's chatbot: I read and "
+                "store (encrypted) your answers to a few questions, so a counselor can help "
+                "you. Your chat with the counselor is encrypted and only the two of you read "
+                "it: I leave it. You don't have to tell us your name. Type 'privacy' to know "
+                "what we keep.",
+    "greeting_bot_stays": "Hi! Good that you're reaching out. I'm the service's chatbot: I "
+                          "read and store (encrypted) your answers to a few questions, so a "
+                          "counselor can help you. Your chat with the counselor is encrypted; I "
+                          "stay in it to send help at once in danger, but I don't store what "
+                          "you say. You don't have to tell us your name. Type 'privacy' to know "
+                          "what we keep.",
     "unencrypted_room": "This chat is not encrypted, so I won't continue here. Start a new, "
                         "encrypted chat with me and I'll gladly help you.",
     # Sent before the youth's language is known: both languages, as in Dutch.
@@ -138,6 +147,7 @@ TEXTS: dict[str, Any] = {
                          "!followup next week",
         "help_note": "add a note to the case",
         "help_handover": "propose that a colleague takes over",
+        "help_audit": "the audit trail: erasures, purges and case reads (never who)",
         "help_agenda": "your upcoming sessions",
         "help_away": "report an absence, e.g. !away today or !away 24/12 2/1",
         "help_back": "back after an absence",
@@ -191,9 +201,12 @@ TEXTS: dict[str, Any] = {
         "people aged 12 to 25.",
         "free": "<b>Free</b>: it costs you nothing.",
         "anon": "<b>Anonymous</b>: no name, e-mail address or phone number needed.",
-        "enc": "<b>Encrypted</b>: only you and your counselor can read the conversation.",
-        "who": "<b>Who reads it?</b> Professional counselors of our service. First our "
-        "chatbot asks you a few short questions, so you get to the right counselor.",
+        "enc": "<b>Encrypted</b>: your chat with your counselor is read only by you and your "
+        "counselor.",
+        "who": "<b>Who reads what?</b> First our chatbot asks you a few short questions, so you "
+        "get to the right counselor; it stores your answers (encrypted) and the counselors of "
+        "our service see them. Then you chat with a professional counselor; the chatbot "
+        "leaves that chat.",
         "hours_h": "When are we there?",
         "hours_unknown": "The chat tells you our opening hours.",
         "hours_note": "You can send a message and pick a time whenever you like.",
@@ -215,6 +228,42 @@ TEXTS: dict[str, Any] = {
         "strip_more": "more",
         "crisis_h": "Do you need help right now?",
         "crisis_p": "Then don't wait for the chat. Call or chat with:",
+        "who_bot_stays": "<b>Who reads what?</b> First our chatbot asks you a few short "
+        "questions, so you get to the right counselor; it stores your answers (encrypted) and "
+        "the counselors of our service see them. Then you chat with a professional counselor; "
+        "the chatbot stays in that chat to send help in danger, but does not store what you "
+        "say.",
+        "privacy_read_p_bot_stays": "The <b>chatbot</b> reads and stores your answers to the "
+        "questions, so a counselor can help you; the counselors of our service see those "
+        "answers. Your <b>chat with your counselor</b> is encrypted; the chatbot stays in it "
+        "to send help at once on words of danger, but does not store what you say.",
+        "privacy_link": "Privacy: what we keep and why",
+        "privacy_title": "Privacy",
+        "privacy_intro": "Here you can read what happens with what you tell us.",
+        "privacy_who_h": "Who is responsible?",
+        "privacy_who_p": "{controller}. Questions about your data? Contact our "
+        "data-protection officer: {dpo}.",
+        "privacy_what_h": "What do we keep?",
+        "privacy_what_p": "Your Matrix name (not your real name), your answers to the "
+        "questions (language, age group, topic, how urgent, municipality), what you write in "
+        "your own words, your appointments and how a chat ended, and your counselor's notes. "
+        "What you write, the answers and the notes are stored <b>encrypted</b>.",
+        "privacy_read_h": "Who reads what?",
+        "privacy_read_p": "The <b>chatbot</b> reads and stores your answers to the questions, "
+        "so a counselor can help you; the counselors of our service see those answers. Your "
+        "<b>chat with your counselor</b> is encrypted: the chatbot opens it and <b>leaves</b> "
+        "once you are both there. After that only you and your counselor read it.",
+        "privacy_keep_h": "How long?",
+        "privacy_keep_p": "What you wrote in your own words: {free_text_days} days after your "
+        "last chat. Everything about you: {case_months} months after your last contact. "
+        "Questions that never led to a chat: {intake_days} days. An account we made for you "
+        "that was not used for {account_months} months is closed. Anonymous numbers (how "
+        "many chats per month) stay.",
+        "privacy_rights_h": "Your rights",
+        "privacy_rights_p": "Type <b>history</b> in the chat to see all your chats with us "
+        "(or <b>history file</b> for a file), and <b>forget me</b> to have everything about "
+        "you erased. You can also contact the data-protection officer, or complain to the "
+        "Data Protection Authority.",
         "privacy": "This page does not track you: no tracking, only one cookie that "
         "protects the form.",
         "reg_closed": "Making an account is not possible here right now. Please use your "
@@ -257,6 +306,50 @@ TEXTS: dict[str, Any] = {
         "pw_long": "Your password is too long.",
         "pw_mismatch": "The two passwords are not the same.",
         "back": "Back",
+    },
+    "rights": {
+        "history_title": "Your chats with us:",
+        "history_item": "• {when} — {service}, {municipality} — with {counselor}. "
+                        "Topic: {topic}. Outcome: {outcome}.",
+        "history_open": "still going",
+        "history_unknown": "not given",
+        "history_next": "Your next appointment: {when}, with {counselor}.",
+        "history_none": "You have not talked with a counselor yet.",
+        "history_hint": "Type 'history file' to get this as a file, or 'forget me' to have "
+                        "everything about you erased.",
+        "history_file": "Here is your history as a file: as text and as JSON. The files are "
+                        "encrypted, like this chat.",
+        "history_file_failed": "Sending the file did not work right now. Please try again "
+                               "later.",
+        "forget_ask": "Do you want us to erase everything about you? Then we erase: your "
+                      "answers to the questions, what you wrote in your own words, your "
+                      "appointments (an upcoming one is cancelled; your counselor only hears "
+                      "that it was cancelled), counselors' notes and alerts about you, and "
+                      "your chats with counselors on our server. Only anonymous numbers (how "
+                      "many chats per month) stay. This cannot be undone.\nType '{confirm}' "
+                      "to confirm. Type anything else and nothing is erased.",
+        "forget_done": "Done: everything about you is erased. If you write again later, "
+                       "you start completely fresh.",
+        "forget_rooms_kept": "Your chats with counselors themselves are still on the service's "
+                             "server (we could not remove them). You can leave them in your "
+                             "app.",
+        "forget_kept": "Okay, nothing was erased.",
+        "privacy_bot_stays": "What happens with what you tell us? The chatbot reads your "
+                             "answers to the questions and stores them encrypted, so a "
+                             "counselor can help you. In your chat with your counselor the "
+                             "chatbot stays to send help in danger; it does not store what you "
+                             "say. We keep nothing longer than needed. Type 'history' to see "
+                             "your chats and 'forget me' to have everything erased. All about "
+                             "your data: {url}",
+        "privacy": "What happens with what you tell us? The chatbot reads your answers to "
+                   "the questions and stores them encrypted, so a counselor can help you. "
+                   "Once you and your counselor are both in your chat, the chatbot leaves: "
+                   "only the two of you read that chat. We keep nothing longer than needed. "
+                   "Type 'history' to see your chats and 'forget me' to have everything "
+                   "erased. All about your data: {url}",
+        "audit_title": "Audit trail (latest first):",
+        "audit_item": "• {when} {action} ×{count} — {reason}",
+        "audit_empty": "The audit trail is empty.",
     },
     "poster": {
         "title": "Something on your mind?",

@@ -7,8 +7,17 @@ from typing import Any
 _BILINGUAL = " / "
 
 TEXTS: dict[str, Any] = {
-    "greeting": "Hoi! Fijn dat je ons een bericht stuurt. Dit gesprek is versleuteld: alleen "
-                "jij en onze hulpverleners kunnen het lezen. Je hoeft je naam niet te zeggen.",
+    "greeting": "Hoi! Fijn dat je ons een bericht stuurt. Ik ben de chatbot van de dienst: "
+                "ik lees en bewaar (versleuteld) je antwoorden op een paar vragen, zodat een "
+                "hulpverlener je kan helpen. Je gesprek met de hulpverlener is versleuteld en "
+                "lezen alleen jullie twee: ik ga daar weg. Je hoeft je naam niet te zeggen. "
+                "Typ 'privacy' om te weten wat we bewaren.",
+    "greeting_bot_stays": "Hoi! Fijn dat je ons een bericht stuurt. Ik ben de chatbot van de "
+                          "dienst: ik lees en bewaar (versleuteld) je antwoorden op een paar "
+                          "vragen, zodat een hulpverlener je kan helpen. Je gesprek met de "
+                          "hulpverlener is versleuteld; ik blijf erin om bij gevaar meteen hulp "
+                          "te kunnen sturen, maar ik bewaar niet wat jullie zeggen. Je hoeft je "
+                          "naam niet te zeggen. Typ 'privacy' om te weten wat we bewaren.",
     "unencrypted_room": "Dit gesprek is niet versleuteld, dus hier praat ik niet verder. Start "
                         "een nieuw, versleuteld gesprek met mij, dan help ik je graag.",
     "group_room": "Ik praat alleen in een-op-een gesprekken. Start een privégesprek met mij."
@@ -146,6 +155,7 @@ TEXTS: dict[str, Any] = {
                          "of !followup volgende week",
         "help_note": "notitie bij het dossier",
         "help_handover": "voorstellen dat een collega overneemt",
+        "help_audit": "het logboek: wissingen, purges en inzage van dossiers (zonder wie)",
         "help_agenda": "je komende gesprekken",
         "help_away": "afwezigheid melden, bv. !away vandaag of !away 24/12 2/1",
         "help_back": "terug na afwezigheid",
@@ -203,10 +213,12 @@ TEXTS: dict[str, Any] = {
         "12 tot 25 jaar.",
         "free": "<b>Gratis</b>: het kost je niets.",
         "anon": "<b>Anoniem</b>: je geeft geen naam, e-mailadres of telefoonnummer.",
-        "enc": "<b>Versleuteld</b>: alleen jij en je hulpverlener kunnen het gesprek lezen.",
-        "who": "<b>Wie leest het?</b> Professionele hulpverleners van onze dienst. Eerst "
-        "stelt onze chatbot je een paar korte vragen, zodat je bij de juiste hulpverlener "
-        "terechtkomt.",
+        "enc": "<b>Versleuteld</b>: je gesprek met je hulpverlener lezen alleen jij en je "
+        "hulpverlener.",
+        "who": "<b>Wie leest wat?</b> Eerst stelt onze chatbot je een paar korte vragen, zodat "
+        "je bij de juiste hulpverlener terechtkomt; hij bewaart je antwoorden (versleuteld) en "
+        "de hulpverleners van onze dienst zien ze. Daarna chat je met een professionele "
+        "hulpverlener; de chatbot gaat dan uit dat gesprek.",
         "hours_h": "Wanneer zijn we er?",
         "hours_unknown": "Bekijk onze openingsuren in de chat.",
         "hours_note": "Je kan altijd al een bericht sturen en een moment kiezen.",
@@ -228,6 +240,46 @@ TEXTS: dict[str, Any] = {
         "strip_more": "meer",
         "crisis_h": "Heb je nu meteen hulp nodig?",
         "crisis_p": "Wacht dan niet op de chat. Bel of chat met:",
+        "who_bot_stays": "<b>Wie leest wat?</b> Eerst stelt onze chatbot je een paar korte "
+        "vragen, zodat je bij de juiste hulpverlener terechtkomt; hij bewaart je antwoorden "
+        "(versleuteld) en de hulpverleners van onze dienst zien ze. Daarna chat je met een "
+        "professionele hulpverlener; de chatbot blijft in dat gesprek om bij gevaar hulp te "
+        "sturen, maar bewaart niet wat jullie zeggen.",
+        "privacy_read_p_bot_stays": "De <b>chatbot</b> leest en bewaart je antwoorden op de "
+        "vragen, zodat een hulpverlener je kan helpen; de hulpverleners van onze dienst zien "
+        "die antwoorden. Je <b>gesprek met je hulpverlener</b> is versleuteld; de chatbot "
+        "blijft erin om bij woorden van gevaar meteen hulp te sturen, maar bewaart niet wat "
+        "jullie zeggen.",
+        "privacy_link": "Privacy: wat we bewaren en waarom",
+        "privacy_title": "Privacy",
+        "privacy_intro": "Hier lees je wat er gebeurt met wat je ons vertelt.",
+        "privacy_who_h": "Wie is verantwoordelijk?",
+        "privacy_who_p": "{controller}. Vragen over je gegevens? Contacteer onze "
+        "functionaris voor gegevensbescherming: {dpo}.",
+        "privacy_what_h": "Wat bewaren we?",
+        "privacy_what_p": "Je Matrix-naam (geen echte naam), je antwoorden op de vragen "
+        "(taal, leeftijdsgroep, onderwerp, hoe dringend, gemeente), wat je in je eigen "
+        "woorden schrijft, je afspraken en hoe een gesprek afliep, en notities van je "
+        "hulpverlener. Wat je schrijft, de antwoorden en de notities bewaren we "
+        "<b>versleuteld</b>.",
+        "privacy_read_h": "Wie leest wat?",
+        "privacy_read_p": "De <b>chatbot</b> leest en bewaart je antwoorden op de vragen, "
+        "zodat een hulpverlener je kan helpen; de hulpverleners van onze dienst zien die "
+        "antwoorden. Je <b>gesprek met je hulpverlener</b> is versleuteld: de chatbot opent "
+        "het, en <b>gaat weg</b> zodra jullie er allebei zijn. Daarna lezen alleen jij en je "
+        "hulpverlener het.",
+        "privacy_keep_h": "Hoe lang?",
+        "privacy_keep_p": "Wat je in je eigen woorden schreef: {free_text_days} dagen na je "
+        "laatste gesprek. Alles over jou: {case_months} maanden na je laatste contact. Vragen "
+        "die nooit tot een gesprek leidden: {intake_days} dagen. Een account dat we voor je "
+        "maakten en dat {account_months} maanden niet gebruikt werd, wordt afgesloten. "
+        "Anonieme aantallen (hoeveel gesprekken per maand) blijven.",
+        "privacy_rights_h": "Je rechten",
+        "privacy_rights_p": "Typ in de chat <b>geschiedenis</b> om al je gesprekken met ons "
+        "te zien (of <b>geschiedenis bestand</b> voor een bestand), en <b>vergeet mij</b> om "
+        "alles over jou te laten wissen. Je kan ook de functionaris voor "
+        "gegevensbescherming contacteren, of klacht indienen bij de "
+        "Gegevensbeschermingsautoriteit.",
         "privacy": "Deze pagina volgt je niet: geen tracking, enkel één cookie die het "
         "formulier beveiligt.",
         "reg_closed": "Een account maken kan hier nu niet. Gebruik je eigen Matrix-account.",
@@ -269,6 +321,50 @@ TEXTS: dict[str, Any] = {
         "pw_long": "Je wachtwoord is te lang.",
         "pw_mismatch": "De twee wachtwoorden zijn niet hetzelfde.",
         "back": "Terug",
+    },
+    "rights": {
+        "history_title": "Je gesprekken met ons:",
+        "history_item": "• {when} — {service}, {municipality} — met {counselor}. "
+                        "Onderwerp: {topic}. Afloop: {outcome}.",
+        "history_open": "nog bezig",
+        "history_unknown": "niet gezegd",
+        "history_next": "Je volgende afspraak: {when}, met {counselor}.",
+        "history_none": "Je had nog geen gesprek met een hulpverlener.",
+        "history_hint": "Typ 'geschiedenis bestand' om dit als bestand te krijgen, of "
+                        "'vergeet mij' om alles over jou te laten wissen.",
+        "history_file": "Hier is je geschiedenis als bestand: als tekst en als JSON. De "
+                        "bestanden zijn versleuteld, net als dit gesprek.",
+        "history_file_failed": "Het bestand sturen lukte nu niet. Probeer het later nog eens.",
+        "forget_ask": "Wil je dat we alles over jou wissen? Dan wissen we: je antwoorden op "
+                      "de vragen, wat je in je eigen woorden schreef, je afspraken (een "
+                      "komende afspraak wordt geannuleerd; je hulpverlener hoort alleen dat "
+                      "ze geannuleerd is), de notities van hulpverleners en meldingen over "
+                      "jou, en je gesprekken met hulpverleners op onze server. Alleen "
+                      "anonieme aantallen (hoeveel gesprekken per maand) blijven. Dit kan "
+                      "niet ongedaan worden.\nTyp '{confirm}' om te bevestigen. Typ iets "
+                      "anders, dan wissen we niets.",
+        "forget_done": "Klaar: alles over jou is gewist. Stuur je later nog eens een "
+                       "bericht, dan begin je helemaal opnieuw.",
+        "forget_rooms_kept": "Je gesprekken met hulpverleners zelf staan nog op de server van "
+                             "de dienst (wij konden ze niet verwijderen). Je kan ze zelf "
+                             "verlaten in je app.",
+        "forget_kept": "Oké, er is niets gewist.",
+        "privacy_bot_stays": "Wat gebeurt er met wat je vertelt? De chatbot leest je antwoorden "
+                             "op de vragen en bewaart ze versleuteld, zodat een hulpverlener je "
+                             "kan helpen. In je gesprek met je hulpverlener blijft de chatbot "
+                             "om bij gevaar hulp te sturen; wat jullie zeggen bewaart hij niet. "
+                             "We bewaren niets langer dan nodig. Typ 'geschiedenis' om je "
+                             "gesprekken te zien en 'vergeet mij' om alles te laten wissen. "
+                             "Alles over je gegevens: {url}",
+        "privacy": "Wat gebeurt er met wat je vertelt? De chatbot leest je antwoorden op "
+                   "de vragen en bewaart ze versleuteld, zodat een hulpverlener je kan "
+                   "helpen. Zodra jij en je hulpverlener in jullie gesprek zijn, gaat de "
+                   "chatbot weg: dat gesprek lezen alleen jullie twee. We bewaren niets "
+                   "langer dan nodig. Typ 'geschiedenis' om je gesprekken te zien en "
+                   "'vergeet mij' om alles te laten wissen. Alles over je gegevens: {url}",
+        "audit_title": "Logboek (laatste eerst):",
+        "audit_item": "• {when} {action} ×{count} — {reason}",
+        "audit_empty": "Het logboek is leeg.",
     },
     "poster": {
         "title": "Zit je ergens mee?",

@@ -136,6 +136,7 @@ class CommandTexts(TextGroup):
     help_note: str = text()
     help_handover: str = text()
     help_agenda: str = text()
+    help_audit: str = text()
     help_away: str = text()
     help_back: str = text()
     # How arguments are shown in usage lines.
@@ -179,6 +180,40 @@ class CrisisTexts(TextGroup):
     no_step: str = text()
 
 
+class RightsTexts(TextGroup):
+    """The youth's rights in their DM: history, erasure, privacy."""
+
+    # `geschiedenis`: heading, one item per session, the next appointment, or none.
+    history_title: str = text()
+    # {when}: date and time; {service}; {municipality}; {counselor}; {topic}; {outcome}.
+    history_item: str = text("when", "service", "municipality", "counselor", "topic",
+                             "outcome")
+    # The outcome of a session that did not end yet / a topic or place not given.
+    history_open: str = text()
+    history_unknown: str = text()
+    history_next: str = text("when", "counselor")
+    history_none: str = text()
+    # Under the history: how to get it as a file, how to be forgotten.
+    history_hint: str = text()
+    # `geschiedenis bestand`: with the files; when they could not be sent.
+    history_file: str = text()
+    history_file_failed: str = text()
+    # `vergeet mij`: what will be erased, and the words that confirm ({confirm}).
+    forget_ask: str = text("confirm")
+    # After the confirmation; then once more if the session rooms could not be removed.
+    forget_done: str = text()
+    forget_rooms_kept: str = text()
+    # Anything but the confirmation after the question.
+    forget_kept: str = text()
+    # `privacy`: what is read and stored, and where the notice is ({url}).
+    privacy: str = text("url")
+    privacy_bot_stays: str = text("url")
+    # `!audit` for admins: heading, one line per entry, or none.
+    audit_title: str = text()
+    audit_item: str = text("when", "action", "reason", "count")
+    audit_empty: str = text()
+
+
 class WebTexts(TextGroup):
     """The invite pages (`/join/<code>`). Texts marked markup may hold simple HTML."""
 
@@ -213,6 +248,24 @@ class WebTexts(TextGroup):
     crisis_h: str = text()
     crisis_p: str = text(markup=True)
     privacy: str = text(markup=True)
+    # The privacy notice (`/privacy`) and the link to it on every page.
+    privacy_link: str = text()
+    privacy_title: str = text()
+    privacy_intro: str = text(markup=True)
+    privacy_who_h: str = text()
+    privacy_who_p: str = text("controller", "dpo", markup=True)
+    privacy_what_h: str = text()
+    privacy_what_p: str = text(markup=True)
+    privacy_read_h: str = text()
+    privacy_read_p: str = text(markup=True)
+    # Instead of `who` and `privacy_read_p` when the bot stays in session rooms.
+    who_bot_stays: str = text(markup=True)
+    privacy_read_p_bot_stays: str = text(markup=True)
+    privacy_keep_h: str = text()
+    privacy_keep_p: str = text("free_text_days", "case_months", "intake_days",
+                               "account_months", markup=True)
+    privacy_rights_h: str = text()
+    privacy_rights_p: str = text(markup=True)
     reg_closed: str = text()
     done_title: str = text()
     done_write: str = text(markup=True)
@@ -260,6 +313,8 @@ class Texts(TextGroup):
 
     # The first message, before the intake's intro.
     greeting: str = text()
+    # The same when the bot stays in session rooms (`session.bot_stays`).
+    greeting_bot_stays: str = text()
     # In a room that is not encrypted (said once, then the bot is silent there).
     unencrypted_room: str = text()
     # The language of these three is not known yet: the defaults say it in Dutch and English.
@@ -296,6 +351,7 @@ class Texts(TextGroup):
     crisis: CrisisTexts
     web: WebTexts
     poster: PosterTexts
+    rights: RightsTexts
 
 
 GROUPS: dict[str, type[TextGroup]] = {
@@ -305,6 +361,7 @@ GROUPS: dict[str, type[TextGroup]] = {
     "crisis": CrisisTexts,
     "web": WebTexts,
     "poster": PosterTexts,
+    "rights": RightsTexts,
 }
 
 

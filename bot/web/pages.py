@@ -44,6 +44,8 @@ class Site:
     hours: list[str]  # lines of opening hours, already in `lang`
     registration_open: bool = True
     min_password_length: int = 8
+    # `session.bot_stays`: the bot stays in session rooms (the pages say so).
+    bot_stays: bool = False
     # The web texts of `lang` with the config's overrides (default: the built-in ones).
     texts: WebTexts | None = None
 
@@ -168,7 +170,8 @@ def _layout(site: Site, title: str, body: str, toggle_href: str | None) -> str:
         f"<style>{CSS}</style></head><body><main>"
         f'<header><span class="brand">{e(site.service_name)}</span>{toggle}</header>'
         f"{body}"
-        f'<p class="small">{site.t("privacy")}</p>'
+        f'<p class="small">{site.t("privacy")} <a id="privacy" '
+        f'href="/privacy?lang={e(site.lang)}">{e(site.t("privacy_link"))}</a></p>'
         "</main></body></html>\n"
     )
 
@@ -265,7 +268,7 @@ def join_page(site: Site, form: JoinForm) -> str:
         f"<h1>{site.t('title')}</h1><p>{site.t('lead')}</p>{crisis_strip(site)}"
         '<section class="card"><ul class="facts">'
         f"<li>{site.t('free')}</li><li>{site.t('anon')}</li><li>{site.t('enc')}</li>"
-        f"<li>{site.t('who')}</li></ul></section>"
+        f"<li>{site.t('who_bot_stays' if site.bot_stays else 'who')}</li></ul></section>"
         f'<section class="card" id="account"><h2>{site.t("way1_h")}</h2>'
         f"<p>{site.t('way1_p')}</p>{account}</section>"
         f"{_matrix_way(site, code)}{_hours(site)}{crisis_box(site)}"
@@ -318,3 +321,39 @@ def message_page(
         f"{_matrix_way(site, None) if show_matrix else ''}{crisis_box(site)}"
     )
     return _layout(site, site.t(title_key), body, toggle_href)
+
+
+@dataclass(frozen=True)
+class PrivacyFacts:
+    """The facts of the privacy notice, from the config (`privacy:`, `retention:`)."""
+
+    controller: str
+    dpo_contact: str
+    free_text_days: int
+    case_months: int
+    intake_days: int
+    account_months: int
+
+
+def privacy_page(site: Site, facts: PrivacyFacts) -> str:
+    """`/privacy`: who is responsible, what is kept, who reads what, how long, the rights."""
+    dpo = e(facts.dpo_contact) if facts.dpo_contact else e(facts.controller)
+    if "@" in facts.dpo_contact and " " not in facts.dpo_contact:
+        dpo = f'<a href="mailto:{e(facts.dpo_contact)}">{e(facts.dpo_contact)}</a>'
+    sections = [
+        ("privacy_who_h", site.t("privacy_who_p").format(controller=e(facts.controller),
+                                                         dpo=dpo)),
+        ("privacy_what_h", site.t("privacy_what_p")),
+        ("privacy_read_h", site.t("privacy_read_p_bot_stays" if site.bot_stays
+                                  else "privacy_read_p")),
+        ("privacy_keep_h", site.t("privacy_keep_p").format(
+            free_text_days=facts.free_text_days, case_months=facts.case_months,
+            intake_days=facts.intake_days, account_months=facts.account_months)),
+        ("privacy_rights_h", site.t("privacy_rights_p")),
+    ]
+    body = f"<h1>{site.t('privacy_title')}</h1><p>{site.t('privacy_intro')}</p>" + "".join(
+        f'<section class="card" id="{key[:-2]}"><h2>{site.t(key)}</h2><p>{text}</p></section>'
+        for key, text in sections
+    ) + crisis_box(site)
+    toggle = "/privacy?" + urlencode({"lang": _other(site.lang)})
+    return _layout(site, site.t("privacy_title"), body, toggle)

@@ -135,6 +135,7 @@ class WebState:
             hours=hours,
             registration_open=self.registration_open,
             min_password_length=cfg.web.min_password_length,
+            bot_stays=cfg.session.bot_stays,
             texts=cfg.catalogue.texts(lang).web,
         )
 
@@ -339,6 +340,18 @@ async def _open_intake(state: WebState, user_id: str, code: str) -> None:
     await asyncio.wait({task}, timeout=OPEN_INTAKE_WAIT)
 
 
+async def privacy(request: web.Request) -> web.Response:
+    """The privacy notice (config `privacy:` and `retention:`), in Dutch or English."""
+    state = request.app[STATE]
+    lang = pages.pick_language(request.query.get("lang"))
+    cfg = state.config
+    r = cfg.retention
+    facts = pages.PrivacyFacts(cfg.privacy.controller, cfg.privacy.dpo_contact,
+                               r.free_text_days, r.case_months, r.intake_days,
+                               r.account_months)
+    return _html(pages.privacy_page(state.site(lang), facts))
+
+
 async def health(request: web.Request) -> web.Response:
     state = request.app[STATE]
     try:
@@ -404,6 +417,7 @@ def create_web_app(config: Config, hooks: WebHooks) -> web.Application:
     app[STATE] = WebState(config, hooks)
     app.router.add_get("/join/{code}", join_get)
     app.router.add_post("/join/{code}", join_post)
+    app.router.add_get("/privacy", privacy)
     app.router.add_get("/health", health)
     app.router.add_get("/metrics", metrics)
     app.on_response_prepare.append(_security_headers)

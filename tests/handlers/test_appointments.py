@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.storage import bookings
+from bot.storage.sealing import unseal
 from tests.support.harness import SARA, YOUTH, Harness
 
 
@@ -14,10 +15,10 @@ async def test_intake_moves_step_by_step_and_reprompts_kindly(h: Harness) -> Non
     assert "oud" in (await h.youth_says(YOUTH, "1"))[-1].lower()
     again = await h.youth_says(YOUTH, "🙂🙂🙂")  # not an answer: the same question again
     assert "1." in again[-1] and "oud" in again[-1].lower()
-    state = json.loads(await h.db.fetchval("SELECT intake FROM youths"))
+    state = json.loads(unseal(await h.db.fetchval("SELECT intake FROM youths")))
     assert state["step"] == "age"
     await h.youth_says(YOUTH, "2")
-    assert json.loads(await h.db.fetchval("SELECT intake FROM youths"))["step"] == "topic"
+    assert json.loads(unseal(await h.db.fetchval("SELECT intake FROM youths")))["step"] == "topic"
     for answer in ("school", "deze week", "kortrijk"):
         await h.youth_says(YOUTH, answer)
     offer = await h.youth_says(YOUTH, "overslaan")

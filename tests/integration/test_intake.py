@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from bot.storage.sealing import unseal
 from tests.conftest import MatrixEnv
 from tests.support.matrix_user import MatrixUser
 from tests.support.waiting import wait_until
@@ -25,10 +26,18 @@ async def ask(youth: MatrixUser, room: str, bot_id: str, text: str, replies: int
 
 
 async def case_of(app, user_id: str) -> dict:
+    """The youth's latest case row, its sealed columns opened (they are ciphertext at rest)."""
     row = await app.db.fetchone(
         "SELECT * FROM cases WHERE youth_id = ? ORDER BY id DESC LIMIT 1", (user_id,)
     )
-    return dict(row) if row else {}
+    if not row:
+        return {}
+    case = dict(row)
+    for column in ("free_text", "answers"):
+        if case[column] is not None:
+            assert case[column].startswith("cx1:")
+            case[column] = unseal(case[column])
+    return case
 
 
 async def start(mx: MatrixEnv, *, staff: list[str] | None = None, data_dir=None):
@@ -124,8 +133,10 @@ async def test_restart_mid_intake_resumes_at_same_step(mx: MatrixEnv) -> None:
     app2 = await mx.start_bot(config)
     after = await ask(youth, room, bot_id, "school")  # answers the topic question
     assert after and after[-1] != topic_q[-1]
-    state = json.loads(await app2.db.fetchval(
-        "SELECT intake FROM youths WHERE user_id = ?", (youth.user_id,)))
+    raw = await app2.db.fetchval("SELECT intake FROM youths WHERE user_id = ?",
+                                 (youth.user_id,))
+    assert raw.startswith("cx1:")  # sealed at rest, by the key of the bot's secrets
+    state = json.loads(unseal(raw))
     assert state["answers"]["topic"] == "school"
     assert state["step"] == "urgency"
 

@@ -13,6 +13,7 @@ counselors, Sara and Tom, working 09:00-21:00 every day, no opening hours or clo
 from __future__ import annotations
 
 import copy
+import hashlib
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from bot.handlers import notify
 from bot.handlers.context import Context
 from bot.handlers.router import Router
 from bot.handlers.transport import Incoming, Invite, Kind, Membership
-from bot.storage import bookings, migrations, sessions
+from bot.storage import bookings, migrations, sealing, sessions
 from bot.storage.bookings import (
     CHECK_COUNSELOR,
     CHECK_YOUTH,
@@ -104,6 +105,8 @@ class Harness:
         db = Database(tmp_path / "bot-data" / "chathulp.db")
         await db.open()
         await migrations.upgrade(db)
+        # Sensitive text sealed as in production; one key per data dir (restarts read it).
+        sealing.use(db, sealing.Sealer(hashlib.sha256(str(tmp_path).encode()).digest()))
         return cls(config, db, FakeClock(at))
 
     async def close(self) -> None:

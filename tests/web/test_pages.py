@@ -34,7 +34,10 @@ async def test_join_page_in_dutch(client: Client) -> None:
     assert '<html lang="nl">' in html
     assert "Chat met een hulpverlener" in html
     assert "gratis" in html.lower() and "anoniem" in html.lower() and "ersleuteld" in html
-    assert "professionele hulpverleners" in html.lower()
+    assert "professionele hulpverlener" in html.lower()
+    # Truthful about who reads what: the bot reads and stores the intake, then leaves.
+    assert "chatbot" in html and "bewaart je antwoorden" in html
+    assert 'href="/privacy?lang=nl"' in html
     for number in ("1813", "112", "102"):
         assert f'href="tel:{number}"' in html
     # The form: posts to itself, with a CSRF token, and the only cookie is the CSRF one.

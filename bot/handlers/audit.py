@@ -1,0 +1,26 @@
+"""`!audit` (admins): the audit trail — erasures, purges, deactivations, retention runs and
+staff reads of a case, with time and reason, never whom they were about."""
+
+from __future__ import annotations
+
+from bot.domain.messages import Message, plain
+from bot.handlers.commands import Call, Role
+from bot.handlers.staff import STAFF, StaffConversation
+from bot.storage import rights
+
+SHOWN = 30
+
+
+@STAFF.command("audit", words={"nl": ("logboek",)}, role=Role.ADMIN)
+async def _audit(self: StaffConversation, call: Call[StaffConversation]) -> Message:
+    trail = await rights.audit_trail(self.ctx.db, SHOWN)
+    texts = self.ctx.config.catalogue
+    if not trail:
+        return texts.say(self.lang, "rights.audit_empty")
+    lines = [texts.plain(self.lang, "rights.audit_title")]
+    tz = self.ctx.config.tz
+    for entry in trail:
+        lines.append(texts.plain(
+            self.lang, "rights.audit_item", when=f"{entry.at.astimezone(tz):%Y-%m-%d %H:%M}",
+            action=entry.action, reason=entry.reason, count=str(entry.count)))
+    return plain("\n".join(lines))
