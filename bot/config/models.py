@@ -25,6 +25,12 @@ class MatrixSection(Section):
     # The environment variable CHATHULP_BOT_PASSWORD overrides it.
     password: SecretStr | None = None
     device_name: str = "chathulp"
+    # Invites one user may send the bot per hour; more are ignored (an invite flood).
+    invites_per_hour: int = Field(default=5, ge=1, le=1000)
+    # A message the bot cannot decrypt is kept and retried as its keys arrive (also after a
+    # restart); only when they have not come after this many minutes is the sender asked to
+    # send it again.
+    undecryptable_resend_minutes: float = Field(default=10, gt=0, le=24 * 60)
 
     @field_validator("homeserver")
     @classmethod
