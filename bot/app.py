@@ -171,6 +171,7 @@ class App:
                 on_undecryptable=self.router.on_undecryptable,
             ),
             backoff_max=sync_backoff_max,
+            undecryptable_after=config.matrix.undecryptable_resend_minutes * 60,
         )
         self._sync_task: asyncio.Task[None] | None = None
         self._web: web.AppRunner | None = None
