@@ -50,7 +50,8 @@ class StaffRoomSection(Section):
     @field_validator("room_id")
     @classmethod
     def _room(cls, v: str | None) -> str | None:
-        if v and not re.match(r"^!.+:.+$", v):
+        # Room version 12 ids have no server part ('!hash'); older ones do ('!abc:server').
+        if v and not re.match(r"^![^\s:]+(:\S+)?$", v):
             raise ValueError("a room id like '!abcdef:example.org', or leave it empty")
         return v or None
 
