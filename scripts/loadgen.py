@@ -317,6 +317,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                                          {"msgtype": "m.text", "body": MESSAGE},
                                          ignore_unverified_devices=True)
             t0 = time.monotonic()
+            stamp = time.strftime("%H:%M:%S") + f".{int(time.time() * 1000) % 1000:03d}"
+            print(f"bot restarted at {stamp} (compare with bot.log)", flush=True)
             bot = await spawn("-m", "bot", "run", "-c", str(cfg), log=work / "bot.log")
             procs.append(bot)
             async with asyncio.timeout(120):
