@@ -20,6 +20,7 @@ from aiohttp import web
 from bot.clock import Clock, SystemClock
 from bot.config.models import Config
 from bot.handlers.context import Context
+from bot.handlers.policy import staff_power_levels
 from bot.handlers.router import Router
 from bot.matrix import logguard
 from bot.matrix.admin import HomeserverAdmin
@@ -173,6 +174,7 @@ class App:
                 on_undecryptable=self.router.on_undecryptable,
             ),
             backoff_max=sync_backoff_max,
+            undecryptable_after=config.matrix.undecryptable_resend_minutes * 60,
         )
         self._sync_task: asyncio.Task[None] | None = None
         self._web: web.AppRunner | None = None
@@ -260,13 +262,20 @@ class App:
         sr = self.config.staff_room
         if self.ctx.staff_room_id is None:
             invite = sorted(set(self.config.admins) | set(sr.invite))
-            room_id = await self.transport.create_room(invite=invite, name=sr.name)
+            creators = await self.transport.creators_have_power()
+            room_id = await self.transport.create_room(
+                invite=invite, name=sr.name,
+                power_levels=staff_power_levels(self.transport.user_id, invite,
+                                                creators_have_power=creators),
+            )
             await tstore.set_kv(self.db, STAFF_ROOM_KEY, room_id)
             await tstore.remember_room(self.db, room_id, "staff", None)
             self.ctx.staff_room_id = room_id
             log.info("Created the staff room")
         elif self.transport.room_info(self.ctx.staff_room_id) is None:
             await self.transport.join(self.ctx.staff_room_id)
+        # Whoever got into the staff room while the bot was away and is not staff: out.
+        await self.router.policy.guard_staff_room()
 
     # --- hooks for the web side ---------------------------------------------------------------
 

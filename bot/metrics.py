@@ -60,6 +60,34 @@ SPECS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec("chathulp_errors_total", "counter", "Unexpected errors handled."),
     MetricSpec(
+        "chathulp_invites_ignored_total", "counter",
+        "Invites ignored because one user sent too many (matrix.invites_per_hour).",
+    ),
+    MetricSpec(
+        "chathulp_invites_declined_total", "counter",
+        "Invites declined or rooms left: group rooms and unencrypted chats.",
+    ),
+    MetricSpec(
+        "chathulp_staff_room_removals_total", "counter",
+        "Members removed from the staff room because they are not staff.",
+    ),
+    MetricSpec(
+        "chathulp_staff_posts_held_total", "counter",
+        "Staff-room notices held back while a non-staff member was present.",
+    ),
+    MetricSpec(
+        "chathulp_undecryptable_parked_total", "counter",
+        "Messages that could not be decrypted on arrival and were kept for their keys.",
+    ),
+    MetricSpec(
+        "chathulp_undecryptable_recovered_total", "counter",
+        "Kept undecryptable messages that were read once their keys arrived.",
+    ),
+    MetricSpec(
+        "chathulp_undecryptable_given_up_total", "counter",
+        "Kept messages whose keys never came; the sender was asked to send again.",
+    ),
+    MetricSpec(
         "chathulp_sync_lag_seconds", "gauge",
         "Seconds since the last successful sync with the homeserver.",
     ),

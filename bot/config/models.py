@@ -26,6 +26,12 @@ class MatrixSection(Section):
     # The environment variable CHATHULP_BOT_PASSWORD overrides it.
     password: SecretStr | None = None
     device_name: str = "chathulp"
+    # Invites one user may send the bot per hour; more are ignored (an invite flood).
+    invites_per_hour: int = Field(default=5, ge=1, le=1000)
+    # A message the bot cannot decrypt is kept and retried as its keys arrive (also after a
+    # restart); only when they have not come after this many minutes is the sender asked to
+    # send it again.
+    undecryptable_resend_minutes: float = Field(default=10, gt=0, le=24 * 60)
 
     @field_validator("homeserver")
     @classmethod
@@ -45,7 +51,8 @@ class StaffRoomSection(Section):
     @field_validator("room_id")
     @classmethod
     def _room(cls, v: str | None) -> str | None:
-        if v and not re.match(r"^!.+:.+$", v):
+        # Room version 12 ids have no server part ('!hash'); older ones do ('!abc:server').
+        if v and not re.match(r"^![^\s:]+(:\S+)?$", v):
             raise ValueError("a room id like '!abcdef:example.org', or leave it empty")
         return v or None
 

@@ -19,6 +19,7 @@ from bot.domain.offers import Needs, Offer, find_slots
 from bot.domain.when import format_when
 from bot.handlers.commands import Words, first_match
 from bot.handlers.context import Context
+from bot.handlers.policy import post_to_staff
 from bot.services.booking import BookingService
 from bot.storage import bookings, youths
 from bot.storage.bookings import Booking, Timer
@@ -211,8 +212,7 @@ class Appointments:
     # --- helpers ----------------------------------------------------------------------------
 
     async def _staff_notice(self, message: Message) -> None:
-        if self.ctx.staff_room_id:
-            await self.ctx.transport.send_notice(self.ctx.staff_room_id, message)
+        await post_to_staff(self.ctx, message)
 
 
 def _number(text: str, count: int) -> int | None:

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from bot.clock import Clock
 from bot.config.models import Config
+from bot.domain.messages import Message
 from bot.handlers.transport import Transport
 from bot.storage.db import Database
 
@@ -27,6 +28,14 @@ class Timers(Protocol):
         ...
 
 
+class StaffGuard(Protocol):
+    """What handlers need of `bot.handlers.policy.RoomPolicy`."""
+
+    async def post_to_staff(self, message: Message) -> bool:
+        """Post into the staff room only while nobody but staff is in it."""
+        ...
+
+
 @dataclass
 class Context:
     config: Config
@@ -36,6 +45,7 @@ class Context:
     staff_room_id: str | None = None
     timers: Timers | None = None
     admin: HomeserverAdmin | None = None
+    staff_guard: StaffGuard | None = None
 
     def is_staff(self, user_id: str) -> bool:
         return user_id in self.staff_ids()

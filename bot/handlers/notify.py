@@ -6,6 +6,7 @@ import logging
 
 from bot.domain.messages import Message
 from bot.handlers.context import Context
+from bot.handlers.policy import dm_levels
 from bot.storage import sync_state as tstore
 
 log = logging.getLogger(__name__)
@@ -20,7 +21,8 @@ async def counselor_dm(ctx: Context, user_id: str) -> str | None:
     try:
         # History from the invite on: notices sent before the counselor joins stay readable.
         room_id = await ctx.transport.create_room(
-            invite=[user_id], is_direct=True, history_visibility="invited"
+            invite=[user_id], is_direct=True, history_visibility="invited",
+            power_levels=await dm_levels(ctx, user_id),
         )
     except RuntimeError:
         log.exception("Could not open a DM with a counselor")

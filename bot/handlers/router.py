@@ -12,6 +12,7 @@ from bot.domain.messages import plain
 from bot.handlers import audit as _audit  # noqa: F401 - declares !audit
 from bot.handlers import notify
 from bot.handlers.context import Context
+from bot.handlers.policy import RoomPolicy
 from bot.handlers.session_rooms import SessionRooms
 from bot.handlers.staff import StaffConversation
 from bot.handlers.transport import Incoming, Invite, Membership
@@ -28,6 +29,8 @@ class Router:
         self.youth = YouthConversation(ctx)
         self.sessions = SessionRooms(ctx, self.youth.appointments)
         self.staff = StaffConversation(ctx, self.sessions)
+        self.policy = RoomPolicy(ctx)
+        ctx.staff_guard = self.policy
 
     async def counselor_dm(self, user_id: str) -> str:
         """The DM room with a counselor (opened if needed)."""
@@ -36,13 +39,12 @@ class Router:
         return room_id
 
     async def on_invite(self, invite: Invite) -> None:
-        ok = await self.ctx.transport.join(invite.room_id)
-        if ok:
-            kind = "staff" if invite.room_id == self.ctx.staff_room_id else "dm"
-            await tstore.remember_room(self.ctx.db, invite.room_id, kind, invite.inviter)
-            log.info("Joined a room (%s)", kind)
+        await self.policy.on_invite(invite)
 
     async def on_membership(self, member: Membership) -> None:
+        if member.room_id == self.ctx.staff_room_id and self.ctx.staff_room_id is not None:
+            await self.policy.guard_staff_room()
+            return
         if member.membership != "join" or member.previous == "join":
             return
         if member.user_id == self.ctx.transport.user_id:

@@ -46,6 +46,14 @@ class Invite:
 
 
 @dataclass(frozen=True)
+class InviteSummary:
+    """What an invitee can know of a room before joining (the room summary)."""
+
+    encrypted: bool
+    joined_members: int
+
+
+@dataclass(frozen=True)
 class RoomInfo:
     """A room the bot is in, as its client knows it."""
 
@@ -97,7 +105,21 @@ class Transport(Protocol):
 
     async def join(self, room_id: str) -> bool: ...
 
-    async def leave(self, room_id: str) -> None: ...
+    async def leave(self, room_id: str, *, reason: str | None = None) -> None:
+        """Leave a room, or decline an invite (`reason` is shown beside it)."""
+        ...
+
+    async def kick(self, room_id: str, user_id: str, *, reason: str | None = None) -> bool:
+        """Remove a member (or withdraw an invite); False when the homeserver refused."""
+        ...
+
+    async def invite_summary(self, room_id: str) -> InviteSummary | None:
+        """The summary of a room the bot is invited to; None when the server gives none."""
+        ...
+
+    def room_members(self, room_id: str) -> set[str] | None:
+        """Joined and invited members as the client knows them; None for an unknown room."""
+        ...
 
     async def set_power(self, room_id: str, user_id: str, level: int) -> None:
         """One user's power level, keeping the others'."""

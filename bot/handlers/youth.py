@@ -17,6 +17,7 @@ from bot.handlers.appointments import Appointments
 from bot.handlers.commands import Words, first_match
 from bot.handlers.context import Context
 from bot.handlers.notify import tell_counselor
+from bot.handlers.policy import dm_levels, post_to_staff
 from bot.handlers.rights import YouthRights
 from bot.handlers.transport import Incoming
 from bot.metrics import METRICS
@@ -131,8 +132,7 @@ class YouthConversation:
         await self._send(msg.room_id, [response.reply])
         await youths.record_crisis(self.ctx.db, case.id, response.hit.category, state.step,
                                    self.ctx.clock.now())
-        if self.ctx.staff_room_id:
-            await self.ctx.transport.send_notice(self.ctx.staff_room_id, response.alert)
+        await post_to_staff(self.ctx, response.alert)
         METRICS.inc("chathulp_crisis_alerts_total")
         log.warning("Crisis alert raised (category %s)", response.hit.category)
 
@@ -176,7 +176,8 @@ class YouthConversation:
         """
         now = self.ctx.clock.now()
         room_id = await self.ctx.transport.create_room(
-            invite=[user_id], is_direct=True, history_visibility="invited"
+            invite=[user_id], is_direct=True, history_visibility="invited",
+            power_levels=await dm_levels(self.ctx, user_id),
         )
         await tstore.remember_room(self.ctx.db, room_id, "dm", user_id)
         youth, _ = await youths.first_contact(self.ctx.db, user_id, room_id,

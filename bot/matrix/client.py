@@ -20,6 +20,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 from nio import (
@@ -29,6 +30,7 @@ from nio import (
     LoginResponse,
     RoomCreateError,
     RoomInviteError,
+    RoomKickError,
     RoomPreset,
     RoomSendResponse,
     RoomVisibility,
@@ -37,7 +39,7 @@ from nio import (
 
 from bot.config.models import Config
 from bot.domain.messages import Message
-from bot.handlers.transport import RoomInfo
+from bot.handlers.transport import InviteSummary, RoomInfo
 from bot.matrix.cross_signing import ensure_cross_signed
 from bot.matrix.secrets import (
     Credentials,
@@ -287,8 +289,55 @@ class MatrixTransport:
         users[user_id] = level
         await self.nio.room_put_state(room_id, "m.room.power_levels", {**content, "users": users})
 
-    async def leave(self, room_id: str) -> None:
-        await self.nio.room_leave(room_id)
+    async def leave(self, room_id: str, *, reason: str | None = None) -> None:
+        if reason is None:
+            await self.nio.room_leave(room_id)
+            return
+        # nio's room_leave takes no reason; the reason is what the inviter sees.
+        body = {"reason": reason}
+        resp = await self._api("POST", f"/v3/rooms/{quote(room_id, safe='')}/leave", body)
+        if resp is None:
+            log.warning("Leaving/declining %s failed", room_id)
+
+    async def kick(self, room_id: str, user_id: str, *, reason: str | None = None) -> bool:
+        resp = await self.nio.room_kick(room_id, user_id, reason)
+        if isinstance(resp, RoomKickError):
+            log.warning("Removing a member from %s failed: %s", room_id, resp.message)
+            return False
+        return True
+
+    async def invite_summary(self, room_id: str) -> InviteSummary | None:
+        """The room summary (MSC3266, Synapse: /v1/room_summary) an invitee may read."""
+        data = await self._api("GET", f"/v1/room_summary/{quote(room_id, safe='')}")
+        if data is None:
+            return None
+        encryption = data.get("encryption", data.get("im.nheko.summary.encryption"))
+        joined = data.get("num_joined_members")
+        if not isinstance(joined, int):
+            return None
+        return InviteSummary(encrypted=bool(encryption), joined_members=joined)
+
+    def room_members(self, room_id: str) -> set[str] | None:
+        room = self.nio.rooms.get(room_id)
+        if room is None:
+            return None
+        return set(room.users) | set(room.invited_users)
+
+    async def _api(
+        self, method: str, path: str, body: dict[str, Any] | None = None
+    ) -> dict[str, Any] | None:
+        """A client-server API call nio does not offer (`path` under /_matrix/client)."""
+        assert self._http is not None
+        url = f"{self.config.matrix.homeserver}/_matrix/client{path}"
+        headers = {"Authorization": f"Bearer {self.nio.access_token}"}
+        try:
+            async with self._http.request(method, url, json=body, headers=headers) as r:
+                if r.status != 200:
+                    return None
+                data = await r.json()
+        except (aiohttp.ClientError, TimeoutError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
 
     async def room_state(self, room_id: str, event_type: str) -> dict[str, Any] | None:
         resp = await self.nio.room_get_state_event(room_id, event_type)

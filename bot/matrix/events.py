@@ -33,8 +33,8 @@ __all__ = ["MAX_BODY", "Incoming", "Kind", "Membership", "classify", "membership
 def classify(event: Event) -> tuple[Kind, str] | None:
     """What kind of message an event is, with its text; None for non-message events."""
     if isinstance(event, RoomMessageText | RoomMessageNotice | RoomMessageEmote):
-        relates = (event.source.get("content") or {}).get("m.relates_to") or {}
-        if relates.get("rel_type") == "m.replace":
+        relates = (event.source.get("content") or {}).get("m.relates_to")
+        if isinstance(relates, dict) and relates.get("rel_type") == "m.replace":
             return "edit", ""
         body = event.body or ""
         if is_reply(event):

@@ -13,7 +13,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import aiohttp
 from nio import (
@@ -35,6 +35,8 @@ from bot.matrix.events import (
     membership_of,
     strip_mx_reply,
 )
+from bot.matrix.undecryptable import Parking
+from bot.metrics import METRICS
 from bot.storage import sync_state as tstore
 from bot.storage.db import Database
 
@@ -53,13 +55,6 @@ class Handlers:
     on_invite: Callable[[Invite], Awaitable[None]]
     on_membership: Callable[[Membership], Awaitable[None]] | None = None
     on_undecryptable: Callable[[str, str], Awaitable[None]] | None = None
-
-
-@dataclass
-class _Pending:
-    event: MegolmEvent
-    room_id: str
-    since: float = field(default_factory=time.monotonic)
 
 
 class SyncLoop:
@@ -81,7 +76,9 @@ class SyncLoop:
         self.undecryptable_after = undecryptable_after
         self.last_success: float | None = None  # monotonic time of the last good sync
         self.consecutive_failures = 0
-        self._pending: dict[str, _Pending] = {}
+        # Undecryptable events wait in the database for their keys (also across restarts).
+        self.parking = Parking(db, give_up_after=undecryptable_after)
+        self._key_requested: set[str] = set()
         self._stop = asyncio.Event()
         self.synced_once = asyncio.Event()
 
@@ -174,13 +171,11 @@ class SyncLoop:
         if not event_id or sender == client.user_id:
             return
         if isinstance(event, MegolmEvent):
-            # Not decryptable (yet): the key may still arrive. Ask the sender's devices for it.
-            if event_id not in self._pending:
-                self._pending[event_id] = _Pending(event, room_id)
-                try:
-                    await client.request_room_key(event)
-                except Exception:
-                    log.debug("room key request failed", exc_info=True)
+            # Not decryptable (yet): kept until the key arrives; ask the sender's devices.
+            source = {**event.source, "room_id": room_id}
+            if await self.parking.park(event_id, room_id, sender or "", event.session_id,
+                                       event.sender_key, source):
+                await self._request_key(event)
             return
         member = membership_of(event, room_id)  # type: ignore[arg-type]
         if member is not None:
@@ -213,23 +208,52 @@ class SyncLoop:
         ):
             await self.handlers.on_message(msg)
 
-    async def _retry_pending(self) -> None:
+    async def _request_key(self, event: MegolmEvent) -> None:
+        if event.event_id in self._key_requested:
+            return
+        self._key_requested.add(event.event_id)
+        try:
+            await self.transport.nio.request_room_key(event)
+        except Exception:
+            log.debug("room key request failed", exc_info=True)
+
+    def _decrypt(self, source: dict[str, object]) -> object | None:
         client = self.transport.nio
-        for event_id, pending in list(self._pending.items()):
-            try:
-                decrypted = client.decrypt_event(pending.event)
-            except Exception:
-                decrypted = None
-            if decrypted is not None and not isinstance(decrypted, MegolmEvent):
-                del self._pending[event_id]
-                await self._dispatch(pending.room_id, decrypted, client.rooms.get(pending.room_id))
-            elif time.monotonic() - pending.since > self.undecryptable_after:
-                del self._pending[event_id]
-                log.warning("Giving up on an undecryptable event in %s", pending.room_id)
-                if self.handlers.on_undecryptable and await tstore.claim_event(
-                    self.db, event_id, pending.room_id
-                ):
-                    await self.handlers.on_undecryptable(pending.room_id, pending.event.sender)
+        event = MegolmEvent.from_dict(source)
+        if not isinstance(event, MegolmEvent):
+            return None
+        decrypted = client.decrypt_event(event)
+        if decrypted is None or isinstance(decrypted, MegolmEvent):
+            return None
+        decrypted.room_id = event.room_id  # type: ignore[attr-defined]
+        return decrypted
+
+    async def _retry_pending(self) -> None:
+        """Kept undecryptable events: read the ones whose keys came; give up on old ones."""
+        client = self.transport.nio
+        result = await self.parking.retry(self._decrypt)
+        for found in result.recovered:
+            parked = found.parked
+            METRICS.inc("chathulp_undecryptable_recovered_total")
+            await self._dispatch(parked.room_id, found.event, client.rooms.get(parked.room_id))
+            await self.parking.forget(parked.event_id)
+        for parked in result.given_up:
+            METRICS.inc("chathulp_undecryptable_given_up_total")
+            log.warning("Giving up on an undecryptable event in %s", parked.room_id)
+            if self.handlers.on_undecryptable and await tstore.claim_event(
+                self.db, parked.event_id, parked.room_id
+            ):
+                await self.handlers.on_undecryptable(parked.room_id, parked.sender)
+            await self.parking.forget(parked.event_id)
+        recovered = {f.parked.event_id for f in result.recovered}
+        given_up = {p.event_id for p in result.given_up}
+        for parked in await self.parking.pending():
+            # After a restart nio has forgotten its requests: ask again, once per run.
+            if parked.event_id not in recovered | given_up and \
+                    parked.event_id not in self._key_requested:
+                event = MegolmEvent.from_dict(parked.event)
+                if isinstance(event, MegolmEvent):
+                    await self._request_key(event)
 
     async def _key_housekeeping(self) -> None:
         client = self.transport.nio

@@ -29,6 +29,7 @@ ERASURE: list[tuple[str, str]] = [
     ("bookings", "youth_id = ?"),
     ("cases", "youth_id = ?"),
     ("handled_events", "room_id IN (SELECT room_id FROM rooms WHERE user_id = ?)"),
+    ("undecryptable", "sender = ?"),
     ("rooms", "user_id = ?"),
     ("youths", "user_id = ?"),
 ]

@@ -240,3 +240,22 @@ async def v6(conn: Connection) -> None:
     await conn.execute(f"ALTER TABLE youths ADD COLUMN forget_asked {INT}")
     # Sealing existing plain text needs the key from the secrets, which a step cannot reach:
     # the bot reseals at start (bot.storage.sealing.reseal_all).
+
+
+@step(7, "undecryptable messages kept until their keys arrive")
+async def v7(conn: Connection) -> None:
+    _, INT = _types(conn)
+    # The encrypted event as received (ciphertext only, never a decrypted body), so that it can
+    # be decrypted after a restart once its megolm session arrives.
+    await conn.execute(
+        f"""CREATE TABLE undecryptable (
+               event_id    TEXT PRIMARY KEY,
+               room_id     TEXT NOT NULL,
+               sender      TEXT NOT NULL,
+               session_id  TEXT NOT NULL,
+               sender_key  TEXT NOT NULL,
+               event       TEXT NOT NULL,
+               received_at {INT} NOT NULL
+           )"""
+    )
+    await conn.execute("CREATE INDEX undecryptable_session ON undecryptable (session_id)")

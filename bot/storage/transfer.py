@@ -18,7 +18,7 @@ from bot.storage.db import POSTGRES, Connection, Database
 TABLES: tuple[str, ...] = (
     "kv", "handled_events", "rooms", "youths", "cases", "crisis_alerts", "bookings",
     "absences", "timers", "sessions", "case_notes", "handovers", "audit_log",
-    "service_accounts",
+    "service_accounts", "undecryptable",
 )
 # Tables whose `id` is generated (a sequence on PostgreSQL).
 _SERIAL = ("cases", "crisis_alerts", "bookings", "absences", "timers", "sessions",

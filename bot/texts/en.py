@@ -24,6 +24,7 @@ TEXTS: dict[str, Any] = {
     "group_room": nl.TEXTS["group_room"],
     "undecryptable": nl.TEXTS["undecryptable"],
     "crash": nl.TEXTS["crash"],
+    "staff_room_only": "This room is for the service's staff only.",
     "not_understood_media": "I can only read text messages. Could you type it?",
     "offer_intro": "Thank you. Pick a moment for your chat with a counselor:",
     "offer_now": "Right now, with {counselor}",

@@ -26,6 +26,7 @@ TEXTS: dict[str, Any] = {
     "undecryptable": "Ik kon je laatste bericht niet lezen (versleuteling). Wil je het nog "
                      "eens sturen?" + _BILINGUAL + "I couldn't read your last message "
                      "(encryption). Could you send it again?",
+    "staff_room_only": "Deze kamer is alleen voor de medewerkers van de dienst.",
     "crash": "Sorry, er ging bij mij iets mis. Probeer het zo nog eens." + _BILINGUAL
              + "Sorry, something went wrong on my side. Please try again in a moment.",
     "not_understood_media": "Ik kan alleen tekstberichten lezen. Wil je het typen?",

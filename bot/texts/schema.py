@@ -321,6 +321,8 @@ class Texts(TextGroup):
     group_room: str = text()
     undecryptable: str = text()
     crash: str = text()
+    # Why someone who is not staff was removed from the staff room (shown beside the removal).
+    staff_room_only: str = text()
     # A picture, file or voice message.
     not_understood_media: str = text()
     # Appointments. {when}: date and time; {counselor}: the counselor's display name.

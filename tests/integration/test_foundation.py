@@ -7,7 +7,6 @@ import pytest
 
 from bot.storage import sync_state as tstore
 from tests.conftest import MatrixEnv
-from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.synapse
 
@@ -103,17 +102,15 @@ async def test_survives_homeserver_outage(mx: MatrixEnv) -> None:
 
 
 async def test_unencrypted_room_is_refused_once(mx: MatrixEnv) -> None:
+    """Declined before joining (tests/integration/test_policy.py); a room that loses its
+    encryption after the bot joined is warned once, then ignored."""
     bot_id, _, app = await _bot(mx)
     youth = await mx.user("youth")
-    room = await youth.open_dm(bot_id, encrypted=False)
-    await youth.say(room, "hallo")
-    warning = await youth.next_message(room, sender=bot_id, after=0)
-    assert "niet versleuteld" in warning.body
-    await youth.say(room, "hallo?")
-    await youth.say(room, "ben je daar")
-    # Both later messages reach the bot and are ignored: wait until it has handled them.
-    await wait_until(lambda: handled_in(app, room), lambda n: n >= 3)
-    assert len([m for m in youth.received if m.sender == bot_id]) == 1
+    room = await youth.open_dm(bot_id)
+    await youth.say(room, "hoi")
+    await youth.next_message(room, sender=bot_id, after=0)
+    # An encrypted room cannot become unencrypted in Matrix; so the unencrypted branch after
+    # joining is only reachable in-process (tests/handlers/test_router.py).
     assert await tstore.room_kind(app.db, room) == "dm"
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.domain.messages import Message
-from bot.handlers.transport import RoomInfo
+from bot.handlers.transport import InviteSummary, RoomInfo
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,9 @@ class FakeTransport:
         self.dropped: list[tuple[str, Message]] = []  # refused sends (unknown/unencrypted)
         self.fail: dict[str, Failure] = {}
         self.creators_power = False
+        self.summaries: dict[str, InviteSummary] = {}  # rooms the bot is invited to
+        self.declined: list[tuple[str, str | None]] = []  # (room, reason) of leave(reason=)
+        self.kicks: list[tuple[str, str]] = []
         self._counter = 0
 
     # --- simulation -----------------------------------------------------------------------
@@ -176,12 +179,34 @@ class FakeTransport:
         room.members.add(self.user_id)
         return True
 
-    async def leave(self, room_id: str) -> None:
+    async def leave(self, room_id: str, *, reason: str | None = None) -> None:
         self._maybe_fail("leave", room_id)
         self.left.append(room_id)
+        if reason is not None:
+            self.declined.append((room_id, reason))
         room = self.rooms.get(room_id)
         if room is not None:
             room.members.discard(self.user_id)
+
+    async def kick(self, room_id: str, user_id: str, *, reason: str | None = None) -> bool:
+        self._maybe_fail("kick", room_id, user_id)
+        self.kicks.append((room_id, user_id))
+        room = self.rooms.get(room_id)
+        if room is None:
+            return False
+        room.members.discard(user_id)
+        room.invited.discard(user_id)
+        return True
+
+    async def invite_summary(self, room_id: str) -> InviteSummary | None:
+        self._maybe_fail("invite_summary", room_id)
+        return self.summaries.get(room_id)
+
+    def room_members(self, room_id: str) -> set[str] | None:
+        room = self.rooms.get(room_id)
+        if room is None or self.user_id not in room.members:
+            return None
+        return set(room.members) | set(room.invited)
 
     async def set_power(self, room_id: str, user_id: str, level: int) -> None:
         self._maybe_fail("set_power", room_id, user_id, level)

@@ -1,0 +1,208 @@
+"""Room policy: which rooms the bot joins, who may stay in the staff room, and one guard for
+every post into the staff room.
+
+The rule for an invite (decided before joining, from what the homeserver tells an invitee —
+the invite's `is_direct` flag and the room summary: encryption and joined members, the same
+facts as the invite's stripped state):
+
+1. the staff room of the config (or the one the bot made) is always joined;
+2. more than `matrix.invites_per_hour` invites from one user in the last hour: ignored (no
+   answer at all — a flood gets no reaction; `chathulp_invites_ignored_total`);
+3. not marked as a direct chat → declined, the reason says "one-to-one chats only";
+4. the room is not encrypted → declined, the reason says "start an encrypted chat";
+5. someone besides the inviter has already joined → declined as a group room;
+6. otherwise (an encrypted one-to-one DM, e.g. a youth's intake or a counselor's DM) joined.
+When the homeserver gives no summary, the bot joins and checks the room once it knows it:
+a group room or an unencrypted one is left at once with the same short notice.
+The decline's notice is the reason of the rejection, which clients show beside the invite.
+
+Rooms the bot creates let nobody but the bot invite (`dm_power_levels`, `staff_power_levels`);
+session rooms let the counselor (50) invite, never the youth (bot/domain/session_rules.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import defaultdict, deque
+from typing import Any
+
+from bot.domain.messages import Message, plain
+from bot.handlers.context import Context
+from bot.handlers.transport import Invite
+from bot.metrics import METRICS
+from bot.storage import sync_state as tstore
+
+log = logging.getLogger(__name__)
+
+BOT_LEVEL = 100
+STAFF_LEVEL = 50
+
+
+def dm_power_levels(bot_id: str, user_id: str, *, creators_have_power: bool) -> dict[str, Any]:
+    """A DM the bot opens: the other user can talk but not invite, kick or change state."""
+    users = {} if creators_have_power else {bot_id: BOT_LEVEL}
+    return {"users": {**users, user_id: 0}, "users_default": 0, "events_default": 0,
+            "state_default": BOT_LEVEL, "invite": BOT_LEVEL, "kick": BOT_LEVEL,
+            "ban": BOT_LEVEL, "redact": BOT_LEVEL}
+
+
+async def dm_levels(ctx: Context, user_id: str) -> dict[str, Any]:
+    """`dm_power_levels` for a DM the bot opens with `user_id` now."""
+    creators = await ctx.transport.creators_have_power()
+    return dm_power_levels(ctx.transport.user_id, user_id, creators_have_power=creators)
+
+
+def staff_power_levels(bot_id: str, staff: list[str], *,
+                       creators_have_power: bool) -> dict[str, Any]:
+    """The staff room the bot makes: staff are moderators (50) but only the bot invites."""
+    users: dict[str, int] = {} if creators_have_power else {bot_id: BOT_LEVEL}
+    users.update({user: STAFF_LEVEL for user in staff})
+    return {"users": users, "users_default": 0, "events_default": 0,
+            "state_default": BOT_LEVEL, "invite": BOT_LEVEL, "kick": BOT_LEVEL,
+            "ban": BOT_LEVEL, "redact": STAFF_LEVEL}
+
+
+async def post_to_staff(ctx: Context, message: Message) -> bool:
+    """Every post into the staff room goes through here (see `RoomPolicy.post_to_staff`)."""
+    if ctx.staff_guard is not None:
+        return await ctx.staff_guard.post_to_staff(message)
+    if ctx.staff_room_id is None:
+        return False
+    await ctx.transport.send_notice(ctx.staff_room_id, message)
+    return True
+
+
+class RoomPolicy:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._invites: dict[str, deque[float]] = defaultdict(deque)
+        self._pending_alerts: list[Message] = []
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # --- invites ------------------------------------------------------------------------
+
+    def _flooding(self, inviter: str) -> bool:
+        now = time.monotonic()
+        seen = self._invites[inviter]
+        while seen and now - seen[0] > 3600:
+            seen.popleft()
+        if len(seen) >= self.ctx.config.matrix.invites_per_hour:
+            return True
+        seen.append(now)
+        return False
+
+    async def on_invite(self, invite: Invite) -> None:
+        ctx = self.ctx
+        if invite.room_id == ctx.staff_room_id:
+            await self._join(invite, "staff")
+            return
+        if invite.inviter is None or self._flooding(invite.inviter):
+            METRICS.inc("chathulp_invites_ignored_total")
+            log.warning("Ignoring an invite: too many invites from one user")
+            return
+        texts = ctx.config.text(None)
+        if not invite.is_direct:
+            await self._decline(invite, texts.group_room, "not a direct chat")
+            return
+        summary = await ctx.transport.invite_summary(invite.room_id)
+        if summary is not None:
+            if not summary.encrypted:
+                await self._decline(invite, texts.unencrypted_room, "not encrypted")
+                return
+            if summary.joined_members > 1:
+                await self._decline(invite, texts.group_room, "a group room")
+                return
+        if await self._join(invite, "dm") and summary is None:
+            self._spawn(self._check_joined(invite.room_id))
+
+    async def _join(self, invite: Invite, kind: str) -> bool:
+        ok = await self.ctx.transport.join(invite.room_id)
+        if ok:
+            await tstore.remember_room(self.ctx.db, invite.room_id, kind, invite.inviter)
+            log.info("Joined a room (%s)", kind)
+        return ok
+
+    async def _decline(self, invite: Invite, reason: str, why: str) -> None:
+        METRICS.inc("chathulp_invites_declined_total")
+        log.info("Declined an invite (%s)", why)
+        await self.ctx.transport.leave(invite.room_id, reason=reason)
+
+    async def _check_joined(self, room_id: str) -> None:
+        """No summary before joining: look at the room once the client knows it."""
+        transport = self.ctx.transport
+        if not await transport.wait_for_room(room_id):
+            return
+        info = transport.room_info(room_id)
+        if info is None:
+            return
+        texts = self.ctx.config.text(None)
+        if not info.encrypted:
+            await transport.send_notice(room_id, plain(texts.unencrypted_room),
+                                        allow_plaintext=True)
+        elif info.member_count > 2:
+            await transport.send_notice(room_id, plain(texts.group_room))
+        else:
+            return
+        METRICS.inc("chathulp_invites_declined_total")
+        log.info("Left a room that is no encrypted one-to-one chat")
+        await transport.leave(room_id)
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # --- the staff room -----------------------------------------------------------------
+
+    def intruders(self) -> set[str] | None:
+        """Members (joined or invited) of the staff room who are not staff; None when the
+        bot does not know the room's members."""
+        room_id = self.ctx.staff_room_id
+        if room_id is None:
+            return None
+        members = self.ctx.transport.room_members(room_id)
+        if members is None:
+            return None
+        return {m for m in members
+                if m != self.ctx.transport.user_id and not self.ctx.is_staff(m)}
+
+    async def guard_staff_room(self) -> None:
+        """Remove whoever is in the staff room without being staff, then send what was held."""
+        room_id = self.ctx.staff_room_id
+        intruders = self.intruders()
+        if room_id is None or intruders is None:
+            return
+        reason = self.ctx.config.text(None).staff_room_only
+        for user in sorted(intruders):
+            METRICS.inc("chathulp_staff_room_removals_total")
+            log.warning("Removing a non-staff member from the staff room")
+            try:
+                await self.ctx.transport.kick(room_id, user, reason=reason)
+            except Exception:
+                log.exception("Could not remove a non-staff member from the staff room")
+        if not intruders:
+            await self._flush()
+
+    async def post_to_staff(self, message: Message) -> bool:
+        """The only way into the staff room: sent only while every member is staff (else held
+        and sent once the others are gone). True when it was sent now."""
+        room_id = self.ctx.staff_room_id
+        if room_id is None:
+            return False
+        intruders = self.intruders()
+        if intruders:
+            self._pending_alerts.append(message)
+            METRICS.inc("chathulp_staff_posts_held_total")
+            log.warning("Holding a staff-room notice: a non-staff member is present")
+            await self.guard_staff_room()
+            return False
+        await self.ctx.transport.send_notice(room_id, message)
+        return True
+
+    async def _flush(self) -> None:
+        room_id = self.ctx.staff_room_id
+        while self._pending_alerts and room_id is not None and self.intruders() == set():
+            message = self._pending_alerts.pop(0)
+            await self.ctx.transport.send_notice(room_id, message)

@@ -1,0 +1,365 @@
+"""Load and start-up figures for docs/PERFORMANCE.md, on a local Synapse (127.0.0.1 only).
+
+    .venv/bin/python scripts/loadgen.py --youths 20 --rounds 5
+    .venv/bin/python scripts/loadgen.py --youths 100 --rounds 3 --startup
+
+N end-to-end-encrypted youths (matrix-nio, one process) each open an encrypted DM with chathulp
+(its own process, `python -m bot run`) and one with a bare matrix-nio echo bot (its own
+process, cross-signed the way the bot is: bot/matrix/cross_signing.py) on the same homeserver.
+In every round each youth writes to both at once ("hulp": chathulp answers it at any point of
+the intake); the time from the send to the reply arriving in the youth's client is recorded.
+Printed: p50/p95 of both, their ratio, and the bot's CPU and RSS (from /proc).
+
+`--startup`: the bot is stopped, its database seeded with 10 000 past cases and 1 000 future
+bookings (with their timers), a youth writes while it is down, and the time from the process
+start to that youth receiving the answer is measured, with the RSS then.
+
+The echo bot alone: `loadgen.py echo --homeserver URL --user ID --password PW --data DIR`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import yaml
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    InviteMemberEvent,
+    LoginResponse,
+    MatrixRoom,
+    RoomMessageNotice,
+    RoomMessageText,
+)
+
+SCRIPT = Path(__file__).resolve()
+ROOT = SCRIPT.parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.devserver import LocalSynapse  # noqa: E402
+from bot.matrix.client import ENCRYPTION_STATE  # noqa: E402
+from bot.matrix.cross_signing import ensure_cross_signed  # noqa: E402
+from bot.matrix.secrets import load_or_create_secrets  # noqa: E402
+
+PASSWORD = "loadgen-password"
+MESSAGE = "hulp"
+
+
+# --- the bare echo bot ------------------------------------------------------------------------
+
+async def echo_main(homeserver: str, user_id: str, password: str, data: Path) -> None:
+    store = data / "store"
+    await asyncio.to_thread(store.mkdir, parents=True, exist_ok=True)
+    secrets = load_or_create_secrets(data)
+    client = AsyncClient(homeserver, user_id, store_path=str(store),
+                         config=AsyncClientConfig(encryption_enabled=True,
+                                                  store_sync_tokens=True,
+                                                  pickle_key=secrets.pickle_key))
+    resp = await client.login(password, device_name="echo")
+    assert isinstance(resp, LoginResponse), resp
+    if client.should_upload_keys:
+        await client.keys_upload()
+    async with aiohttp.ClientSession() as http:
+        await ensure_cross_signed(http, homeserver, client.access_token, client.user_id,
+                                  client.device_id, secrets, password)
+    started = int(time.time() * 1000)
+
+    async def on_invite(room: MatrixRoom, event: InviteMemberEvent) -> None:
+        if event.state_key == client.user_id and event.membership == "invite":
+            await client.join(room.room_id)
+
+    async def on_text(room: MatrixRoom, event: RoomMessageText) -> None:
+        if event.sender == client.user_id or event.server_timestamp < started:
+            return
+        await client.room_send(room.room_id, "m.room.message",
+                               {"msgtype": "m.notice", "body": event.body},
+                               ignore_unverified_devices=True)
+
+    client.add_event_callback(on_invite, InviteMemberEvent)
+    client.add_event_callback(on_text, RoomMessageText)
+    print("echo ready", flush=True)
+    await client.sync_forever(timeout=30_000, full_state=True)
+
+
+# --- youths -----------------------------------------------------------------------------------
+
+@dataclass
+class Youth:
+    client: AsyncClient
+    rooms: dict[str, str] = field(default_factory=dict)  # "bot"/"echo" -> room id
+    waiting: dict[str, asyncio.Future[float]] = field(default_factory=dict)
+    task: asyncio.Task[None] | None = None
+
+    async def on_reply(self, room: MatrixRoom, event: RoomMessageNotice) -> None:
+        if event.sender == self.client.user_id:
+            return
+        future = self.waiting.pop(room.room_id, None)
+        if future is not None and not future.done():
+            future.set_result(time.monotonic())
+
+    async def ask(self, who: str, timeout: float = 60) -> float | None:
+        room_id = self.rooms[who]
+        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self.waiting[room_id] = future
+        sent = time.monotonic()
+        await self.client.room_send(room_id, "m.room.message",
+                                    {"msgtype": "m.text", "body": MESSAGE},
+                                    ignore_unverified_devices=True)
+        try:
+            async with asyncio.timeout(timeout):
+                return await future - sent
+        except TimeoutError:
+            return None
+
+
+async def make_youth(homeserver: str, user_id: str, store: Path) -> Youth:
+    await asyncio.to_thread(store.mkdir, parents=True, exist_ok=True)
+    client = AsyncClient(homeserver, user_id, store_path=str(store),
+                         config=AsyncClientConfig(encryption_enabled=True,
+                                                  store_sync_tokens=True))
+    resp = await client.login(PASSWORD, device_name="loadgen")
+    assert isinstance(resp, LoginResponse), resp
+    if client.should_upload_keys:
+        await client.keys_upload()
+    youth = Youth(client)
+    client.add_event_callback(youth.on_reply, RoomMessageNotice)
+    await client.sync(timeout=0, full_state=True)
+    youth.task = asyncio.create_task(client.sync_forever(timeout=30_000))
+    return youth
+
+
+async def open_dm(youth: Youth, who: str, peer: str) -> None:
+    resp = await youth.client.room_create(is_direct=True, invite=[peer],
+                                          initial_state=[ENCRYPTION_STATE])
+    room_id = resp.room_id  # type: ignore[union-attr]
+    youth.rooms[who] = room_id
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        room = youth.client.rooms.get(room_id)
+        if room and peer in room.users and peer not in room.invited_users:
+            return
+        await asyncio.sleep(0.2)
+    raise RuntimeError(f"{peer} did not join a DM")
+
+
+# --- process figures --------------------------------------------------------------------------
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+def bot_config(synapse: LocalSynapse, bot_id: str, data: Path, path: Path) -> None:
+    config = yaml.safe_load((ROOT / "config.example.yaml").read_text())
+    config["matrix"].update(homeserver=synapse.url, user_id=bot_id, password=PASSWORD)
+    config["data_dir"] = str(data)
+    config["admins"] = []
+    config["staff_room"] = {"room_id": "", "name": "staff", "invite": []}
+    config["web"]["enabled"] = False
+    path.write_text(yaml.safe_dump(config, allow_unicode=True))
+
+
+async def spawn(*args: str, log: Path) -> asyncio.subprocess.Process:
+    handle = log.open("ab")
+    return await asyncio.create_subprocess_exec(
+        sys.executable, *args, cwd=str(ROOT), stdout=handle, stderr=handle)
+
+
+async def stop(proc: asyncio.subprocess.Process) -> None:
+    if proc.returncode is None:
+        proc.terminate()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(20):
+                await proc.wait()
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+
+
+async def seed(db_path: Path, counselors: list[str], past: int, future: int) -> None:
+    """Past cases (closed, with a done booking each) and future bookings with their timers."""
+    import aiosqlite
+
+    now = int(time.time())
+    async with aiosqlite.connect(db_path) as db:
+        youths, cases, bookings, timers = [], [], [], []
+        for i in range(past + future):
+            youth = f"@seed{i}:localhost"
+            youths.append((youth, f"!seed{i}:localhost", "{}", now - 86400, now - 86400))
+        for i in range(past):
+            cases.append((f"P{i:05d}", f"@seed{i}:localhost", "closed", "nl", now - 86400 * 30,
+                          now - 86400 * 30))
+        for i in range(future):
+            cases.append((f"F{i:05d}", f"@seed{past + i}:localhost", "open", "nl", now, now))
+        await db.executemany(
+            "INSERT INTO youths (user_id, dm_room_id, intake, first_seen, last_seen) "
+            "VALUES (?, ?, ?, ?, ?)", youths)
+        await db.executemany(
+            "INSERT INTO cases (ref, youth_id, status, language, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)", cases)
+        ids = {ref: cid for cid, ref in await db.execute_fetchall("SELECT id, ref FROM cases")}
+        for i in range(past):
+            start = now - 86400 * 30 + i * 3600
+            bookings.append((ids[f"P{i:05d}"], f"@seed{i}:localhost",
+                             counselors[i % len(counselors)], start, start + 2700, "done"))
+        for i in range(future):
+            start = now + 86400 + i * 3600
+            bookings.append((ids[f"F{i:05d}"], f"@seed{past + i}:localhost",
+                             counselors[i % len(counselors)], start, start + 2700, "booked"))
+        await db.executemany(
+            "INSERT INTO bookings (case_id, youth_id, counselor_id, start_at, end_at, status, "
+            f"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, {now}, {now})", bookings)
+        for bid, start in await db.execute_fetchall(
+                "SELECT id, start_at FROM bookings WHERE status = 'booked'"):
+            timers += [("remind_youth", bid, start - 3600), ("open_session", bid, start)]
+        await db.executemany(
+            f"INSERT INTO timers (kind, booking_id, due_at, created_at) VALUES (?, ?, ?, {now})",
+            timers)
+        await db.commit()
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    work = Path(args.dir or tempfile.mkdtemp(prefix="chathulp-load-"))
+    synapse = LocalSynapse(work / "synapse")
+    await synapse.start()
+    procs: list[asyncio.subprocess.Process] = []
+    youths: list[Youth] = []
+    try:
+        bot_id = await synapse.register("chathulp", PASSWORD)
+        echo_id = await synapse.register("echo", PASSWORD)
+        cfg = work / "bot.yaml"
+        bot_config(synapse, bot_id, work / "bot-data", cfg)
+        bot = await spawn("-m", "bot", "run", "-c", str(cfg), log=work / "bot.log")
+        echo = await spawn(str(SCRIPT), "echo", "--homeserver", synapse.url,
+                           "--user", echo_id, "--password", PASSWORD, "--data",
+                           str(work / "echo-data"), log=work / "echo.log")
+        procs += [bot, echo]
+        print(f"work dir {work}; starting {args.youths} youths", flush=True)
+        ids = [await synapse.register(f"youth{i}", PASSWORD) for i in range(args.youths)]
+        sem = asyncio.Semaphore(10)
+
+        async def one(user_id: str) -> Youth:
+            async with sem:
+                youth = await make_youth(synapse.url, user_id, work / "youths" / user_id[1:])
+                await open_dm(youth, "bot", bot_id)
+                await open_dm(youth, "echo", echo_id)
+                return youth
+
+        youths += await asyncio.gather(*(one(u) for u in ids))
+        # A warm-up round (key sharing, first sessions), not counted.
+        await asyncio.gather(*(y.ask(w) for y in youths for w in ("bot", "echo")))
+        print("warm-up done", flush=True)
+
+        lat: dict[str, list[float]] = {"bot": [], "echo": []}
+        lost = {"bot": 0, "echo": 0}
+        rss_peak = rss_mb(bot.pid)  # type: ignore[arg-type]
+        cpu0, wall0 = cpu_seconds(bot.pid), time.monotonic()  # type: ignore[arg-type]
+        echo_cpu0 = cpu_seconds(echo.pid)  # type: ignore[arg-type]
+        for r in range(args.rounds):
+            pairs = [(y, w) for y in youths for w in ("bot", "echo")]
+            results = await asyncio.gather(*(y.ask(w) for y, w in pairs))
+            for (_, who), value in zip(pairs, results, strict=True):
+                if value is None:
+                    lost[who] += 1
+                else:
+                    lat[who].append(value)
+            rss_peak = max(rss_peak, rss_mb(bot.pid))  # type: ignore[arg-type]
+            print(f"round {r + 1}: bot p95 {pct(lat['bot'], .95):.3f}s, "
+                  f"echo p95 {pct(lat['echo'], .95):.3f}s", flush=True)
+        wall = time.monotonic() - wall0
+        result: dict[str, Any] = {
+            "youths": args.youths, "rounds": args.rounds,
+            "bot_p50": statistics.median(lat["bot"]), "bot_p95": pct(lat["bot"], .95),
+            "echo_p50": statistics.median(lat["echo"]), "echo_p95": pct(lat["echo"], .95),
+            "lost": lost,
+            "bot_cpu_percent": 100 * (cpu_seconds(bot.pid) - cpu0) / wall,  # type: ignore[arg-type]
+            "echo_cpu_percent": 100 * (cpu_seconds(echo.pid) - echo_cpu0) / wall,  # type: ignore[arg-type]
+            "bot_rss_mb_peak": rss_peak,
+        }
+        result["p95_ratio"] = result["bot_p95"] / result["echo_p95"]
+
+        if args.startup:
+            await stop(bot)
+            counselors = [c["user_id"] for c in
+                          yaml.safe_load(cfg.read_text())["scheduling"]["counselors"]]
+            await seed(work / "bot-data" / "chathulp.db", counselors, 10_000, 1_000)
+            youth = youths[0]
+            room_id = youth.rooms["bot"]
+            future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+            youth.waiting[room_id] = future
+            await youth.client.room_send(room_id, "m.room.message",
+                                         {"msgtype": "m.text", "body": MESSAGE},
+                                         ignore_unverified_devices=True)
+            t0 = time.monotonic()
+            stamp = time.strftime("%H:%M:%S") + f".{int(time.time() * 1000) % 1000:03d}"
+            print(f"bot restarted at {stamp} (compare with bot.log)", flush=True)
+            bot = await spawn("-m", "bot", "run", "-c", str(cfg), log=work / "bot.log")
+            procs.append(bot)
+            async with asyncio.timeout(120):
+                answered = await future
+            result["startup_to_first_answer_s"] = answered - t0
+            result["startup_rss_mb"] = rss_mb(bot.pid)  # type: ignore[arg-type]
+        return result
+    finally:
+        for youth in youths:
+            if youth.task:
+                youth.task.cancel()
+            await youth.client.close()
+        for proc in procs:
+            await stop(proc)
+        await synapse.stop()
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "echo":
+        parser = argparse.ArgumentParser()
+        parser.add_argument("cmd")
+        parser.add_argument("--homeserver", required=True)
+        parser.add_argument("--user", required=True)
+        parser.add_argument("--password", required=True)
+        parser.add_argument("--data", required=True)
+        a = parser.parse_args()
+        asyncio.run(echo_main(a.homeserver, a.user, a.password, Path(a.data)))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--youths", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--startup", action="store_true", help="also measure start-up")
+    parser.add_argument("--dir", help="work directory (default: a new temp dir)")
+    args = parser.parse_args()
+    result = asyncio.run(run(args))
+    print(json.dumps(result, indent=2))
+    print(f"bot p50 {result['bot_p50']:.3f}s p95 {result['bot_p95']:.3f}s | echo p50 "
+          f"{result['echo_p50']:.3f}s p95 {result['echo_p95']:.3f}s | ratio "
+          f"{result['p95_ratio']:.2f} | bot CPU {result['bot_cpu_percent']:.0f}% RSS "
+          f"{result['bot_rss_mb_peak']:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,158 @@
+"""Room policy in-process: which invites are joined, the invite flood limit, who may invite in
+the rooms the bot makes, and the staff-room guard (bot/handlers/policy.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.handlers.policy import dm_power_levels, staff_power_levels
+from bot.handlers.transport import Invite, InviteSummary, Membership
+from bot.metrics import METRICS
+from tests.support.harness import BOT, SARA, YOUTH, Harness
+
+STRANGER = "@stranger:fake"
+CRISIS = "ik wil niet meer leven"
+
+
+def _metric(name: str) -> float:
+    value = METRICS.registry.get_sample_value(name)
+    return value or 0.0
+
+
+async def _invite(h: Harness, inviter: str, *, direct: bool, summary: InviteSummary | None,
+                  others: tuple[str, ...] = ()) -> str:
+    room = h.transport.add_room(inviter, *others, bot_joined=False)
+    if summary is not None:
+        h.transport.summaries[room] = summary
+    await h.router.on_invite(Invite(room, inviter, direct))
+    return room
+
+
+async def test_an_encrypted_dm_is_joined(h: Harness) -> None:
+    room = await _invite(h, YOUTH, direct=True, summary=InviteSummary(True, 1))
+    assert h.transport.joins == [room] and h.transport.declined == []
+
+
+async def test_a_group_invite_is_declined_with_a_reason(h: Harness) -> None:
+    room = await _invite(h, YOUTH, direct=False, summary=InviteSummary(True, 1))
+    assert h.transport.joins == []
+    assert h.transport.declined == [(room, h.config.text(None).group_room)]
+
+
+async def test_a_dm_marked_direct_with_other_members_is_declined(h: Harness) -> None:
+    room = await _invite(h, YOUTH, direct=True, summary=InviteSummary(True, 3))
+    assert h.transport.joins == []
+    assert h.transport.declined == [(room, h.config.text(None).group_room)]
+
+
+async def test_an_unencrypted_dm_invite_is_declined_with_a_reason(h: Harness) -> None:
+    room = await _invite(h, YOUTH, direct=True, summary=InviteSummary(False, 1))
+    assert h.transport.joins == []
+    reason = h.config.text(None).unencrypted_room
+    assert h.transport.declined == [(room, reason)] and "versleuteld" in reason
+
+
+async def test_without_a_summary_a_group_is_left_after_joining(h: Harness) -> None:
+    room = await _invite(h, YOUTH, direct=True, summary=None, others=("@other:fake",))
+    assert h.transport.joins == [room]
+    for task in list(h.router.policy._tasks):
+        await task
+    assert h.transport.left == [room]
+    assert h.transport.to(room) == [h.config.text(None).group_room]
+
+
+async def test_without_a_summary_an_unencrypted_dm_is_left_after_joining(h: Harness) -> None:
+    room = h.transport.add_room(YOUTH, encrypted=False, bot_joined=False)
+    await h.router.on_invite(Invite(room, YOUTH, True))
+    for task in list(h.router.policy._tasks):
+        await task
+    assert h.transport.left == [room]
+    assert h.transport.sent[-1].plaintext
+    assert h.transport.to(room) == [h.config.text(None).unencrypted_room]
+
+
+async def test_without_a_summary_a_real_dm_is_kept(h: Harness) -> None:
+    room = await _invite(h, YOUTH, direct=True, summary=None)
+    for task in list(h.router.policy._tasks):
+        await task
+    assert h.transport.left == [] and h.transport.to(room) == []
+
+
+async def test_an_invite_flood_is_ignored_after_the_limit(h: Harness) -> None:
+    limit = h.config.matrix.invites_per_hour
+    before = _metric("chathulp_invites_ignored_total")
+    for _ in range(limit + 3):
+        await _invite(h, STRANGER, direct=False, summary=None)
+    # Only the first `limit` got an answer (declined); the rest were not even looked at.
+    assert len(h.transport.declined) == limit
+    assert _metric("chathulp_invites_ignored_total") - before == 3
+    # Another user is not affected by the stranger's flood.
+    await _invite(h, YOUTH, direct=True, summary=InviteSummary(True, 1))
+    assert len(h.transport.joins) == 1
+
+
+async def test_the_staff_room_invite_is_always_joined(h: Harness) -> None:
+    h.transport.rooms[h.staff_room].members.discard(BOT)
+    await h.router.on_invite(Invite(h.staff_room, STRANGER, False))
+    assert h.transport.joins == [h.staff_room]
+
+
+async def test_dms_the_bot_opens_let_only_the_bot_invite(h: Harness) -> None:
+    room = await h.router.youth.open_intake(YOUTH, None)
+    levels = h.transport.rooms[room].created["power_levels"]  # type: ignore[index]
+    assert levels == dm_power_levels(BOT, YOUTH, creators_have_power=False)
+    assert levels["invite"] == 100 and levels["users"] == {BOT: 100, YOUTH: 0}
+    counselor_room = await h.counselor_dm(SARA)
+    levels = h.transport.rooms[counselor_room].created["power_levels"]  # type: ignore[index]
+    assert levels["invite"] == 100 and levels["users"][SARA] == 0
+
+
+def test_staff_room_levels_put_invite_above_staff() -> None:
+    levels = staff_power_levels(BOT, [SARA], creators_have_power=False)
+    assert levels["users"] == {BOT: 100, SARA: 50}
+    assert levels["invite"] > levels["users"][SARA] and levels["kick"] == 100
+    v12 = staff_power_levels(BOT, [SARA], creators_have_power=True)
+    assert BOT not in v12["users"]
+
+
+async def test_a_stranger_in_the_staff_room_is_removed(h: Harness) -> None:
+    h.transport.user_joins(h.staff_room, SARA)
+    h.transport.user_joins(h.staff_room, STRANGER)
+    await h.router.on_membership(Membership(h.staff_room, "$m1", STRANGER, "join", "invite"))
+    assert h.transport.kicks == [(h.staff_room, STRANGER)]
+    assert STRANGER not in h.transport.rooms[h.staff_room].members
+
+
+async def test_an_invited_stranger_is_removed_too(h: Harness) -> None:
+    h.transport.rooms[h.staff_room].invited.add(STRANGER)
+    await h.router.on_membership(Membership(h.staff_room, "$m1", STRANGER, "invite", None))
+    assert h.transport.kicks == [(h.staff_room, STRANGER)]
+
+
+async def test_no_alert_while_a_stranger_is_in_the_staff_room(tmp_path: Path) -> None:
+    h = await Harness.start(tmp_path)
+    try:
+        # The kick is refused (e.g. no power): the stranger stays, the alert is held.
+        h.transport.fail["kick"] = RuntimeError("forbidden")
+        h.transport.user_joins(h.staff_room, STRANGER)
+        mark = h.mark()
+        await h.youth_says(YOUTH, CRISIS)
+        assert h.since(mark, h.staff_room) == []
+        assert _metric("chathulp_staff_posts_held_total") >= 1
+        # The stranger leaves: the held alert goes out then, once.
+        del h.transport.fail["kick"]
+        h.transport.rooms[h.staff_room].members.discard(STRANGER)
+        await h.router.on_membership(Membership(h.staff_room, "$m2", STRANGER, "leave", "join"))
+        alerts = h.since(mark, h.staff_room)
+        assert len(alerts) == 1
+        await h.router.on_membership(Membership(h.staff_room, "$m3", SARA, "join", "invite"))
+        assert len(h.since(mark, h.staff_room)) == 1
+    finally:
+        await h.close()
+
+
+async def test_with_only_staff_the_alert_goes_out_at_once(h: Harness) -> None:
+    h.transport.user_joins(h.staff_room, SARA)
+    mark = h.mark()
+    await h.youth_says(YOUTH, CRISIS)
+    assert len(h.since(mark, h.staff_room)) == 1
