@@ -1,0 +1,2 @@
+import * as sdk from "matrix-js-sdk";
+console.log(sdk.createClient);
