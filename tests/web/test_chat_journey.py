@@ -13,11 +13,14 @@ import asyncio
 import json
 import os
 import shutil
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp.test_utils import TestServer
 
+from bot.clock import FakeClock
 from bot.devserver import free_port
 from bot.web import create_web_app
 from bot.web.chat import QUICK_EXIT_URL, built
@@ -30,6 +33,7 @@ CODE = "krt-school-3"
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
 # After the bot's first question (language): the intake's answers; the municipality comes
 # from the campaign; "overslaan" skips the last question and brings the offer.
+BRUSSELS = ZoneInfo("Europe/Brussels")
 ANSWERS = ["1", "2", "school", "deze week", "overslaan"]
 
 
@@ -67,7 +71,8 @@ async def test_browser_chat_from_invite_page_to_session(mx: MatrixEnv) -> None:
             "opening_hours": None, "closures": [],
         },
     )
-    app = await mx.start_bot(config)
+    # A Tuesday morning, when Sara works: the offer starts with "Nu meteen".
+    app = await mx.start_bot(config, FakeClock(datetime(2026, 12, 1, 10, 0, tzinfo=BRUSSELS)))
     server = TestServer(create_web_app(config, app), host="127.0.0.1", port=port)  # type: ignore[arg-type]
     await server.start_server()
     try:
@@ -82,19 +87,20 @@ async def test_browser_chat_from_invite_page_to_session(mx: MatrixEnv) -> None:
             "BOOK": "1",
             "CHROMIUM": str(BROWSER),
             "EXIT_URL": QUICK_EXIT_URL,
-            "TIMEOUT_MS": "240000",
+            "TIMEOUT_MS": os.environ.get("CHAT_JOURNEY_TIMEOUT_MS", "240000"),
         }
         proc = await asyncio.create_subprocess_exec(
             "node", str(HERE / "journey.mjs"), cwd=HERE, env=env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )
         out, err = await proc.communicate()
+        sessions = [dict(r) for r in await app.db.fetchall("SELECT * FROM sessions")]
     finally:
         await server.close()
     lines = [json.loads(x) for x in out.decode().splitlines() if x.startswith("{")]
     steps = {x["step"]: x for x in lines if "step" in x}
     assert proc.returncode == 0 and lines[-1] == {"event": "ok"}, (
-        f"{lines}\n{err.decode()[-4000:]}"
+        f"{lines}\n{err.decode()[-4000:]}\nsessions: {sessions}"
     )
 
     # Neutral tab title on the chat; the first question arrived decrypted.

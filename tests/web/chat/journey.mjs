@@ -248,7 +248,7 @@ async function main() {
         const before = await page.evaluate(() => history.length);
         recording = false;
         await page.click("#quick-exit");
-        await page.waitForURL((u) => u.startsWith(new URL(EXIT_URL).origin), { timeout: 15000 });
+        await page.waitForURL((u) => u.origin === new URL(EXIT_URL).origin, { timeout: 15000 });
         const afterExit = await page.evaluate(() => history.length);
         await page.goBack().catch(() => null);
         const back = page.url();
@@ -260,6 +260,9 @@ async function main() {
         });
         emit({ step: "requests", count: requests.length, outside });
         await context.close();
+    } catch (e) {
+        await dump();
+        throw e;
     } finally {
         await browser.close();
         counselor.client.stopClient();
@@ -276,15 +279,20 @@ main()
         emit({ event: "ok" });
         process.stdout.write("", () => process.exit(0));
     })
-    .catch(async (e) => {
+    .catch((e) => {
         diag(e?.stack || e);
-        try {
-            const shown = await currentPage?.$$eval("#messages li", (els) => els.map((x) => `${x.className}: ${x.textContent}`));
-            diag(`page url ${currentPage?.url()} status ${await currentPage?.$eval("#status", (x) => x.textContent).catch(() => "")}`);
-            for (const line of shown || []) diag(`shown ${line.slice(0, 300)}`);
-        } catch (err) {
-            diag(`no page dump: ${err.message}`);
-        }
         emit({ event: "error", message: String(e?.message || e) });
         process.stdout.write("", () => process.exit(1));
     });
+
+async function dump() {
+        try {
+            const shown = await currentPage?.$$eval("#messages li", (els) => els.map((x) => `${x.className}: ${x.textContent}`));
+            diag(`page url ${currentPage?.url()} status ${await currentPage?.$eval("#status", (x) => x.textContent).catch(() => "")}`);
+            const rooms = await currentPage?.$$eval("#rooms button", (els) => els.map((x) => `${x.getAttribute("aria-current")}: ${x.textContent}`));
+            diag(`rooms ${JSON.stringify(rooms)}`);
+            for (const line of (shown || []).slice(-4)) diag(`shown ${JSON.stringify(line).slice(0, 400)}`);
+        } catch (err) {
+            diag(`no page dump: ${err.message}`);
+        }
+}

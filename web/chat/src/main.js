@@ -15,6 +15,7 @@ let lang = pickLang(localStorage.getItem(LANG_KEY) || root.dataset.lang);
 let client = null;
 let session = null;
 let selected = null; // room id shown
+let pendingSelect = null; // a room just joined: shown as soon as the client knows it joined
 let ready = false;
 const startedAt = Date.now();
 const ui = {};
@@ -386,7 +387,7 @@ function onMyMembership(room, membership) {
             .joinRoom(room.roomId)
             .then(() => {
                 // A room that arrives while the page is open becomes the one shown.
-                selected = room.roomId;
+                pendingSelect = room.roomId;
                 scheduleRefresh();
             })
             .catch(() => joining.delete(room.roomId));
@@ -440,6 +441,14 @@ function visibleRooms() {
 function refresh() {
     if (!client || !ready) return;
     const rooms = visibleRooms();
+    if (pendingSelect && rooms.some((r) => r.roomId === pendingSelect && r.getMyMembership() === "join")) {
+        if (selected !== pendingSelect) {
+            ui.log.replaceChildren();
+            ui.items = new Map();
+        }
+        selected = pendingSelect;
+        pendingSelect = null;
+    }
     if (!selected || !rooms.some((r) => r.roomId === selected)) {
         const active = rooms.filter((r) => r.getMyMembership() === "join");
         selected = (active[active.length - 1] || rooms[rooms.length - 1])?.roomId || null;
@@ -514,13 +523,8 @@ function items(room) {
 }
 
 function renderMessages(room) {
-    if (!room) {
-        ui.log.replaceChildren(h("li", { class: "event" }, t("waiting_bot")));
-        ui.items = new Map();
-        return;
-    }
-    const wanted = items(room);
-    if (!wanted.length && isBotDm(room)) wanted.push({ id: "waiting", kind: "event", text: t("waiting_bot") });
+    const wanted = room ? items(room) : [];
+    if (!wanted.length && (!room || isBotDm(room))) wanted.push({ id: "waiting", kind: "event", text: t("waiting_bot") });
     const keep = new Set();
     wanted.forEach((item, i) => {
         const key = `${item.id}`;
@@ -547,6 +551,7 @@ function renderMessages(room) {
     }
     ui.log.scrollTop = ui.log.scrollHeight;
 }
+
 
 async function onSend(ev) {
     ev.preventDefault();
