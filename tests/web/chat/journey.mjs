@@ -164,9 +164,10 @@ async function main() {
         await page.click("#startchat");
         await page.waitForURL((u) => new URL(u).pathname === "/chat", { timeout: 30000 });
         emit({ step: "chat_page", url: page.url(), title: await page.title() });
+        // The greeting, then the first question with numbered options.
         const first = await until("the bot's first question", async () => {
             const got = await theirs(page);
-            return got.length ? got : null;
+            return got.some((b) => b.includes("\n1. ")) ? got : null;
         });
         emit({ step: "first_question", bodies: first });
         const sessionState = await page.evaluate(() => JSON.parse(localStorage.getItem("chathulp.session") || "null"));
