@@ -3,7 +3,7 @@
 // Every text is put into the page as text (textContent), never as HTML.
 import * as sdk from "matrix-js-sdk";
 
-const { ClientEvent, RoomEvent, RoomMemberEvent, MatrixEventEvent, SyncState } = sdk;
+const { ClientEvent, HttpApiEvent, RoomEvent, RoomMemberEvent, MatrixEventEvent, SyncState } = sdk;
 
 const cfg = JSON.parse(document.getElementById("chat-config").textContent);
 const root = document.getElementById("app");
@@ -315,7 +315,7 @@ function showLogin(reasonKey) {
                 ev.preventDefault();
                 err.textContent = "";
                 try {
-                    session = await login(user.value.trim(), pw.value, true);
+                    session = await login(user.value.trim(), pw.value, false);
                 } catch {
                     err.textContent = t("login_failed");
                     return;
@@ -351,6 +351,21 @@ async function run() {
     await client.getCrypto().bootstrapCrossSigning({ authUploadDeviceSigningKeys: withPassword });
 
     client.on(ClientEvent.Sync, onSync);
+    // The homeserver ended this login (e.g. the password was changed elsewhere): nothing to
+    // resume; offer to log in again.
+    client.on(HttpApiEvent.SessionLoggedOut, async () => {
+        try {
+            client.stopClient();
+        } catch {
+            /* already stopped */
+        }
+        client = null;
+        session = null;
+        ready = false;
+        await forgetEverything();
+        renderShell();
+        showLogin("no_session");
+    });
     client.on(RoomEvent.Timeline, onTimelineEvent);
     client.on(RoomEvent.MyMembership, onMyMembership);
     client.on(RoomMemberEvent.Membership, () => scheduleRefresh());
