@@ -26,6 +26,7 @@ from bot.web import create_web_app
 from bot.web.chat import QUICK_EXIT_URL, built
 from tests.conftest import PASSWORD, MatrixEnv
 from tests.integration.test_booking import ALL_DAY
+from tests.web.support import FakeHooks, make_config
 
 pytestmark = [pytest.mark.synapse, pytest.mark.interop]
 HERE = Path(__file__).resolve().parent / "chat"
@@ -129,3 +130,39 @@ async def test_browser_chat_from_invite_page_to_session(mx: MatrixEnv) -> None:
     assert exit_step["history_after"] == exit_step["history_before"]
     assert "/chat" not in exit_step["back_url"]
     assert steps["requests"]["count"] > 10 and steps["requests"]["outside"] == []
+
+
+@pytest.mark.skipif(BROWSER is None, reason="no chromium (scripts/test.sh installs it)")
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
+async def test_chat_page_alone_quick_exit_and_no_outside_requests() -> None:
+    """Without an account or homeserver: the page offers a login at 320 px, the crisis
+    numbers are one tap away, and "snel weg" leaves no chat page to go back to."""
+    assert built(), "the chat bundle is missing: scripts/build_chat.sh builds it"
+    await npm_ci(HERE)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    config = make_config(public_base_url=base)
+    server = TestServer(create_web_app(config, FakeHooks()), host="127.0.0.1", port=port)
+    await server.start_server()
+    try:
+        env = {**os.environ, "CHAT_URL": f"{base}/chat", "START_URL": f"{base}/join/{CODE}",
+               "EXIT_URL": QUICK_EXIT_URL, "CHROMIUM": str(BROWSER)}
+        proc = await asyncio.create_subprocess_exec(
+            "node", str(HERE / "quick_exit.mjs"), cwd=HERE, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )
+        async with asyncio.timeout(120):
+            out, err = await proc.communicate()
+    finally:
+        await server.close()
+    assert proc.returncode == 0, err.decode()[-3000:]
+    seen = json.loads(out.decode().strip().splitlines()[-1])
+    assert seen["title"] == "Berichten" and seen["errors"] == []
+    assert "nog geen chat" in seen["status"]
+    assert seen["overflow"] is False
+    assert seen["labels"] and all(has_input for _, has_input in seen["labels"])
+    assert "tel:112" in seen["crisis"]
+    assert seen["english"] == {"title": "Messages", "exit": "Quick exit", "lang": "en"}
+    assert seen["history_after"] == seen["history_before"]
+    assert seen["back_url"] == f"{base}/join/{CODE}"
+    assert seen["requests"] and all(u.startswith(base + "/") for u in seen["requests"])
