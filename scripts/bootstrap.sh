@@ -12,3 +12,5 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install --quiet -e '.[test,posters]'
   touch "$stamp"
 fi
+# The browser chat's bundle (needs Node.js; without it /chat says it is not available).
+scripts/build_chat.sh

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs what it needs, then runs ruff and pytest.
-# Integration tests start their own Synapse; the Element-interop test installs its npm packages;
-# the browser test needs Debian's chromium, and the storage tests a PostgreSQL server (Debian's
+# bootstrap.sh also builds the browser chat's bundle (scripts/build_chat.sh: npm ci + esbuild).
+# Integration tests start their own Synapse; the Element-interop tests install their npm
+# packages (tests/interop, tests/web/chat: matrix-js-sdk, playwright-core); the browser tests
+# need Debian's chromium, and the storage tests a PostgreSQL server (Debian's
 # postgresql; the tests start their own in a temp dir), both installed here when missing.
 # With CI=true a missing PostgreSQL fails the PostgreSQL tests instead of skipping them.
 set -euo pipefail

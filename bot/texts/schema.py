@@ -296,6 +296,65 @@ class WebTexts(TextGroup):
     pw_long: str = text()
     pw_mismatch: str = text()
     back: str = text()
+    # "Start de chat": the browser chat (/chat), offered first on the invite page.
+    chat_p: str = text(markup=True)
+    chat_btn: str = text()
+    app_p: str = text(markup=True)
+
+
+class ChatTexts(TextGroup):
+    """The browser chat (`/chat`). Plain text only (the page sets them as text, never HTML)."""
+
+    # The tab title: neutral on purpose (a shared phone, a parent looking over a shoulder).
+    page_title: str = text()
+    other_lang: str = text()
+    quick_exit: str = text()
+    quick_exit_label: str = text()
+    crisis_btn: str = text()
+    crisis_h: str = text()
+    crisis_p: str = text()
+    loading: str = text()
+    rooms_label: str = text()
+    room_bot: str = text()
+    room_session: str = text()
+    room_old: str = text()
+    messages_label: str = text()
+    composer_label: str = text()
+    send: str = text()
+    you: str = text()
+    # {name}: the display name of who joined or left the room.
+    joined: str = text("name")
+    left: str = text("name")
+    undecryptable: str = text()
+    waiting_bot: str = text()
+    account_h: str = text()
+    account_p: str = text()
+    show_code: str = text()
+    code_user: str = text()
+    code_pw: str = text()
+    code_own_pw: str = text()
+    choose_pw: str = text()
+    new_pw: str = text("n")
+    new_pw2: str = text()
+    save_pw: str = text()
+    pw_saved: str = text()
+    pw_failed: str = text()
+    pw_short: str = text("n")
+    pw_mismatch: str = text()
+    logout_btn: str = text()
+    logout_confirm: str = text()
+    logged_out: str = text()
+    login_h: str = text()
+    login_p: str = text()
+    login_user: str = text()
+    login_pw: str = text()
+    login_btn: str = text()
+    login_failed: str = text()
+    no_session: str = text()
+    error: str = text()
+    offline: str = text()
+    no_crypto: str = text()
+    not_built: str = text()
 
 
 class PosterTexts(TextGroup):
@@ -354,6 +413,7 @@ class Texts(TextGroup):
     web: WebTexts
     poster: PosterTexts
     rights: RightsTexts
+    chat: ChatTexts
 
 
 GROUPS: dict[str, type[TextGroup]] = {
@@ -364,6 +424,7 @@ GROUPS: dict[str, type[TextGroup]] = {
     "web": WebTexts,
     "poster": PosterTexts,
     "rights": RightsTexts,
+    "chat": ChatTexts,
 }
 
 

@@ -188,6 +188,11 @@ def _tel(contact: str) -> str | None:
     return None
 
 
+def tel_href(contact: str) -> str | None:
+    """'tel:112' for a single plain number, else None."""
+    return _tel(contact)
+
+
 def crisis_box(site: Site) -> str:
     items = []
     for line in site.crisis:
@@ -251,7 +256,11 @@ def join_page(site: Site, form: JoinForm) -> str:
             f'<input type="hidden" name="csrf" value="{e(form.csrf_token)}">'
             f'<input type="hidden" name="lang" value="{e(lang)}">'
             f"{error}"
-            f'<button class="btn" type="submit" id="create">{site.t("way1_btn")}</button>'
+            f"<p>{site.t('chat_p')}</p>"
+            f'<button class="btn" type="submit" name="mode" value="chat" id="startchat">'
+            f"{site.t('chat_btn')}</button>"
+            f"<p>{site.t('app_p')}</p>"
+            f'<button class="btn alt" type="submit" id="create">{site.t("way1_btn")}</button>'
             f"<details{' open' if form.error else ''}><summary>{site.t('own_pw')}</summary>"
             f'<label for="pw1">{e(site.t("pw1").format(n=n))}</label>'
             f'<input type="password" id="pw1" name="password" minlength="{n}" '
@@ -270,7 +279,7 @@ def join_page(site: Site, form: JoinForm) -> str:
         f"<li>{site.t('free')}</li><li>{site.t('anon')}</li><li>{site.t('enc')}</li>"
         f"<li>{site.t('who_bot_stays' if site.bot_stays else 'who')}</li></ul></section>"
         f'<section class="card" id="account"><h2>{site.t("way1_h")}</h2>'
-        f"<p>{site.t('way1_p')}</p>{account}</section>"
+        f"{account}</section>"
         f"{_matrix_way(site, code)}{_hours(site)}{crisis_box(site)}"
     )
     toggle = f"/join/{quote(code)}?" + urlencode({"lang": _other(lang)})

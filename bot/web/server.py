@@ -3,6 +3,7 @@
 Routes:
   GET  /join/<code>   the invite page of a campaign (404 page for an unknown code)
   POST /join/<code>   create an anonymous account, then the bot opens the intake with it
+  GET  /chat          the browser chat (bot/web/chat.py; "Start de chat" on the invite page)
   GET  /health        JSON from hooks.health(); 200 when ok, else 503
   GET  /metrics       Prometheus text format (bot.metrics.METRICS)
 
@@ -28,7 +29,7 @@ from yarl import URL
 from bot.config.models import Config
 from bot.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from bot.metrics import METRICS
-from bot.web import pages
+from bot.web import chat, pages
 from bot.web.csrf import COOKIE_NAME, FIELD_NAME, CsrfGuard
 from bot.web.ratelimit import SlidingWindowLimiter
 from bot.web.registration import MAX_PASSWORD_LENGTH, Registrar, RegistrationError
@@ -88,6 +89,7 @@ class WebState:
         )
         self.csrf = CsrfGuard(secret.encode() if secret else secrets.token_bytes(32))
         self.tasks: set[asyncio.Task[None]] = set()
+        self.tickets = chat.TicketStore()
         self.registrar = Registrar("http://unset", None, "x")
         self.limiter = SlidingWindowLimiter(1, 1)
         self.config = config
@@ -217,6 +219,12 @@ def _origin(url: str) -> str | None:
         return None
 
 
+def same_origin(state: WebState, request: web.Request) -> bool:
+    """False for a request that a browser says comes from another site."""
+    origin = request.headers.get("Origin")
+    return origin is None or _origin(origin) == _origin(state.config.web.public_base_url)
+
+
 def _forbidden(state: WebState, lang: str, code: str) -> web.Response:
     page = pages.message_page(
         state.site(lang), title_key="forbidden_title", text=state.site(lang).t("forbidden_p"),
@@ -260,8 +268,7 @@ async def join_post(request: web.Request) -> web.Response:
     if campaign is None:
         return _not_found(state, lang)
     code = campaign.code
-    origin = request.headers.get("Origin")
-    if origin is not None and _origin(origin) != _origin(state.config.web.public_base_url):
+    if not same_origin(state, request):
         return _forbidden(state, lang, code)  # posted from another site
     form = await _read_form(state, request, lang)
     if isinstance(form, web.Response):
@@ -310,6 +317,9 @@ async def join_post(request: web.Request) -> web.Response:
     log.info("Anonymous account created for campaign %s", code)
 
     await _open_intake(state, account.user_id, code)
+    if _field(form, "mode") == "chat":
+        # The browser chat: the page logs in itself with a one-time ticket (bot/web/chat.py).
+        return chat.to_chat(state, account.user_id, account.password, lang)
     page = pages.account_page(
         site, user_id=account.user_id,
         password=account.password if account.generated else None,
@@ -418,6 +428,7 @@ def create_web_app(config: Config, hooks: WebHooks) -> web.Application:
     app.router.add_get("/join/{code}", join_get)
     app.router.add_post("/join/{code}", join_post)
     app.router.add_get("/privacy", privacy)
+    chat.add_routes(app)
     app.router.add_get("/health", health)
     app.router.add_get("/metrics", metrics)
     app.on_response_prepare.append(_security_headers)
