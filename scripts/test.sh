@@ -2,7 +2,8 @@
 # The whole test suite on a fresh machine: installs what it needs, then runs ruff and pytest.
 # Integration tests start their own Synapse; the Element-interop test installs its npm packages;
 # the browser test needs Debian's chromium, and the storage tests a PostgreSQL server (Debian's
-# postgresql; the tests start their own in a temp dir), both installed here when missing.
+# postgresql; the tests start their own in a temp dir), and poppler-utils for the report PDF
+# test, all installed here when missing.
 # With CI=true a missing PostgreSQL fails the PostgreSQL tests instead of skipping them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,8 @@ apt_install() {  # apt_install <package> <what is skipped or fails without it>
 }
 command -v chromium >/dev/null 2>&1 \
   || apt_install chromium "the browser test will be skipped"
+command -v pdftoppm >/dev/null 2>&1 \
+  || apt_install poppler-utils "the report PDF test will be skipped"
 command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
   || apt_install postgresql "the PostgreSQL tests will be skipped (fail with CI=true)"
 .venv/bin/ruff check bot tests scripts

@@ -8,10 +8,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.storage import migrations
@@ -141,7 +142,7 @@ async def load(db: Database, data: SeedData) -> None:
                 "municipality, campaign, free_text, answers, created_at, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (c.id, c.ref, c.youth, c.status, c.language, c.age_band, c.topic,
-                 c.municipality, c.campaign, c.free_text, '{"story": "%s"}' % c.free_text,
+                 c.municipality, c.campaign, c.free_text, json.dumps({"story": c.free_text}),
                  c.created_at, c.created_at))
         for b in data.bookings:
             await conn.execute(
