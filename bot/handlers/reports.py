@@ -16,7 +16,6 @@ from bot.handlers.staff import COMMAND_ROOM, STAFF, StaffConversation
 from bot.handlers.transport import Incoming
 from bot.reports import Report, chart_titles, period, render, report_for
 from bot.storage import transport as tstore
-from bot.texts import Catalogue
 
 log = logging.getLogger(__name__)
 
@@ -24,9 +23,6 @@ class Month(Argument):
     """A month, 'YYYY-MM'."""
 
     kind = "month"
-
-    def label(self, texts: Catalogue, language: str) -> str:
-        return texts.get(language, "report.arg_month")
 
     def parse(self, text: str, env: ParseEnv) -> tuple[str, str]:
         word = text.strip()

@@ -155,6 +155,7 @@ TEXTS: dict[str, Any] = {
         "arg_text": "<tekst>",
         "arg_user": "@collega:server",
         "arg_days": "<dag> [<dag>]",
+        "arg_month": "<JJJJ-MM>",
         "followup_empty": "Wanneer moet het vervolggesprek zijn?",
         "followup_unreadable": "'{word}' in '{text}' kon ik niet lezen.",
         "followup_unreadable_all": "'{text}' kon ik niet lezen als tijdstip.",
@@ -312,7 +313,6 @@ TEXTS: dict[str, Any] = {
         "chart_contacts_by": "Nieuwe contacten per {what}",
         "help": "cijfers van een maand als tabel, PDF en CSV (alleen beheerders), "
                 "bv. !report 2026-09",
-        "arg_month": "<JJJJ-MM>",
         "bad_month": "'{text}' is geen maand. Schrijf bijvoorbeeld 2026-09.",
         "sent": "De cijfers van {period} staan hierboven; PDF en CSV zijn versleuteld "
                 "bijgevoegd.",

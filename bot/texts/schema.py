@@ -145,6 +145,7 @@ class CommandTexts(TextGroup):
     arg_text: str = text()
     arg_user: str = text()
     arg_days: str = text()
+    arg_month: str = text()
     # `!followup <when>` that could not be read. {text}: what was typed (shortened).
     followup_empty: str = text()
     followup_unreadable: str = text("word", "text")
@@ -299,7 +300,6 @@ class ReportTexts(TextGroup):
     chart_contacts_by: str = text("what")
     # `!report`.
     help: str = text()
-    arg_month: str = text()
     bad_month: str = text("text")
     sent: str = text("period")
     failed: str = text()
