@@ -33,12 +33,9 @@ def _bars(ax, table: Table, title: str) -> None:
     assert table.chart is not None
     labels = [label for label, _ in table.chart]
     values = [n or 0 for _, n in table.chart]
-    bars = ax.barh(range(len(labels)), values, color="#3b7dd8")
-    for i, (bar, (_, n)) in enumerate(zip(bars, table.chart, strict=True)):
-        shown = table.rows[i][1]
-        if n is None:  # hidden: no bar, only its text
-            bar.set_height(0)
-        ax.text(bar.get_width(), bar.get_y() + 0.4, f" {shown}", va="center", fontsize=7)
+    ax.barh(range(len(labels)), values, color="#3b7dd8")
+    for i, value in enumerate(values):  # a hidden count has no bar, only its text (<5, x)
+        ax.text(value, i, f" {table.rows[i][1]}", va="center", fontsize=7)
     ax.set_yticks(range(len(labels)), labels, fontsize=7)
     ax.invert_yaxis()
     ax.set_title(title, fontsize=9)
@@ -70,7 +67,7 @@ def pdf_bytes(report: Report, chart_titles: dict[str, str]) -> bytes:
     ax = fig.add_axes((0.08, 0.60, 0.84, 0.33))
     ax.axis("off")
     tbl = ax.table(cellText=report.summary.rows, colLabels=report.summary.columns,
-                   loc="upper center", colWidths=[0.72, 0.28], cellLoc="left")
+                   loc="upper center", colWidths=[0.62, 0.38], cellLoc="left")
     tbl.auto_set_font_size(False)
     tbl.set_fontsize(8)
     tbl.scale(1, 1.25)
