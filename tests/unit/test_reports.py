@@ -277,3 +277,36 @@ def test_suppression_rules() -> None:
     assert col.cells == {"a": "<5", "b": "0"} and col.total == "<5"
     assert rate(6, 10) is None and rate(5, 10) == "50%" and rate(0, 12) == "0%"
     assert rate(3, 4) is None
+
+
+def test_the_report_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import main
+    from bot.storage import migrations
+
+    data_dir = tmp_path / "data"
+    example = (Path(__file__).resolve().parents[2] / "config.example.yaml").read_text()
+    lines = [f"data_dir: {data_dir}" if line.startswith("data_dir:") else line
+             for line in example.splitlines()]
+    config_file = tmp_path / "config.yaml"
+    config_file.write_text("\n".join(lines) + "\n")
+
+    async def seed() -> None:
+        data_dir.mkdir()
+        db = Database(f"sqlite://{data_dir / 'chathulp.db'}")
+        await db.open()
+        await migrations.upgrade(db)
+        await load(db, generate(seed=7, youths=40))
+        await db.close()
+
+    asyncio.run(seed())
+    out = tmp_path / "out"
+    assert main(["report", "-c", str(config_file), "--month", "2026-09", "--to", "2026-10",
+                 "--out", str(out)]) == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert sorted(Path(line).name for line in capsys.readouterr().out.split()) == names
+    assert "chathulp-2026-09_2026-10.pdf" in names
+    assert "chathulp-2026-09_2026-10-municipality.csv" in names
+    assert len([n for n in names if n.endswith(".csv")]) == 8
+    assert main(["report", "-c", str(config_file), "--month", "2026-13", "--out",
+                 str(out)]) == 1
+    assert "not a month" in capsys.readouterr().err
