@@ -5,8 +5,9 @@ youths whose rows were deleted (kept in `report_counts`) simply add up. Definiti
 "Figures for funders"):
 
 - contacts: cases opened in the month (a youth who comes back after a finished case counts
-  again); intakes: those whose intake was completed (status open or closed); referrals: cases
-  referred by the intake plus sessions ended with outcome 'referred'.
+  again); intakes: those whose intake was completed (status open or closed); referrals_intake:
+  cases referred by the intake; referrals_session: held sessions ended with outcome
+  'referred' (two figures, so that neither can be worked out from a sum and the other).
 - sessions_booked: bookings starting in the month that were not cancelled; sessions_held:
   those ended as held (status done); no_show_youth / no_show_counselor: ended as no-show with /
   without the counselor in the room (and bookings marked missed, without a session).
@@ -29,7 +30,7 @@ from bot.storage.reports import BookingFact, CaseFact, Facts, KeptCount
 
 DIMENSIONS = ("municipality", "topic", "age_band", "language", "campaign")
 METRICS = ("contacts", "intakes", "sessions_booked", "sessions_held", "no_show_youth",
-           "no_show_counselor", "referrals", "crisis_alerts")
+           "no_show_counselor", "referrals_intake", "referrals_session", "crisis_alerts")
 TOTAL = "total"
 UNKNOWN = "unknown"
 Key = tuple[str, str, str]  # (breakdown, value, metric)
@@ -124,7 +125,7 @@ def compute(facts: Facts, months: Sequence[str], tz: tzinfo) -> Figures:
         if c.status in ("open", "closed"):
             count(c.created_at, c, "intakes")
         if c.status == "referred":
-            count(c.created_at, c, "referrals")
+            count(c.created_at, c, "referrals_intake")
     first_held: dict[int, BookingFact] = {}
     held_by_youth: dict[str, list[BookingFact]] = defaultdict(list)
     for b in facts.bookings:  # in start order
@@ -136,13 +137,13 @@ def compute(facts: Facts, months: Sequence[str], tz: tzinfo) -> Figures:
             held_by_youth[b.youth].append(b)
             first_held.setdefault(b.case_id, b)
             if b.outcome == "referred":
-                count(b.start_at, case, "referrals")
+                count(b.start_at, case, "referrals_session")
         elif b.status == "no_show":
             count(b.start_at, case, "no_show_youth" if b.counselor_joined
                   else "no_show_counselor")
         elif b.status == "missed":
             count(b.start_at, case, "no_show_counselor")
-        if b.status in ("done", "no_show") and b.outcome:
+        if b.status == "done" and b.outcome:  # how held sessions ended; adds up to held
             month = month_of(b.start_at, tz)
             if month in wanted:
                 fig.add(month, "outcome", b.outcome, "sessions")
