@@ -19,6 +19,7 @@ from bot.storage import transport as tstore
 
 log = logging.getLogger(__name__)
 
+
 class Month(Argument):
     """A month, 'YYYY-MM'."""
 
