@@ -1,5 +1,5 @@
 """Command line: `chathulp run`, `chathulp check-config FILE`, `chathulp migrate-db`,
-`chathulp rotate-key`."""
+`chathulp rotate-key`, `chathulp report`."""
 
 from __future__ import annotations
 
@@ -32,7 +32,15 @@ def main(argv: list[str] | None = None) -> int:
         "rotate-key", help="seal the database's sensitive text with a new key (stop the bot first)"
     )
     rot.add_argument("-c", "--config", default="config.yaml", help="the YAML config file")
+    rep = sub.add_parser("report", help="monthly figures for funders: CSV, PNG charts, PDF")
+    rep.add_argument("-c", "--config", default="config.yaml", help="the YAML config file")
+    rep.add_argument("--month", required=True, help="YYYY-MM, the (first) month")
+    rep.add_argument("--to", dest="last", help="YYYY-MM, the last month (default: --month)")
+    rep.add_argument("--out", required=True, help="the directory to write the files into")
     args = parser.parse_args(argv)
+
+    if args.command == "report":
+        return asyncio.run(report(args.config, args.month, args.last, args.out))
 
     if args.command == "check-config":
         return check_config(args.file)
@@ -139,6 +147,40 @@ async def rotate_key(path: str) -> int:
     print(f"rotate-key: {count} values sealed with the new key {sealing.key_id(key)}")
     if from_env:
         print("rotate-key: now remove CHATHULP_DB_OLD_KEYS from the environment")
+    return 0
+
+
+async def report(config_path: str, first: str, last: str | None, out: str) -> int:
+    """Write the report's files; prints their names. Exit 1 on a bad config or month."""
+    from pathlib import Path
+
+    from bot.reports import chart_titles, report_for
+    from bot.reports.render import write
+    from bot.storage.db import Database
+    from bot.storage.migrations import DatabaseTooNew, upgrade
+
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    os.umask(0o077)  # the files are for the coordinator who asked, nobody else on the host
+    db = Database(config.database_url)
+    try:
+        await db.open()
+        await upgrade(db)  # a no-op when the bot already runs this version
+        result = await report_for(db, config, first, last)
+    except ValueError as exc:
+        print(f"report: {exc}", file=sys.stderr)
+        return 1
+    except DatabaseTooNew as exc:
+        print(f"report: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        await db.close()
+    paths = await asyncio.to_thread(write, result, chart_titles(config), Path(out))
+    for path in paths:
+        print(path)
     return 0
 
 

@@ -4,7 +4,8 @@
 # Integration tests start their own Synapse; the Element-interop tests install their npm
 # packages (tests/interop, tests/web/chat: matrix-js-sdk, playwright-core); the browser tests
 # need Debian's chromium, and the storage tests a PostgreSQL server (Debian's
-# postgresql; the tests start their own in a temp dir), both installed here when missing.
+# postgresql; the tests start their own in a temp dir), both installed here when missing,
+# and poppler-utils for the report PDF test.
 # With CI=true a missing PostgreSQL fails the PostgreSQL tests instead of skipping them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,8 @@ apt_install() {  # apt_install <package> <what is skipped or fails without it>
 }
 command -v chromium >/dev/null 2>&1 \
   || apt_install chromium "the browser test will be skipped"
+command -v pdftoppm >/dev/null 2>&1 \
+  || apt_install poppler-utils "the report PDF test will be skipped"
 command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
   || apt_install postgresql "the PostgreSQL tests will be skipped (fail with CI=true)"
 .venv/bin/ruff check bot tests scripts

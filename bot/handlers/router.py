@@ -13,6 +13,7 @@ from bot.handlers import audit as _audit  # noqa: F401 - declares !audit
 from bot.handlers import notify
 from bot.handlers.context import Context
 from bot.handlers.policy import RoomPolicy
+from bot.handlers.reports import staff_room_command
 from bot.handlers.session_rooms import SessionRooms
 from bot.handlers.staff import StaffConversation
 from bot.handlers.transport import Incoming, Invite, Membership
@@ -75,7 +76,9 @@ class Router:
 
     async def on_message(self, msg: Incoming) -> None:
         if msg.room_id == self.ctx.staff_room_id:
-            return  # staff talk among themselves there; commands come in their DMs
+            # Staff talk among themselves there; commands come in their DMs, except !report.
+            await staff_room_command(self.staff, msg)
+            return
         if not msg.room_encrypted:
             if await tstore.warn_once(self.ctx.db, msg.room_id):
                 text = self.ctx.config.text(None).unencrypted_room

@@ -9,6 +9,7 @@ or most recent session; `#REF` names another one — which must be theirs.
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
     from bot.handlers.session_rooms import SessionRooms
 
 log = logging.getLogger(__name__)
+
+# The room of the command being handled (commands that send more than a reply, e.g. !report).
+COMMAND_ROOM: ContextVar[str | None] = ContextVar("chathulp_command_room", default=None)
 
 # The counselor's commands; each is declared right above its implementation below.
 STAFF: CommandSet[StaffConversation] = CommandSet()
@@ -67,6 +71,7 @@ class StaffConversation:
     async def on_message(self, msg: Incoming) -> None:
         if msg.kind != "text":
             return
+        COMMAND_ROOM.set(msg.room_id)
         reply = await STAFF.dispatch(self, msg.body, self.env(msg), self.role(msg.sender),
                                      self.target, self.help_values())
         if reply is None:  # not a command: the overview
@@ -193,3 +198,7 @@ async def _back(self: StaffConversation, call: Call[StaffConversation]) -> Messa
     today = self.ctx.clock.now().astimezone(self.ctx.config.tz).date()
     ended = await bookings.end_absences(self.ctx.db, call.sender, today)
     return self.say("back_noted" if ended else "back_not_away")
+
+
+# Declared in their own modules (they register on STAFF when imported).
+from bot.handlers import reports as _reports  # noqa: E402, F401

@@ -74,14 +74,15 @@ class Transport(Protocol):
         `allow_plaintext`. Returns the event id, None if it was not sent."""
         ...
 
-    def post(self, room_id: str, message: Message) -> None:
-        """Queue a notice and return at once; notices to one room keep their order."""
+    async def send_file(
+        self, room_id: str, filename: str, data: bytes, mimetype: str
+    ) -> str | None:
+        """Upload `data` encrypted (AES-CTR, keys only inside the encrypted event) and send it
+        as an m.file; never into an unencrypted room. Returns the event id, None if not sent."""
         ...
 
-    async def send_file(self, room_id: str, filename: str, data: bytes,
-                        mimetype: str) -> str | None:
-        """Upload `data` encrypted and send it as an m.file into an encrypted room. Returns
-        the event id, None if it was not sent."""
+    def post(self, room_id: str, message: Message) -> None:
+        """Queue a notice and return at once; notices to one room keep their order."""
         ...
 
     async def create_room(

@@ -413,10 +413,11 @@ class MatrixTransport:
             if not queue.empty():  # raced with a new post
                 self._outbox_workers[room_id] = asyncio.create_task(self._drain(room_id))
 
-    async def send_file(self, room_id: str, filename: str, data: bytes,
-                        mimetype: str) -> str | None:
-        """Upload `data` encrypted (the homeserver stores ciphertext only) and send an m.file
-        event whose `file` dict holds the key, into an encrypted room."""
+    async def send_file(
+        self, room_id: str, filename: str, data: bytes, mimetype: str
+    ) -> str | None:
+        """Upload encrypted (the homeserver only ever sees ciphertext) and send an m.file whose
+        `file` holds the key, IV and hash — inside the Megolm-encrypted event."""
         if not await self.wait_for_room(room_id):
             log.error("Not sending a file: room %s is unknown to the client", room_id)
             return None
@@ -425,17 +426,23 @@ class MatrixTransport:
             return None
         resp, keys = await self.nio.upload(
             io.BytesIO(data), content_type=mimetype, filename=filename, encrypt=True,
-            filesize=len(data))
+            filesize=len(data),
+        )
         if not isinstance(resp, UploadResponse) or keys is None:
             log.error("Uploading a file failed: %s", getattr(resp, "message", resp))
             return None
         content = {
-            "msgtype": "m.file", "body": filename, "filename": filename,
+            "msgtype": "m.file",
+            "body": filename,
+            "filename": filename,
             "info": {"mimetype": mimetype, "size": len(data)},
-            "file": {**keys, "url": resp.content_uri},
+            "file": {"url": resp.content_uri, "key": keys["key"], "iv": keys["iv"],
+                     "hashes": keys["hashes"], "v": keys.get("v", "v2"),
+                     "mimetype": mimetype},
         }
-        sent = await self.nio.room_send(room_id, "m.room.message", content,
-                                        ignore_unverified_devices=True)
+        sent = await self.nio.room_send(
+            room_id, "m.room.message", content, ignore_unverified_devices=True
+        )
         if isinstance(sent, RoomSendResponse):
             return sent.event_id
         log.error("Sending a file to %s failed: %s", room_id, getattr(sent, "message", sent))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.handlers.context import Context
+from bot.reports import retain_youth
 from bot.storage import bookings, rights, youths
 
 if TYPE_CHECKING:
@@ -47,7 +48,10 @@ class Eraser:
             await self.booking.cancel(upcoming, case.ref if case else "")
         data = await rights.youth_data(ctx.db, youth_id)
         ours = await rights.is_service_account(ctx.db, youth_id)
-        rows = await rights.erase_youth(ctx.db, youth_id, keep_account=not by_request)
+        # The figures for funders keep the youth's anonymous counts (same transaction).
+        rows = await rights.erase_youth(
+            ctx.db, youth_id, keep_account=not by_request,
+            before=lambda: retain_youth(ctx.db, youth_id, ctx.config.tz))
         if ctx.timers is not None:
             await ctx.timers.refresh()
         purged = 0

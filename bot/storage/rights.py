@@ -9,6 +9,7 @@ Anonymous aggregates (monthly report figures) are not listed: they stay.
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -100,15 +101,21 @@ async def _erase_in(conn: Connection, youth_id: str, rooms: list[str],
     return total
 
 
-async def erase_youth(db: Database, youth_id: str, *, keep_account: bool = False) -> int:
+async def erase_youth(
+    db: Database, youth_id: str, *, keep_account: bool = False,
+    before: Callable[[], Awaitable[None]] | None = None,
+) -> int:
     """Delete every row about this youth (ERASURE), in one transaction. Rows deleted.
 
     `keep_account`: keep the record that the service made their account (retention, so
-    that the unused account is still deactivated later)."""
+    that the unused account is still deactivated later). `before` runs first inside the same
+    transaction (the report's anonymous counts are kept there)."""
     data = await youth_data(db, youth_id)
     rooms = [r for r in [*data.session_rooms, data.dm_room] if r]
     tables = ERASURE if keep_account else [*ERASURE, ACCOUNT]
     async with db.transaction() as conn:
+        if before is not None:
+            await before()
         count = await _erase_in(conn, youth_id, rooms, tables)
     await db.flush_log()
     return count

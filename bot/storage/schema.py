@@ -259,3 +259,29 @@ async def v7(conn: Connection) -> None:
            )"""
     )
     await conn.execute("CREATE INDEX undecryptable_session ON undecryptable (session_id)")
+
+
+@step(8, "anonymous monthly report figures kept when personal rows are deleted")
+async def v8(conn: Connection) -> None:
+    _, INT = _types(conn)
+    # Counts only: month (YYYY-MM in the service's zone), breakdown ('total', 'municipality',
+    # …), the breakdown's value (an option id, a campaign code or ''), the metric and a count.
+    # Filled by bot.reports.retain before a youth's rows are deleted; never holds an id.
+    await conn.execute(
+        f"""CREATE TABLE report_counts (
+               month     TEXT NOT NULL,
+               breakdown TEXT NOT NULL,
+               value     TEXT NOT NULL,
+               metric    TEXT NOT NULL,
+               count     {INT} NOT NULL,
+               PRIMARY KEY (month, breakdown, value, metric)
+           )"""
+    )
+    # Waiting times (first message → first session, seconds), one row each, nothing else.
+    await conn.execute(
+        f"""CREATE TABLE report_waits (
+               month   TEXT NOT NULL,
+               seconds {INT} NOT NULL
+           )"""
+    )
+    await conn.execute("CREATE INDEX report_waits_month ON report_waits (month)")

@@ -18,7 +18,8 @@ from bot.storage.db import POSTGRES, Connection, Database
 TABLES: tuple[str, ...] = (
     "kv", "handled_events", "rooms", "youths", "cases", "crisis_alerts", "bookings",
     "absences", "timers", "sessions", "case_notes", "handovers", "audit_log",
-    "service_accounts", "undecryptable",
+    "service_accounts", "undecryptable", "report_counts",
+    "report_waits",
 )
 # Tables whose `id` is generated (a sequence on PostgreSQL).
 _SERIAL = ("cases", "crisis_alerts", "bookings", "absences", "timers", "sessions",

@@ -146,6 +146,7 @@ class CommandTexts(TextGroup):
     arg_text: str = text()
     arg_user: str = text()
     arg_days: str = text()
+    arg_month: str = text()
     # `!followup <when>` that could not be read. {text}: what was typed (shortened).
     followup_empty: str = text()
     followup_unreadable: str = text("word", "text")
@@ -367,6 +368,56 @@ class PosterTexts(TextGroup):
     crisis_head: str = text()
 
 
+class ReportTexts(TextGroup):
+    """The monthly figures (`chathulp report`, `!report`), in the service's default language:
+    headings, column names and chart titles a coordinator sends on as they are."""
+
+    # Title of the PDF and the message. {period}: '2026-09' or '2026-09 – 2026-11'.
+    title: str = text("period")
+    # Under the title: how small numbers are hidden.
+    privacy_note: str = text()
+    # Breakdown names (CSV first column, chart titles).
+    municipality: str = text()
+    topic: str = text()
+    age_band: str = text()
+    language: str = text()
+    campaign: str = text()
+    outcome: str = text()
+    crisis: str = text()
+    total: str = text()
+    unknown: str = text()
+    # Metric names.
+    metric: str = text()
+    value: str = text()
+    contacts: str = text()
+    intakes: str = text()
+    sessions_booked: str = text()
+    sessions_held: str = text()
+    no_show_youth: str = text()
+    no_show_counselor: str = text()
+    referrals_intake: str = text()
+    referrals_session: str = text()
+    crisis_alerts: str = text()
+    sessions: str = text()
+    alerts: str = text()
+    claimed_within: str = text("minutes")
+    followup_rate: str = text()
+    wait_median: str = text()
+    wait_p90: str = text()
+    # A figure that cannot be given: too few youths, or not recorded.
+    not_enough: str = text()
+    not_recorded: str = text()
+    # Waiting time. {days} {hours}.
+    duration: str = text("days", "hours")
+    # Chart titles. {what}: a breakdown name.
+    chart_contacts_by: str = text("what")
+    # `!report`.
+    help: str = text()
+    bad_month: str = text("text")
+    sent: str = text("period")
+    failed: str = text()
+
+
 class Texts(TextGroup):
     """Every text of one language. Top level: the bot's own texts in a youth's DM."""
 
@@ -414,6 +465,7 @@ class Texts(TextGroup):
     poster: PosterTexts
     rights: RightsTexts
     chat: ChatTexts
+    report: ReportTexts
 
 
 GROUPS: dict[str, type[TextGroup]] = {
@@ -425,6 +477,7 @@ GROUPS: dict[str, type[TextGroup]] = {
     "poster": PosterTexts,
     "rights": RightsTexts,
     "chat": ChatTexts,
+    "report": ReportTexts,
 }
 
 

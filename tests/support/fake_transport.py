@@ -18,6 +18,14 @@ from bot.handlers.transport import InviteSummary, RoomInfo
 
 
 @dataclass(frozen=True)
+class SentFile:
+    room_id: str
+    filename: str
+    data: bytes
+    mimetype: str
+
+
+@dataclass(frozen=True)
 class Sent:
     room_id: str
     message: Message
@@ -27,14 +35,6 @@ class Sent:
     @property
     def body(self) -> str:
         return self.message.plain
-
-
-@dataclass(frozen=True)
-class SentFile:
-    room_id: str
-    filename: str
-    data: bytes
-    mimetype: str
 
 
 @dataclass
@@ -55,7 +55,7 @@ class FakeTransport:
         self._user_id = user_id
         self.rooms: dict[str, FakeRoom] = {}
         self.sent: list[Sent] = []
-        self.files: list[SentFile] = []
+        self.files: list[SentFile] = []  # encrypted attachments (send_file)
         self.created: list[str] = []
         self.invites: list[tuple[str, str]] = []
         self.joins: list[str] = []
@@ -123,18 +123,19 @@ class FakeTransport:
         self.sent.append(Sent(room_id, message, False, allow_plaintext))
         return f"$event{len(self.sent)}"
 
-    def post(self, room_id: str, message: Message) -> None:
-        self._maybe_fail("post", room_id, message)
-        self.sent.append(Sent(room_id, message, True, False))
-
-    async def send_file(self, room_id: str, filename: str, data: bytes,
-                        mimetype: str) -> str | None:
+    async def send_file(
+        self, room_id: str, filename: str, data: bytes, mimetype: str
+    ) -> str | None:
         self._maybe_fail("send_file", room_id, filename)
         room = self.rooms.get(room_id)
         if room is None or self.user_id not in room.members or not room.encrypted:
             return None
         self.files.append(SentFile(room_id, filename, data, mimetype))
         return f"$file{len(self.files)}"
+
+    def post(self, room_id: str, message: Message) -> None:
+        self._maybe_fail("post", room_id, message)
+        self.sent.append(Sent(room_id, message, True, False))
 
     async def create_room(
         self,
