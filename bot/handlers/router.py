@@ -27,6 +27,8 @@ class Router:
         self.youth = YouthConversation(ctx)
         self.sessions = SessionRooms(ctx, self.youth.appointments)
         self.staff = StaffConversation(ctx, self.sessions)
+        self.youth.desk.sessions = self.sessions
+        self.staff.crisis = self.youth.desk  # type: ignore[attr-defined]  # !claim and co.
 
     async def counselor_dm(self, user_id: str) -> str:
         """The DM room with a counselor (opened if needed)."""
@@ -72,7 +74,9 @@ class Router:
 
     async def on_message(self, msg: Incoming) -> None:
         if msg.room_id == self.ctx.staff_room_id:
-            return  # staff talk among themselves there; commands come in their DMs
+            # Staff talk among themselves there; only the crisis-alert commands are answered.
+            await self.youth.desk.in_staff_room(msg, self.staff)
+            return
         if not msg.room_encrypted:
             if await tstore.warn_once(self.ctx.db, msg.room_id):
                 text = self.ctx.config.text(None).unencrypted_room
