@@ -103,7 +103,7 @@ class CrisisDesk:
         return self.ctx.config.crisis
 
     def say(self, language: str | None, key: str, **values: str) -> Message:
-        return self.ctx.config.catalogue.say(language, f"crisis.{key}", **values)
+        return self.ctx.config.catalogue.say(language, key, **values)
 
     # --- reading ------------------------------------------------------------------------
 
@@ -170,13 +170,13 @@ class CrisisDesk:
                 await store.note_concern(self.ctx.db, case.id, youth.user_id, asked.category,
                                          state.step, self.ctx.clock.now())
                 log.info("Concern noted on a case (category %s)", asked.category)
-                await self._send(msg.room_id, [self.say(language, "concern_no"),
+                await self._send(msg.room_id, [self.say(language, "crisis.concern_no"),
                                                *(await resume())])
                 return True
         if found is not None:
             # Concern: ask directly (again, if they write it again before answering).
             self._asked[youth.user_id] = _Asked(self.ctx.clock.now(), found.category)
-            await self._send(msg.room_id, [self.say(language, "concern_question")])
+            await self._send(msg.room_id, [self.say(language, "crisis.concern_question")])
             METRICS.inc("chathulp_crisis_questions_total")
             log.info("Crisis concern: asked the direct question (category %s)", found.category)
             return True
@@ -196,16 +196,16 @@ class CrisisDesk:
         on_duty = await on_duty_now(self.ctx)
         someone = bool(on_duty)
         if recent:
-            await self._send(room_id, [self.say(language,
-                                                "again_online" if someone else "again_nobody")])
+            key = "crisis.again_online" if someone else "crisis.again_nobody"
+            await self._send(room_id, [self.say(language, key)])
         else:
             reply = self.matcher.reply(language) + self.say(
-                language, "someone_online" if someone else "nobody_online")
+                language, "crisis.someone_online" if someone else "crisis.nobody_online")
             await self._send(room_id, [reply])
         label = self.matcher.labels.get(category, category)
         if new:
             notice = self.matcher.staff_alert(case.ref, category, state.step)
-            notice = notice + self._duty_line(on_duty) + self.say(None, "alert_claim_hint",
+            notice = notice + self._duty_line(on_duty) + self.say(None, "crisis.alert_claim_hint",
                                                                   ref=case.ref)
             await to_staff_room(self.ctx, notice)
             due = now + timedelta(minutes=self.cfg.escalate_minutes)
@@ -216,7 +216,7 @@ class CrisisDesk:
             METRICS.inc("chathulp_crisis_alerts_total")
             log.warning("Crisis alert raised (category %s)", category)
         elif not recent and alert.state == "open":
-            await to_staff_room(self.ctx, self.say(None, "alert_again", ref=case.ref,
+            await to_staff_room(self.ctx, self.say(None, "crisis.alert_again", ref=case.ref,
                                                    category=label, hits=str(alert.hits)))
             log.warning("Crisis alert updated (category %s)", category)
         else:
@@ -224,8 +224,8 @@ class CrisisDesk:
 
     def _duty_line(self, on_duty: list[str]) -> Message:
         if not on_duty:
-            return self.say(None, "alert_nobody")
-        return self.say(None, "alert_duty", names=", ".join(self._name(c) for c in on_duty))
+            return self.say(None, "crisis.alert_nobody")
+        return self.say(None, "crisis.alert_duty", names=", ".join(self._name(c) for c in on_duty))
 
     def _name(self, counselor_id: str) -> str:
         counselor = self.ctx.config.scheduling.counselor(counselor_id)
@@ -251,7 +251,7 @@ class CrisisDesk:
             return  # claimed or closed in time
         label = self.matcher.labels.get(alert.category, alert.category)
         minutes = int((self.ctx.clock.now().timestamp() - alert.created_at) // 60)
-        notice = self.say(None, "escalate_staff", ref=alert.ref, category=label,
+        notice = self.say(None, "crisis.escalate_staff", ref=alert.ref, category=label,
                           minutes=str(minutes))
         await to_staff_room(self.ctx, notice)
         for admin in self.ctx.config.admins:
@@ -262,8 +262,8 @@ class CrisisDesk:
                                                                            alert.case_id)
             language = case.language if case else None
             if room_id:
-                await self.ctx.transport.send_notice(room_id, self.say(language,
-                                                                       "escalate_youth"))
+                await self.ctx.transport.send_notice(
+                    room_id, self.say(language, "crisis.escalate_youth"))
         METRICS.inc("chathulp_crisis_escalations_total")
         log.warning("Crisis alert %d escalated (%d s late)", alert_id, lateness.total_seconds())
 
@@ -272,18 +272,18 @@ class CrisisDesk:
     async def claim(self, counselor_id: str, ref: str) -> Message:
         alert = await store.by_ref(self.ctx.db, ref)
         if alert is None:
-            return self.say(None, "no_alert", ref=ref)
+            return self.say(None, "crisis.no_alert", ref=ref)
         if alert.state == "closed":
-            return self.say(None, "claim_closed", ref=ref)
+            return self.say(None, "crisis.claim_closed", ref=ref)
         now = self.ctx.clock.now()
         if not await store.claim(self.ctx.db, alert.id, counselor_id, now):
             fresh = await store.get_alert(self.ctx.db, alert.id)
             if fresh is not None and fresh.state == "claimed" and fresh.claimed_by:
-                return self.say(None, "claim_taken", ref=ref,
+                return self.say(None, "crisis.claim_taken", ref=ref,
                                 counselor=self._name(fresh.claimed_by))
-            return self.say(None, "claim_closed", ref=ref)
+            return self.say(None, "crisis.claim_closed", ref=ref)
         log.info("Crisis alert %d claimed", alert.id)
-        await to_staff_room(self.ctx, self.say(None, "claim_taken", ref=ref,
+        await to_staff_room(self.ctx, self.say(None, "crisis.claim_taken", ref=ref,
                                                counselor=self._name(counselor_id)))
         if alert.case_id is not None and alert.youth_id:
             case = await youths.get_case(self.ctx.db, alert.case_id)
@@ -291,54 +291,56 @@ class CrisisDesk:
             language = case.language if case else None
             if room_id:
                 await self.ctx.transport.send_notice(
-                    room_id, self.say(language, "youth_coming", counselor=self._name(counselor_id)))
+                    room_id, self.say(language, "crisis.youth_coming",
+                                      counselor=self._name(counselor_id)))
             if case is not None and self.sessions is not None:
                 slot = timedelta(minutes=self.ctx.config.scheduling.slot_minutes)
                 booking_id = await store.crisis_booking(self.ctx.db, alert.case_id,
                                                         alert.youth_id, counselor_id, now,
                                                         now + slot, now)
                 await self.sessions.open(booking_id)
-        return self.say(None, "claim_won", ref=ref)
+        return self.say(None, "crisis.claim_won", ref=ref)
 
     async def list_open(self) -> Message:
         rows = await store.unfinished(self.ctx.db)
         if not rows:
-            return self.say(None, "alerts_none")
-        lines = [self.say(None, "alerts_title").plain]
+            return self.say(None, "crisis.alerts_none")
+        lines = [self.say(None, "crisis.alerts_title").plain]
         tz = self.ctx.config.tz
         for a in rows:
             when = datetime.fromtimestamp(a.created_at, tz).strftime("%d-%m %H:%M")
-            state = (self.say(None, "state_open") if a.state == "open" else
-                     self.say(None, "state_claimed", counselor=self._name(a.claimed_by or "?")))
-            lines.append(self.say(None, "alerts_item", ref=a.ref, when=when, state=state.plain,
-                                  category=self.matcher.labels.get(a.category,
-                                                                   a.category)).plain)
+            state = (self.say(None, "crisis.state_open") if a.state == "open" else
+                     self.say(None, "crisis.state_claimed",
+                              counselor=self._name(a.claimed_by or "?")))
+            label = self.matcher.labels.get(a.category, a.category)
+            lines.append(self.say(None, "crisis.alerts_item", ref=a.ref, when=when,
+                                  state=state.plain, category=label).plain)
         return plain("\n".join(lines))
 
     async def close(self, counselor_id: str, ref: str, note: str) -> Message:
         alert = await store.by_ref(self.ctx.db, ref)
         if alert is None:
-            return self.say(None, "no_alert", ref=ref)
+            return self.say(None, "crisis.no_alert", ref=ref)
         if not await store.close(self.ctx.db, alert.id, counselor_id, note,
                                  self.ctx.clock.now()):
-            return self.say(None, "claim_closed", ref=ref)
+            return self.say(None, "crisis.claim_closed", ref=ref)
         log.info("Crisis alert %d closed", alert.id)
-        return self.say(None, "closed", ref=ref)
+        return self.say(None, "crisis.closed", ref=ref)
 
     async def duty(self, counselor_id: str, word: str) -> Message:
         word = word.strip().lower()
         if word in ("on", "aan"):
             await store.set_duty(self.ctx.db, counselor_id, True, self.ctx.clock.now())
-            return self.say(None, "duty_on")
+            return self.say(None, "crisis.duty_on")
         if word in ("off", "uit"):
             await store.set_duty(self.ctx.db, counselor_id, False, self.ctx.clock.now())
-            return self.say(None, "duty_off")
+            return self.say(None, "crisis.duty_off")
         if word:
-            return self.say(None, "duty_usage")
+            return self.say(None, "crisis.duty_usage")
         on = await on_duty_now(self.ctx)
         if not on:
-            return self.say(None, "duty_nobody")
-        return self.say(None, "duty_now", names=", ".join(self._name(c) for c in on))
+            return self.say(None, "crisis.duty_nobody")
+        return self.say(None, "crisis.duty_now", names=", ".join(self._name(c) for c in on))
 
     async def in_staff_room(self, msg: Incoming, staff: StaffConversation) -> None:
         """`!claim`, `!alerts`, `!close` and `!duty` in the staff room, answered there."""
@@ -367,7 +369,7 @@ def _ref(text: str) -> tuple[str | None, str]:
 async def _claim(self: StaffConversation, call: Call[StaffConversation]) -> Message:
     ref, _ = _ref(call.args["text"])
     if ref is None:
-        return _desk(self).say(None, "claim_ref")
+        return _desk(self).say(None, "crisis.claim_ref")
     return await _desk(self).claim(call.sender, ref)
 
 
@@ -380,7 +382,7 @@ async def _alerts(self: StaffConversation, call: Call[StaffConversation]) -> Mes
 async def _close(self: StaffConversation, call: Call[StaffConversation]) -> Message:
     ref, note = _ref(call.args["text"])
     if ref is None:
-        return _desk(self).say(None, "claim_ref")
+        return _desk(self).say(None, "crisis.claim_ref")
     return await _desk(self).close(call.sender, ref, note)
 
 
