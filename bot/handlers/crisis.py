@@ -133,8 +133,8 @@ class CrisisDesk:
             recent.append((now, msg.body))
             if joined is not None and (best is None or (joined.acute and not best.acute)):
                 best = joined
-        if best is not None:
-            self._recent.pop(youth_id, None)
+        if best is not None and best.acute:
+            self._recent.pop(youth_id, None)  # read; not to be joined with what follows
         self._forget_old(now)
         return best
 
@@ -362,7 +362,12 @@ def _desk(conv: StaffConversation) -> CrisisDesk:
 
 
 def _ref(text: str) -> tuple[str | None, str]:
-    return CommandSet.take_ref(text)
+    """'#REF' (or a bare 'REF') as the first or last word: (ref, the rest)."""
+    ref, rest = CommandSet.take_ref(text)
+    if ref is None:
+        ref, rest = CommandSet.take_ref(" ".join(f"#{w}" if i == 0 else w
+                                                 for i, w in enumerate(text.split(" "))))
+    return ref, rest
 
 
 @STAFF.command("claim", words={"nl": ("opnemen",)}, args=(FreeText(required=False),))
