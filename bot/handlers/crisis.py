@@ -190,6 +190,13 @@ class CrisisDesk:
         before = await store.open_for_case(self.ctx.db, case.id)
         alert, new = await store.raise_alert(self.ctx.db, case.id, youth.user_id, category,
                                              state.step, now)
+        if new:
+            # Durable before anything is sent: an escalation due while down is done late.
+            due = now + timedelta(minutes=self.cfg.escalate_minutes)
+            await bookings.add_timer(self.ctx.db, kind=ESCALATE, due=due, now=now,
+                                     payload=json.dumps({"alert": alert.id}))
+            if self.ctx.timers is not None:
+                await self.ctx.timers.refresh()
         quiet = timedelta(minutes=self.cfg.quiet_minutes)
         last = None if before is None else (before.last_hit_at or before.created_at)
         recent = last is not None and now.timestamp() - last < quiet.total_seconds()
@@ -208,11 +215,6 @@ class CrisisDesk:
             notice = notice + self._duty_line(on_duty) + self.say(None, "crisis.alert_claim_hint",
                                                                   ref=case.ref)
             await to_staff_room(self.ctx, notice)
-            due = now + timedelta(minutes=self.cfg.escalate_minutes)
-            await bookings.add_timer(self.ctx.db, kind=ESCALATE, due=due, now=now,
-                                     payload=json.dumps({"alert": alert.id}))
-            if self.ctx.timers is not None:
-                await self.ctx.timers.refresh()
             METRICS.inc("chathulp_crisis_alerts_total")
             log.warning("Crisis alert raised (category %s)", category)
         elif not recent and alert.state == "open":
