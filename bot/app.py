@@ -20,6 +20,7 @@ from aiohttp import web
 from bot.clock import Clock, SystemClock
 from bot.config.models import Config
 from bot.handlers.context import Context
+from bot.handlers.crisis import ESCALATE
 from bot.handlers.policy import staff_power_levels
 from bot.handlers.router import Router
 from bot.matrix import logguard
@@ -194,8 +195,10 @@ class App:
             self.db, self.clock, config.scheduling,
             {REMIND_YOUTH: reminders, REMIND_COUNSELOR: reminders,
              OPEN_SESSION: session_timer, CHECK_COUNSELOR: session_timer,
-             CHECK_YOUTH: session_timer},
-            grace_minutes={OPEN_SESSION: config.session.opening_grace_minutes},
+             CHECK_YOUTH: session_timer, ESCALATE: self.router.youth.desk.on_timer},
+            # An escalation due while the bot was down is done late, never dropped.
+            grace_minutes={OPEN_SESSION: config.session.opening_grace_minutes,
+                           ESCALATE: 7 * 24 * 60},
         )
         self.ctx.timers = self.timers
         self.ctx.admin = HomeserverAdmin.from_config(config)

@@ -54,6 +54,10 @@ SPECS: tuple[MetricSpec, ...] = (
         "Session rooms opened later than their booked time (e.g. after downtime).",
     ),
     MetricSpec("chathulp_crisis_alerts_total", "counter", "Crisis alerts sent to the staff room."),
+    MetricSpec("chathulp_crisis_questions_total", "counter",
+               "Concern-tier messages answered with the direct question."),
+    MetricSpec("chathulp_crisis_escalations_total", "counter",
+               "Crisis alerts raised again because nobody claimed them in time."),
     MetricSpec(
         "chathulp_accounts_created_total", "counter",
         "Anonymous accounts created through the invite page.",

@@ -130,6 +130,12 @@ class CrisisConfig(Section):
     # alert never contains the youth's words). Still accepted as catalogue overrides.
     staff_alert: str | None = None
     no_step: str | None = None
+    # A second hit of the same case within this many minutes gets a short reply and updates
+    # the open alert instead of the whole crisis text and a new alert.
+    quiet_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    # An alert nobody claimed (`!claim #REF`) after this many minutes is raised again, to the
+    # staff room and the admins' DMs, and the youth is told again to call 1813 or 112.
+    escalate_minutes: int = Field(default=10, ge=1, le=24 * 60)
 
     @model_validator(mode="wrap")
     @classmethod

@@ -156,6 +156,9 @@ class SchedulingConfig(Section):
     offers: int = Field(default=3, ge=1, le=9)
     # Offer "now" when a fitting counselor is on duty and free.
     offer_now: bool = True
+    # true: counselors are on duty for crisis alerts in their working hours (within opening
+    # hours, not absent) without saying `!duty on`; `!duty off` still takes them off.
+    auto_duty: bool = False
 
     @model_validator(mode="after")
     def _unique_counselors(self) -> SchedulingConfig:

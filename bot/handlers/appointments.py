@@ -129,8 +129,8 @@ class Appointments:
             await youths.set_offer(self.ctx.db, youth.user_id, None)
             await self._staff_notice(self.ctx.config.catalogue.say(None, "staff_no_slots",
                                                                    ref=case.ref))
-            # Nobody free: say so honestly, with the lines that are open right now.
-            return [plain(texts.no_slots), self.crisis.reply(language)]
+            # Nobody free: say so honestly, with the lines that are open (never the crisis text).
+            return [plain(texts.no_slots)]
         stored = {"slots": [_slot_json(s) for s in result.slots],
                   "moving": moving.id if moving else None}
         await youths.set_offer(self.ctx.db, youth.user_id, json.dumps(stored))

@@ -32,6 +32,8 @@ class Router:
         self.staff = StaffConversation(ctx, self.sessions)
         self.policy = RoomPolicy(ctx)
         ctx.staff_guard = self.policy
+        self.youth.desk.sessions = self.sessions
+        self.staff.crisis = self.youth.desk  # type: ignore[attr-defined]  # !claim and co.
 
     async def counselor_dm(self, user_id: str) -> str:
         """The DM room with a counselor (opened if needed)."""
@@ -76,7 +78,9 @@ class Router:
 
     async def on_message(self, msg: Incoming) -> None:
         if msg.room_id == self.ctx.staff_room_id:
-            # Staff talk among themselves there; commands come in their DMs, except !report.
+            # Staff talk among themselves there; only the crisis-alert commands and !report
+            # are answered.
+            await self.youth.desk.in_staff_room(msg, self.staff)
             await staff_room_command(self.staff, msg)
             return
         if not msg.room_encrypted:

@@ -111,7 +111,7 @@ async def _help(self: StaffConversation, call: Call[StaffConversation]) -> Messa
     return self.help(call.sender)
 
 
-@STAFF.command("end", words={"en": ("close",), "nl": ("einde", "afsluiten")},
+@STAFF.command("end", words={"nl": ("einde", "afsluiten")},
                args=(Outcome(),), case=True)
 async def _end(self: StaffConversation, call: Call[StaffConversation]) -> Message:
     cfg = self.ctx.config.session

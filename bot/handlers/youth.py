@@ -16,8 +16,9 @@ from bot.domain.messages import Message, plain
 from bot.handlers.appointments import Appointments
 from bot.handlers.commands import Words, first_match
 from bot.handlers.context import Context
+from bot.handlers.crisis import CrisisDesk
 from bot.handlers.notify import tell_counselor
-from bot.handlers.policy import dm_levels, post_to_staff
+from bot.handlers.policy import dm_levels
 from bot.handlers.rights import YouthRights
 from bot.handlers.transport import Incoming
 from bot.metrics import METRICS
@@ -53,10 +54,11 @@ class YouthConversation:
         self.crisis = CrisisMatcher(ctx.config.crisis, ctx.config.catalogue)
         self.appointments = Appointments(ctx, self.flow, self.crisis)
         self.rights = YouthRights(ctx, self.flow, self.appointments.booking)
+        self.desk = CrisisDesk(ctx, self.crisis)
 
     async def on_message(self, msg: Incoming) -> None:
-        if msg.kind in ("reaction", "edit"):
-            return  # a reaction or an edit is not a new answer
+        if msg.kind == "reaction":
+            return  # a reaction is not a new answer
         now = self.ctx.clock.now()
         fresh = self.flow.new_state()
         youth = await youths.get_youth(self.ctx.db, msg.sender, fresh)
@@ -76,13 +78,16 @@ class YouthConversation:
             await self._begin(youth, case, msg.room_id, now)
             return
 
+        if await self.desk.check(msg, youth, case, state, lambda: self._resume(youth)):
+            return  # a crisis matter: not also an answer to the intake or anything else
+        if msg.kind == "edit":
+            return  # an edit is not a new answer
         if msg.kind != "text":
             reply = plain(self.ctx.config.text(state.language).not_understood_media)
             question = self.flow.question(state)
             await self._send(msg.room_id, [reply, *([question] if question else [])])
             return
 
-        await self._crisis(msg, case, state)
         if (rights_reply := await self.rights.on_text(youth, msg.room_id, msg.body)) is not None:
             await self._send(msg.room_id, rights_reply)
             return
@@ -122,19 +127,13 @@ class YouthConversation:
                 replies += await self.appointments.offer(fresh, case_now)
         await self._send(msg.room_id, replies)
 
-    async def _crisis(self, msg: Incoming, case: youths.Case, state: IntakeState) -> None:
-        """Before anything else: the crisis lines for the youth, the alert for the staff."""
-        response = self.crisis.respond(
-            msg.body, language=self._crisis_language(state), ref=case.ref, step=state.step
-        )
-        if response is None:
-            return
-        await self._send(msg.room_id, [response.reply])
-        await youths.record_crisis(self.ctx.db, case.id, response.hit.category, state.step,
-                                   self.ctx.clock.now())
-        await post_to_staff(self.ctx, response.alert)
-        METRICS.inc("chathulp_crisis_alerts_total")
-        log.warning("Crisis alert raised (category %s)", response.hit.category)
+    async def _resume(self, youth: youths.Youth) -> list[Message]:
+        """Where the youth was: the current intake question again (nothing past the intake)."""
+        state = youth.intake
+        if state.status not in ("active", "paused"):
+            return []
+        question = self.flow.question(state)
+        return [question] if question else []
 
     async def crisis_check(self, msg: Incoming) -> None:
         """The crisis net alone, e.g. in a session room where the bot stays."""
@@ -143,7 +142,7 @@ class YouthConversation:
             return
         case = await youths.latest_case(self.ctx.db, youth.user_id)
         if case is not None:
-            await self._crisis(msg, case, youth.intake)
+            await self.desk.check(msg, youth, case, youth.intake, _nothing)
 
     async def _handover_answer(self, msg: Incoming, youth: youths.Youth,
                                case: youths.Case) -> bool:
@@ -247,6 +246,10 @@ class YouthConversation:
     async def _send(self, room_id: str, messages: list[Message]) -> None:
         for message in messages:
             await self.ctx.transport.send_notice(room_id, message)
+
+
+async def _nothing() -> list[Message]:
+    return []
 
 
 def state_started(before: IntakeState, after: IntakeState) -> bool:

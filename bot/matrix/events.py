@@ -25,6 +25,7 @@ from bot.handlers.transport import Incoming, Kind, Membership
 # Longest text a handler ever sees; longer messages are cut here (the domain caps again).
 MAX_BODY = 60_000
 # The HTML reply fallback: the quoted original, with a matrix.to link to its sender.
+_FILE_NAME = re.compile(r"[^\s/\\]+\.[A-Za-z0-9]{1,5}")
 _MX_REPLY = re.compile(r"<mx-reply>.*?</mx-reply>", re.IGNORECASE | re.DOTALL)
 
 __all__ = ["MAX_BODY", "Incoming", "Kind", "Membership", "classify", "membership_of"]
@@ -35,7 +36,12 @@ def classify(event: Event) -> tuple[Kind, str] | None:
     if isinstance(event, RoomMessageText | RoomMessageNotice | RoomMessageEmote):
         relates = (event.source.get("content") or {}).get("m.relates_to")
         if isinstance(relates, dict) and relates.get("rel_type") == "m.replace":
-            return "edit", ""
+            # The new text is read by the crisis net (an edit is never a new answer).
+            new = (event.source.get("content") or {}).get("m.new_content") or {}
+            text = new.get("body") if isinstance(new, dict) else None
+            if not isinstance(text, str):
+                text = (event.body or "").removeprefix("* ")
+            return "edit", text[:MAX_BODY]
         body = event.body or ""
         if is_reply(event):
             # The quoted original is not what the sender says now (not an answer, not a
@@ -43,7 +49,7 @@ def classify(event: Event) -> tuple[Kind, str] | None:
             body = strip_reply_fallback(body)
         return "text", body[:MAX_BODY]
     if isinstance(event, RoomMessageMedia | RoomEncryptedMedia):
-        return "media", ""
+        return "media", media_caption((getattr(event, "source", None) or {}).get("content"))
     if isinstance(event, ReactionEvent):
         return "reaction", ""
     if isinstance(event, RoomMessageUnknown):
@@ -56,6 +62,23 @@ def classify(event: Event) -> tuple[Kind, str] | None:
         if source.get("type") == "m.room.message":
             return "other", ""
     return None
+
+
+def media_caption(content: object) -> str:
+    """An image's or file's caption: `caption`, or `body` when `filename` differs from it
+    (Matrix 1.10), or a `body` that does not look like a bare file name."""
+    if not isinstance(content, dict):
+        return ""
+    caption = content.get("caption")
+    body = content.get("body")
+    filename = content.get("filename")
+    if isinstance(caption, str) and caption.strip():
+        return caption[:MAX_BODY]
+    if not isinstance(body, str) or not body.strip():
+        return ""
+    if isinstance(filename, str):
+        return body[:MAX_BODY] if body != filename else ""
+    return "" if _FILE_NAME.fullmatch(body.strip()) else body[:MAX_BODY]
 
 
 def membership_of(event: Event, room_id: str) -> Membership | None:

@@ -84,11 +84,12 @@ async def facts(db: Database, start: int, end: int, youth: str | None = None) ->
     if youth is None:
         rows = await db.fetchall(
             "SELECT case_id, category, created_at FROM crisis_alerts "
-            "WHERE created_at >= ? AND created_at < ? ORDER BY id", (start, end))
+            "WHERE tier = 'acute' AND created_at >= ? AND created_at < ? ORDER BY id", (start, end))
     else:
         rows = await db.fetchall(
             "SELECT a.case_id, a.category, a.created_at FROM crisis_alerts a "
-            "JOIN cases c ON c.id = a.case_id WHERE a.created_at >= ? AND a.created_at < ? "
+            "JOIN cases c ON c.id = a.case_id WHERE a.tier = 'acute' AND a.created_at >= ? "
+            "AND a.created_at < ? "
             "AND c.youth_id = ? ORDER BY a.id", (start, end, youth))
     crises = [CrisisFact(r["case_id"], r["category"], r["created_at"]) for r in rows]
     return Facts(cases, bookings, crises)

@@ -285,3 +285,40 @@ async def v8(conn: Connection) -> None:
            )"""
     )
     await conn.execute("CREATE INDEX report_waits_month ON report_waits (month)")
+
+
+@step(9, "crisis alerts a counselor can act on (open -> claimed -> closed) and the duty table")
+async def v9(conn: Connection) -> None:
+    _, INT = _types(conn)
+    # tier 'acute' = an alert; 'concern' = a concern the youth said no to (noted on the case
+    # for the counselor, never alerted). Never any of the youth's words.
+    for column in (
+        "tier       TEXT NOT NULL DEFAULT 'acute'",
+        "state      TEXT NOT NULL DEFAULT 'open'",
+        "youth_id   TEXT",
+        f"hits       {INT} NOT NULL DEFAULT 1",
+        f"last_hit_at {INT}",
+        f"claimed_at {INT}",
+        "claimed_by TEXT",
+        f"closed_at  {INT}",
+        "closed_by  TEXT",
+        "note       TEXT",
+        f"escalated_at {INT}",
+    ):
+        await conn.execute(f"ALTER TABLE crisis_alerts ADD COLUMN {column}")
+    # The alerts of before this step were notices only: nobody can claim them now.
+    await conn.execute("UPDATE crisis_alerts SET state = 'closed', closed_at = created_at")
+    # One open (or claimed) alert per case, whatever the handlers do.
+    await conn.execute(
+        "CREATE UNIQUE INDEX crisis_alerts_one_open ON crisis_alerts (case_id) "
+        "WHERE state IN ('open', 'claimed') AND tier = 'acute'"
+    )
+    await conn.execute("CREATE INDEX crisis_alerts_state ON crisis_alerts (state, created_at)")
+    # `!duty on|off`: a counselor's own statement that they are (not) on duty now.
+    await conn.execute(
+        f"""CREATE TABLE duty (
+               counselor_id TEXT PRIMARY KEY,
+               on_duty      {INT} NOT NULL,
+               changed_at   {INT} NOT NULL
+           )"""
+    )

@@ -100,6 +100,7 @@ SEALED_COLUMNS: list[tuple[str, str, str]] = [
     ("cases", "id", "free_text"),
     ("cases", "id", "answers"),
     ("case_notes", "id", "body"),
+    ("crisis_alerts", "id", "note"),
 ]
 
 

@@ -19,7 +19,7 @@ TABLES: tuple[str, ...] = (
     "kv", "handled_events", "rooms", "youths", "cases", "crisis_alerts", "bookings",
     "absences", "timers", "sessions", "case_notes", "handovers", "audit_log",
     "service_accounts", "undecryptable", "report_counts",
-    "report_waits",
+    "report_waits", "duty",
 )
 # Tables whose `id` is generated (a sequence on PostgreSQL).
 _SERIAL = ("cases", "crisis_alerts", "bookings", "absences", "timers", "sessions",

@@ -37,7 +37,8 @@ TEXTS: dict[str, Any] = {
     "continuity_gone": "{counselor}, who you talked with before, no longer works here. So I'm "
                        "suggesting a colleague.",
     "no_slots": "Sorry, there is no free moment in the coming days. Try again later by typing "
-                "'appointment'. Is it urgent? Call the numbers below.",
+                "'appointment'. Is it urgent? Awel listens: call 102 for free or chat at awel.be. "
+                "Day and night: Tele-Onthaal 106 and the Zelfmoordlijn 1813; in danger: 112.",
     "slot_taken": "Oops, someone else just picked that moment. Sorry! Here are new moments:",
     "booked": "Great, your appointment is set: {when}, with {counselor}. You'll get a "
               "reminder. Type 'appointment' to see it, 'move' to pick another moment or "
@@ -152,6 +153,10 @@ TEXTS: dict[str, Any] = {
         "help_agenda": "your upcoming sessions",
         "help_away": "report an absence, e.g. !away today or !away 24/12 2/1",
         "help_back": "back after an absence",
+        "help_claim": "take a crisis alert: the conversation with the young person opens",
+        "help_alerts": "the open crisis alerts",
+        "help_close": "close a crisis alert, with a short note",
+        "help_duty": "!duty on or !duty off: on duty for crisis alerts; !duty: who is now",
         "arg_case": "[#CODE]",
         "arg_outcome": "<outcome>",
         "arg_when": "<when>",
@@ -189,12 +194,57 @@ TEXTS: dict[str, Any] = {
                  "zelfmoord1813.be.\n"
                  "• Awel listens to you: call 102 for free or chat at awel.be.\n"
                  "• Tele-Onthaal: call 106, day and night.\n"
-                 "{lines}\n\n"
-                 "I've alerted one of our counselors right away. You can just keep typing here.",
+                 "{lines}",
         "staff_alert": "🚨 URGENT: possible crisis ({category}) in case {ref}, intake step: "
                        "{step}. The young person got the crisis numbers. Open the case and get "
                        "in touch at once.",
         "no_step": "none (intake over)",
+        "someone_online": "Someone of our team is online now and knows about your message. You "
+                          "can just keep typing here.",
+        "nobody_online": "To be honest: right now nobody of our team is online. So please call "
+                         "or chat now with one of the lines above: 1813, 106 and 112 are there "
+                         "day and night. You can keep typing here too; we will read it as soon "
+                         "as we are back.",
+        "again_online": "I hear you. Someone of our team knows about it. In danger? Call 112. "
+                        "Zelfmoordlijn: 1813, day and night.",
+        "again_nobody": "I hear you. Nobody of our team is online right now: call the "
+                        "Zelfmoordlijn 1813 (day and night) or, if you are in danger, 112.",
+        "concern_question": "I want to ask you something directly, because it matters to me: do "
+                            "you mean that you don't want to live any more? You can just answer "
+                            "yes or no.",
+        "concern_no": "Thank you for telling me. If it ever does feel like that, just say so, or "
+                      "call the Zelfmoordlijn 1813 (day and night). Let's carry on where we "
+                      "were.",
+        "alert_duty": "On duty now: {names}.",
+        "alert_nobody": "Nobody on duty right now; the young person was told that nobody is "
+                        "online.",
+        "alert_claim_hint": "Take it with: !claim {ref}",
+        "alert_again": "🚨 Crisis words again ({category}) in case {ref} ({hits} messages). The "
+                       "alert is still open: !claim {ref}",
+        "escalate_staff": "🚨🚨 NOT TAKEN YET: crisis alert ({category}) in case {ref} has been "
+                          "open for {minutes} minutes. Take it with: !claim {ref}",
+        "escalate_youth": "Nobody of our team has been able to answer yet, sorry. So please don't "
+                          "wait: call the Zelfmoordlijn 1813 (day and night) now or, if you are "
+                          "in danger, 112.",
+        "youth_coming": "{counselor} of our team is coming to talk with you now. You'll get an "
+                        "invitation to a new, secure conversation in a moment.",
+        "claim_won": "You took case {ref}. The conversation with the young person is being "
+                     "opened; you'll get an invitation in a moment.",
+        "claim_taken": "Case {ref} was already taken by {counselor}.",
+        "claim_closed": "The alert of case {ref} is already closed.",
+        "claim_ref": "Which case? For example: !claim #K7Q-4MX",
+        "no_alert": "There is no crisis alert for case {ref}.",
+        "alerts_none": "There are no open crisis alerts.",
+        "alerts_title": "Open crisis alerts:",
+        "alerts_item": "• {ref} — {category}, {when}, {state}",
+        "state_open": "not taken yet",
+        "state_claimed": "taken by {counselor}",
+        "closed": "The alert of case {ref} is closed.",
+        "duty_on": "You are on duty for crisis alerts now.",
+        "duty_off": "You are no longer on duty for crisis alerts.",
+        "duty_now": "On duty now: {names}.",
+        "duty_nobody": "Nobody is on duty right now.",
+        "duty_usage": "Use: !duty on, !duty off or !duty (who is on duty now).",
     },
     "web": {
         "other_lang": "Nederlands",

@@ -41,7 +41,9 @@ TEXTS: dict[str, Any] = {
     "continuity_gone": "{counselor}, met wie je eerder sprak, werkt hier niet meer. Daarom "
                        "stel ik een collega voor.",
     "no_slots": "Sorry, er is de komende tijd geen vrij moment. Probeer het later nog eens "
-                "door 'afspraak' te typen. Is het dringend? Bel dan de nummers hieronder.",
+                "door 'afspraak' te typen. Is het dringend? Awel luistert: bel gratis 102 of "
+                "chat op awel.be. Dag en nacht: Tele-Onthaal 106 en de Zelfmoordlijn 1813; in "
+                "gevaar: 112.",
     "slot_taken": "Oei, dat moment is net door iemand anders gekozen. Sorry! Hier zijn nieuwe "
                   "momenten:",
     "booked": "Top, je afspraak staat: {when}, met {counselor}. Je krijgt vooraf een "
@@ -160,6 +162,10 @@ TEXTS: dict[str, Any] = {
         "help_agenda": "je komende gesprekken",
         "help_away": "afwezigheid melden, bv. !away vandaag of !away 24/12 2/1",
         "help_back": "terug na afwezigheid",
+        "help_claim": "een crisisalert opnemen: het gesprek met de jongere wordt geopend",
+        "help_alerts": "de open crisisalerts",
+        "help_close": "een crisisalert sluiten, met een korte notitie",
+        "help_duty": "!duty aan of !duty uit: van dienst voor crisisalerts; !duty: wie nu",
         "arg_case": "[#CODE]",
         "arg_outcome": "<uitkomst>",
         "arg_when": "<wanneer>",
@@ -199,14 +205,57 @@ TEXTS: dict[str, Any] = {
                  "zelfmoord1813.be.\n"
                  "• Awel luistert naar je: bel gratis 102 of chat op awel.be.\n"
                  "• Tele-Onthaal: bel 106, dag en nacht.\n"
-                 "{lines}\n\n"
-                 "Ik heb meteen een hulpverlener van ons verwittigd. Je mag hier gewoon verder "
-                 "typen.",
+                 "{lines}",
         # No text of the youth's message, ever: the staff room is wider than the case.
         "staff_alert": "🚨 DRINGEND: mogelijke crisis ({category}) bij case {ref}, intakestap: "
                        "{step}. De jongere kreeg de crisisnummers. Open de case en neem meteen "
                        "contact op.",
         "no_step": "geen (intake voorbij)",
+        "someone_online": "Iemand van ons team is nu online en weet van je bericht. Je mag hier "
+                          "gewoon verder typen.",
+        "nobody_online": "Eerlijk gezegd: op dit moment is er niemand van ons team online. Bel "
+                         "of chat daarom nu met een van de lijnen hierboven: 1813, 106 en 112 "
+                         "zijn er dag en nacht. Je mag hier ook verder typen; we lezen het "
+                         "zodra we er weer zijn.",
+        "again_online": "Ik lees je. Iemand van ons team weet ervan. Ben je in gevaar? Bel 112. "
+                        "Zelfmoordlijn: 1813, dag en nacht.",
+        "again_nobody": "Ik lees je. Er is nu niemand van ons team online: bel de Zelfmoordlijn "
+                        "1813 (dag en nacht) of, als je in gevaar bent, 112.",
+        "concern_question": "Ik wil je iets rechtstreeks vragen, omdat ik het belangrijk vind: "
+                            "bedoel je dat je niet meer wilt leven? Je mag gewoon ja of nee "
+                            "antwoorden.",
+        "concern_no": "Dank je dat je het zegt. Voelt het ooit wel zo, zeg het dan gerust, of "
+                      "bel de Zelfmoordlijn 1813 (dag en nacht). We gaan verder waar we waren.",
+        "alert_duty": "Nu van dienst: {names}.",
+        "alert_nobody": "Niemand van dienst op dit moment; de jongere kreeg te horen dat er nu "
+                        "niemand online is.",
+        "alert_claim_hint": "Neem het op met: !claim {ref}",
+        "alert_again": "🚨 Opnieuw crisiswoorden ({category}) bij case {ref} ({hits} berichten). "
+                       "De alert staat nog open: !claim {ref}",
+        "escalate_staff": "🚨🚨 NOG NIET OPGENOMEN: crisisalert ({category}) bij case {ref} staat "
+                          "al {minutes} minuten open. Neem het op met: !claim {ref}",
+        "escalate_youth": "Er heeft nog niemand van ons team kunnen reageren, sorry. Wacht "
+                          "daarom niet: bel nu de Zelfmoordlijn 1813 (dag en nacht) of, als je "
+                          "in gevaar bent, 112.",
+        "youth_coming": "{counselor} van ons team komt nu met je praten. Je krijgt zo een "
+                        "uitnodiging voor een nieuw, beveiligd gesprek.",
+        "claim_won": "Je hebt case {ref} opgenomen. Het gesprek met de jongere wordt nu "
+                     "geopend; je krijgt zo een uitnodiging.",
+        "claim_taken": "Case {ref} is al opgenomen door {counselor}.",
+        "claim_closed": "De alert van case {ref} is al gesloten.",
+        "claim_ref": "Welke case? Bijvoorbeeld: !claim #K7Q-4MX",
+        "no_alert": "Er is geen crisisalert voor case {ref}.",
+        "alerts_none": "Er zijn geen open crisisalerts.",
+        "alerts_title": "Open crisisalerts:",
+        "alerts_item": "• {ref} — {category}, {when}, {state}",
+        "state_open": "nog niet opgenomen",
+        "state_claimed": "opgenomen door {counselor}",
+        "closed": "De alert van case {ref} is gesloten.",
+        "duty_on": "Je bent nu van dienst voor crisisalerts.",
+        "duty_off": "Je bent niet meer van dienst voor crisisalerts.",
+        "duty_now": "Nu van dienst: {names}.",
+        "duty_nobody": "Er is nu niemand van dienst.",
+        "duty_usage": "Gebruik: !duty aan, !duty uit of !duty (wie is er nu van dienst).",
     },
     "web": {
         "other_lang": "English",

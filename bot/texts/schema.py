@@ -139,6 +139,10 @@ class CommandTexts(TextGroup):
     help_audit: str = text()
     help_away: str = text()
     help_back: str = text()
+    help_claim: str = text()
+    help_alerts: str = text()
+    help_close: str = text()
+    help_duty: str = text()
     # How arguments are shown in usage lines.
     arg_case: str = text()
     arg_outcome: str = text()
@@ -179,6 +183,43 @@ class CrisisTexts(TextGroup):
     staff_alert: str = text("ref", "category", "step")
     # {step} when the intake is over.
     no_step: str = text()
+    # After the crisis reply: someone of the team is on duty now / nobody is (honest).
+    someone_online: str = text()
+    nobody_online: str = text()
+    # A second hit within crisis.quiet_minutes: a short reply instead of the whole text.
+    again_online: str = text()
+    again_nobody: str = text()
+    # A concern-tier message (ambiguous): the direct question, and the answer to "no".
+    concern_question: str = text()
+    concern_no: str = text()
+    # Added to the staff alert: who is on duty now, and how to take the alert.
+    alert_duty: str = text("names")
+    alert_nobody: str = text()
+    alert_claim_hint: str = text("ref")
+    # Another hit on a case whose alert is still open. {hits}: how many in all.
+    alert_again: str = text("ref", "category", "hits")
+    # Nobody claimed the alert in time: to the staff room and admins, and to the youth.
+    escalate_staff: str = text("ref", "category", "minutes")
+    escalate_youth: str = text()
+    # To the youth when a counselor claimed the alert.
+    youth_coming: str = text("counselor")
+    # `!claim`, `!alerts`, `!close`, `!duty` replies (the staff's default language).
+    claim_won: str = text("ref")
+    claim_taken: str = text("ref", "counselor")
+    claim_closed: str = text("ref")
+    claim_ref: str = text()
+    no_alert: str = text("ref")
+    alerts_none: str = text()
+    alerts_title: str = text()
+    alerts_item: str = text("ref", "category", "when", "state")
+    state_open: str = text()
+    state_claimed: str = text("counselor")
+    closed: str = text("ref")
+    duty_on: str = text()
+    duty_off: str = text()
+    duty_now: str = text("names")
+    duty_nobody: str = text()
+    duty_usage: str = text()
 
 
 class RightsTexts(TextGroup):

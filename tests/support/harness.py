@@ -25,6 +25,7 @@ from bot.clock import FakeClock
 from bot.config.models import Config
 from bot.handlers import notify
 from bot.handlers.context import Context
+from bot.handlers.crisis import ESCALATE
 from bot.handlers.router import Router
 from bot.handlers.transport import Incoming, Invite, Kind, Membership
 from bot.storage import bookings, migrations, sealing, sessions
@@ -208,6 +209,7 @@ class Harness:
             OPEN_SESSION: self.router.sessions.on_timer,
             CHECK_COUNSELOR: self.router.sessions.on_timer,
             CHECK_YOUTH: self.router.sessions.on_timer,
+            ESCALATE: self.router.youth.desk.on_timer,
         }
         now = self.clock.now()
         ran = 0

@@ -101,7 +101,7 @@ def test_every_staff_command_has_help_and_labels_in_every_language() -> None:
 
 @pytest.mark.parametrize(
     ("word", "name"),
-    [("end", "end"), ("EINDE", "end"), ("afsluiten", "end"), ("close", "end"),
+    [("end", "end"), ("EINDE", "end"), ("afsluiten", "end"), ("close", "close"),
      ("follow-up", "followup"), ("vervolg", "followup"), ("nota", "note"),
      ("overdragen", "handover"), ("hulp", "help"), ("afwezig", "away"), ("terug", "back")],
 )
