@@ -220,7 +220,10 @@ class _SQLiteDriver:
             try:
                 yield conn
             except BaseException:
-                await conn.raw.execute("ROLLBACK")
+                try:
+                    await conn.raw.execute("ROLLBACK")
+                except sqlite3.OperationalError:
+                    pass  # SQLite already rolled back (e.g. after "database or disk is full")
                 raise
             else:
                 await conn.raw.execute("COMMIT")

@@ -17,11 +17,11 @@ from bot.storage.db import POSTGRES, Connection, Database
 # Parents before children (foreign keys). schema_version is written by the upgrade itself.
 TABLES: tuple[str, ...] = (
     "kv", "handled_events", "rooms", "youths", "cases", "crisis_alerts", "bookings",
-    "absences", "timers", "sessions", "case_notes", "handovers",
+    "absences", "timers", "sessions", "case_notes", "handovers", "outbox",
 )
 # Tables whose `id` is generated (a sequence on PostgreSQL).
 _SERIAL = ("cases", "crisis_alerts", "bookings", "absences", "timers", "sessions",
-           "case_notes", "handovers")
+           "case_notes", "handovers", "outbox")
 _BATCH = 1000
 
 
