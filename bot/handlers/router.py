@@ -91,7 +91,7 @@ class Router:
             return
         try:
             # A savepoint inside the event's transaction: a bug undoes the half-done change.
-            async with self.ctx.db.transaction():
+            async with tstore.atomically(self.ctx.db):
                 if self.ctx.is_staff(msg.sender):
                     await self.staff.on_message(msg)
                 else:
