@@ -14,6 +14,7 @@ from bot.storage import bookings as store
 from bot.storage.bookings import Timer
 from bot.storage.db import Database
 from bot.timers import Handler, TimerService
+from tests.support.waiting import wait_until
 from tests.unit.test_bookings_store import add_youth, open_db, slot
 
 CFG = SchedulingConfig(missed_grace_minutes=30)
@@ -202,9 +203,7 @@ async def test_timer_not_done_while_the_homeserver_is_down(db: Database) -> None
         assert len(await store.pending_timers(db)) == 2
         clock.advance(timedelta(minutes=2))
         down = False
-        async with asyncio.timeout(10):
-            while await store.pending_timers(db):
-                await asyncio.sleep(0.05)
+        await wait_until(lambda: store.pending_timers(db), lambda rows: not rows, timeout=10)
         await svc.drain(timeout=5)
         assert len(ran) == 2
         timers = await store.timers_for_booking(db, 1)
