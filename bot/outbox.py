@@ -195,7 +195,7 @@ class Outbox:
         for key, group in groups.items():
             if key in self._workers or self._retry_at.get(key, 0) > now:
                 continue
-            task = asyncio.create_task(self._send_group(key, group), name="outbox-room")
+            task = asyncio.create_task(self._send_group(key, group[0]), name="outbox-room")
             self._workers[key] = task
             task.add_done_callback(lambda _t, k=key: self._done(k))
         if not items and not self._workers:
@@ -207,13 +207,15 @@ class Outbox:
         if not self._stop.is_set():
             self._wake.set()
 
-    async def _send_group(self, key: str, items: list[OutboxItem]) -> None:
+    async def _send_group(self, key: str, first: OutboxItem) -> None:
         async with self._parallel:
             try:
-                if key.startswith("user:"):
-                    await self._address(items[0].user_id or "")
+                if first.room_id is None:
+                    await self._address(first.user_id or "")
                     return
-                for item in items:
+                # Read here, by the room's only sender: a list read before it started could
+                # hold rows another sender finished meanwhile.
+                for item in await store.pending_in_room(self.db, first.room_id):
                     if not await self._send_one(key, item):
                         return
                 self._backoff.pop(key, None)

@@ -72,6 +72,13 @@ async def pending(db: Database, limit: int = 500) -> list[OutboxItem]:
     return [_item(r) for r in rows]
 
 
+async def pending_in_room(db: Database, room_id: str) -> list[OutboxItem]:
+    rows = await db.fetchall(
+        "SELECT * FROM outbox WHERE status = 'pending' AND room_id = ? ORDER BY id", (room_id,)
+    )
+    return [_item(r) for r in rows]
+
+
 async def pending_for_user(db: Database, user_id: str) -> list[OutboxItem]:
     rows = await db.fetchall(
         "SELECT * FROM outbox WHERE status = 'pending' AND room_id IS NULL AND user_id = ? "
