@@ -77,7 +77,7 @@ class Outbox:
         alert_after_minutes: float = 10.0,
         on_alert: Callable[[int, float], Awaitable[None]] | None = None,
         poll_seconds: float = 2.0,
-        backoff_max: float = 60.0,
+        backoff_max: float = 30.0,
         parallel: int = 8,
     ) -> None:
         self.db = db
@@ -103,20 +103,20 @@ class Outbox:
         row = await store.enqueue(self.db, room_id=room_id, body=message.plain,
                                   html=message.html, allow_plain=allow_plain,
                                   origin_ms=origin_ms)
-        self.kick()
+        self.db.after_commit(self.kick)
         return row
 
     async def put_to_user(self, user_id: str, message: Message) -> int:
         """To a user's DM with the bot, which the sender finds or creates itself."""
         row = await store.enqueue(self.db, room_id=None, user_id=user_id, body=message.plain,
                                   html=message.html)
-        self.kick()
+        self.db.after_commit(self.kick)
         return row
 
     async def put_leave(self, room_id: str) -> int:
         """Leave the room once everything queued for it before is sent."""
         row = await store.enqueue(self.db, room_id=room_id, action=store.LEAVE)
-        self.kick()
+        self.db.after_commit(self.kick)
         return row
 
     @staticmethod

@@ -127,11 +127,10 @@ class TimerService:
             log.debug("TimerService.refresh() while not running: ignored")
             return
         if self.db.in_transaction:
-            # Called by a handler inside its transaction: refresh after it commits (a refresh
-            # waiting here for the lock while a timer waits for the database would deadlock).
-            task = asyncio.create_task(self.refresh())
-            self._deferred.add(task)
-            task.add_done_callback(self._deferred.discard)
+            # Called by a handler inside its transaction: refresh once it committed (its new
+            # rows are visible then; a refresh waiting here for the lock while a timer waits
+            # for the database would deadlock).
+            self.db.after_commit(self._refresh_later)
             return
         async with self._refresh_lock:
             rows = await store.pending_timers(self.db)
@@ -162,6 +161,11 @@ class TimerService:
             for job in self.scheduler.get_jobs():
                 if job.id.startswith(JOB_PREFIX) and job.id not in wanted:
                     self._remove_job(job.id)
+
+    def _refresh_later(self) -> None:
+        task = asyncio.create_task(self.refresh())
+        self._deferred.add(task)
+        task.add_done_callback(self._deferred.discard)
 
     def _schedule(self, timer: Timer, now: datetime) -> str:
         return self._schedule_at(timer, datetime.now(UTC) + (timer.due - now))

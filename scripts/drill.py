@@ -220,6 +220,11 @@ class Drill:
                 got = self.replies(user, room, step.mark, nxt.mark if nxt else None)
                 lost += max(0, step.expected - got)
                 twice += max(0, got - step.expected)
+                if got != step.expected:
+                    role = "counselor" if who in self.counselors else "youth"
+                    print(f"  {role} said {step.text!r}: {got} replies, expected "
+                          f"{step.expected} (undecryptable for this user: "
+                          f"{len(user.undecryptable)})", flush=True)
         db = sqlite3.connect(self.data_dir / "chathulp.db")
         double_youth = db.execute(
             "SELECT COUNT(*) FROM (SELECT youth_id FROM bookings WHERE status IN "
