@@ -51,6 +51,9 @@ ALL_WEEK = {d: ["00:00-24:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat
 # The example config's Dutch intake, then "1": the first offered moment.
 YOUTH_STEPS = ("hoi", "1", "2", "school", "deze week", "kortrijk", "overslaan", "1")
 REPLY_TIMEOUT = 90.0
+AGENDA_REPLIES = ("Je komende gesprekken", "Je hebt geen gesprekken")
+NEW_BOOKING = "Nieuwe afspraak"
+SLOT_TAKEN = "Oei, dat moment is net door iemand anders gekozen"
 
 
 @dataclass
@@ -77,6 +80,8 @@ class Drill:
     youths: list[str] = field(default_factory=list)
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     hs_outages: int = 0
+    lane_errors: int = 0
+    counselor_dms: dict[str, str] = field(default_factory=dict)
     log: Any = None
 
     @property
@@ -134,8 +139,12 @@ class Drill:
         return user
 
     def replies(self, user: MatrixUser, room_id: str, start: int, end: int | None = None) -> int:
+        """The bot's replies in a window; in a counselor's DM only command replies count
+        (booking notices arrive there too, counted on their own)."""
+        counselor = user.user_id in self.counselors
         return sum(1 for m in user.received[start:end]
-                   if m.room_id == room_id and m.sender == self.bot_id)
+                   if m.room_id == room_id and m.sender == self.bot_id
+                   and (not counselor or m.body.startswith(AGENDA_REPLIES)))
 
     async def exchange(self, user: MatrixUser, room_id: str, text: str, expected: int) -> int:
         """Send; wait until `expected` replies came (or the timeout); returns how many."""
@@ -174,18 +183,39 @@ class Drill:
 
     async def lane(self) -> None:
         while not self.stop.is_set():
-            await self.youth_run()
+            try:
+                await self.youth_run()
+            except Exception as exc:  # a client-side failure; the drill goes on
+                self.lane_errors += 1
+                print(f"  youth lane: {type(exc).__name__}: {exc}", flush=True)
 
     async def counselor_lane(self, counselor: str) -> None:
         user = self.users[counselor]
-        room = await user.open_dm(self.bot_id)
         while not self.stop.is_set():
-            await self.exchange(user, room, "!agenda", 1)
+            try:
+                for invited in list(user.invites):  # a DM the bot opened: accept it
+                    if invited not in user.client.rooms:
+                        await user.join(invited)
+                await self.exchange(user, self.counselor_dms[counselor], "!agenda", 1)
+            except Exception as exc:
+                self.lane_errors += 1
+                print(f"  counselor lane: {type(exc).__name__}: {exc}", flush=True)
             await asyncio.sleep(random.uniform(0.5, 3))
+
+    async def running(self, timeout: float = 180.0) -> None:
+        """Until the bot started last says it is running (its log line)."""
+        async with asyncio.timeout(timeout):
+            while True:
+                text = (self.work / "bot.log").read_text(errors="replace")
+                if text.count("chathulp is running") >= self.restarts:
+                    return
+                await asyncio.sleep(0.2)
 
     async def killer(self, kills: int, hs_outage: bool) -> None:
         while self.kills < kills:
-            await asyncio.sleep(random.uniform(1.0, 6.0))
+            # Kill while it works, not while it starts: a random moment after it is up.
+            await self.running()
+            await asyncio.sleep(random.uniform(0.3, 5.0))
             self.kill_bot()
             assert self.proc is not None
             await self.proc.wait()
@@ -218,13 +248,20 @@ class Drill:
             user = self.users[who]
             for step, nxt in zip(steps, [*steps[1:], None], strict=True):
                 got = self.replies(user, room, step.mark, nxt.mark if nxt else None)
+                first = next((m.body for m in user.received[step.mark:nxt.mark if nxt else None]
+                              if m.room_id == room and m.sender == self.bot_id), "")
+                if first.startswith(SLOT_TAKEN):
+                    step.expected = 2  # a race for the same moment: sorry + the new offer
                 lost += max(0, step.expected - got)
                 twice += max(0, got - step.expected)
                 if got != step.expected:
                     role = "counselor" if who in self.counselors else "youth"
+                    end = nxt.mark if nxt else None
+                    bodies = [m.body[:60] for m in user.received[step.mark:end]
+                              if m.room_id == room and m.sender == self.bot_id]
                     print(f"  {role} said {step.text!r}: {got} replies, expected "
                           f"{step.expected} (undecryptable for this user: "
-                          f"{len(user.undecryptable)})", flush=True)
+                          f"{len(user.undecryptable)}): {bodies}", flush=True)
         db = sqlite3.connect(self.data_dir / "chathulp.db")
         double_youth = db.execute(
             "SELECT COUNT(*) FROM (SELECT youth_id FROM bookings WHERE status IN "
@@ -234,6 +271,21 @@ class Drill:
             "AND a.id < b.id AND a.start_at < b.end_at AND b.start_at < a.end_at "
             "WHERE a.status IN ('booked', 'opened') AND b.status IN ('booked', 'opened')"
         ).fetchone()[0]
+        # Every booking's "new appointment" notice reaches its counselor exactly once.
+        notices_lost = notices_twice = 0
+        for counselor, ref in db.execute(
+                "SELECT b.counselor_id, c.ref FROM bookings b JOIN cases c ON c.id = b.case_id"):
+            user = self.users[counselor]
+            got = sum(1 for m in user.received if m.sender == self.bot_id
+                      and m.body.startswith(NEW_BOOKING)
+                      and m.body.split("\n")[0].endswith(f"dossier {ref}"))
+            notices_lost += max(0, 1 - got)
+            notices_twice += max(0, got - 1)
+            if got != 1:
+                seen = [m.body[:70] for m in user.received if m.sender == self.bot_id
+                        and not m.body.startswith(AGENDA_REPLIES)]
+                print(f"  booking notice for case {ref} to {counselor}: {got} "
+                      f"(the counselor's other notices: {seen})", flush=True)
         now = int(time.time())
         due = db.execute(
             "SELECT b.youth_id, s.room_id FROM bookings b LEFT JOIN sessions s "
@@ -247,6 +299,8 @@ class Drill:
                 missing += 1
             duplicate += max(0, len(invites) - 1)
         return {"messages": len(self.steps), "lost_answers": lost, "answers_twice": twice,
+                "counselor_notices_lost": notices_lost,
+                "counselor_notices_twice": notices_twice,
                 "double_bookings": double_youth + double_counselor,
                 "session_rooms_due": len(due), "session_rooms_missing": missing,
                 "session_rooms_duplicate": duplicate}
@@ -264,7 +318,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         drill.write_config()
         await drill.start_bot()
         for c in counselors:
-            await drill.user(c)
+            counselor = await drill.user(c)
+            drill.counselor_dms[c] = await counselor.open_dm(bot_id)
         started = time.monotonic()
         await drill.youth_run(reference=True)
         print(f"reference replies per step: {drill.expected['youth']}", flush=True)
@@ -284,6 +339,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         result: dict[str, Any] = {
             "kills": drill.kills, "restarts": drill.restarts - 1,
             "homeserver_outages": drill.hs_outages, "youths": len(drill.youths),
+            "client_errors": drill.lane_errors,
             **drill.count(), "bot_devices": devices,
             "seconds": round(time.monotonic() - started),
         }
@@ -297,6 +353,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def failed(result: dict[str, Any]) -> bool:
     return any(result[k] for k in ("lost_answers", "answers_twice", "double_bookings",
+                                   "counselor_notices_lost", "counselor_notices_twice",
                                    "session_rooms_missing", "session_rooms_duplicate")) \
         or result["bot_devices"] != 1
 
