@@ -145,3 +145,27 @@ async def test_a_failing_write_leaves_the_event_unhandled(
     monkeypatch.setattr(youths, "save_intake", real)
     replies = await say(h, "hoi", "$hoi")
     assert replies and len(replies) == len(set(replies))
+
+
+async def test_start_up_sweep_makes_a_bot_that_stayed_behind_leave(tmp_path: Path) -> None:
+    """Killed after the summary but before leaving: the start-up sweep leaves the room."""
+    from bot.app import App
+    from tests.support.harness import Harness as PlainHarness
+
+    h = await PlainHarness.start(tmp_path)
+    try:
+        session = await h.open_now()
+        assert session.room_id is not None
+        await h.db.execute("UPDATE sessions SET summary_posted = 1 WHERE id = ?", (session.id,))
+        assert h.transport.room_info(session.room_id) is not None  # the bot is still there
+        app = App(h.config)
+        app.db = h.db
+        app.transport = h.transport  # type: ignore[assignment]
+        await app.sweep()
+        assert h.transport.left == [session.room_id]
+        assert await h.db.fetchval("SELECT state FROM sessions WHERE id = ?",
+                                   (session.id,)) == "left"
+        await app.sweep()  # nothing left to do: no second leave
+        assert h.transport.left == [session.room_id]
+    finally:
+        await h.close()
