@@ -28,7 +28,7 @@ def test_metrics_api() -> None:
     text = m.render()
     assert "# TYPE chathulp_crisis_alerts_total counter\nchathulp_crisis_alerts_total 3.0\n" in text
     assert "# TYPE chathulp_sync_lag_seconds gauge\nchathulp_sync_lag_seconds 0.5\n" in text
-    assert text.count("# HELP ") == 11
+    assert text.count("# HELP ") == 14
     with pytest.raises(KeyError):
         m.inc("chathulp_bokings_total")  # a typo never creates a metric
     with pytest.raises(KeyError):
