@@ -28,6 +28,7 @@ import copy
 import json
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import sys
@@ -349,6 +350,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         return result
     finally:
         await server.stop()
+        if not getattr(args, "keep", False):
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            print(f"kept: {work}", flush=True)
 
 
 def failed(result: dict[str, Any]) -> bool:
@@ -366,6 +371,7 @@ def main() -> int:
     parser.add_argument("--no-hs-outage", action="store_true")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory (logs)")
     args = parser.parse_args()
     if args.seed is not None:
         random.seed(args.seed)
