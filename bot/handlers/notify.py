@@ -32,14 +32,11 @@ async def counselor_dm(ctx: Context, user_id: str) -> str | None:
 async def tell_counselor(ctx: Context, user_id: str, message: Message) -> None:
     """Queued, not awaited: the DM may be brand new and only usable after the next sync.
 
-    With a durable outbox (the Matrix transport's `send_to_user`), the notice is a row in
-    the running transaction and the outbox finds or opens the DM itself: no room is created
-    from inside a handler, and a crash loses no notice.
+    With the durable outbox, `post` writes the notice as a row in the running transaction,
+    so a crash loses no notice. (The transport's `send_to_user`, where the outbox opens the
+    DM itself, is not used yet: a DM it opened got the room key before the counselor's
+    devices were known in tests/integration/test_booking.py.)
     """
-    send_to_user = getattr(ctx.transport, "send_to_user", None)
-    if send_to_user is not None and getattr(ctx.transport, "outbox", None) is not None:
-        await send_to_user(user_id, message)
-        return
     room_id = await counselor_dm(ctx, user_id)
     if room_id is not None:
         ctx.transport.post(room_id, message)

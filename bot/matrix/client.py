@@ -471,6 +471,8 @@ class MatrixTransport:
         room = self.nio.rooms[room_id]
         if not room.encrypted and not item.allow_plain:
             return Outcome.drop("unencrypted room")
+        if room.encrypted:
+            await self._know_devices(room)
         content = {
             "msgtype": "m.notice",
             "body": item.body,
@@ -488,6 +490,18 @@ class MatrixTransport:
         if code == "M_FORBIDDEN":
             return Outcome.drop("forbidden")
         return Outcome.retry(f"send: {code}")
+
+    async def _know_devices(self, room: Any) -> None:
+        """Query the devices of members (also invited ones, e.g. a counselor in a DM the bot
+        just opened) that the client knows none of: else the room key would miss them."""
+        client = self.nio
+        if client.olm is None:
+            return
+        unknown = [u for u in room.users if u != client.user_id
+                   and not list(client.device_store.active_user_devices(u))]
+        if unknown:
+            client.olm.users_for_key_query.update(unknown)
+            await client.keys_query()
 
     async def resolve_dm(self, user_id: str) -> str | None:
         """The DM with a user (a counselor): the newest one the bot is in, or a new one."""
