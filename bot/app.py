@@ -29,8 +29,10 @@ from bot.matrix.client import MatrixTransport, StartupError
 from bot.matrix.secrets import database_keys, load_or_create_secrets
 from bot.matrix.sync import Handlers, SyncLoop
 from bot.metrics import METRICS
+from bot.outbox import Outbox
 from bot.services.retention import RetentionJob
 from bot.storage import migrations, rights, sealing
+from bot.storage import outbox as outbox_store
 from bot.storage import sync_state as tstore
 from bot.storage.bookings import (
     CHECK_COUNSELOR,
@@ -173,10 +175,19 @@ class App:
                 on_invite=self.router.on_invite,
                 on_membership=self.router.on_membership,
                 on_undecryptable=self.router.on_undecryptable,
+                on_storage_fault=self._storage_fault,
             ),
             backoff_max=sync_backoff_max,
             undecryptable_after=config.matrix.undecryptable_resend_minutes * 60,
         )
+        # Every send and leave the bot decides on is a row first (see bot/outbox.py).
+        self.outbox = Outbox(
+            self.db, self.transport,
+            alert_after_minutes=config.staff_room.outbox_alert_minutes,
+            on_alert=self._outbox_alert,
+        )
+        self.transport.outbox = self.outbox
+        self.sync.outbox = self.outbox
         self._sync_task: asyncio.Task[None] | None = None
         self._web: web.AppRunner | None = None
         self._lock: IO[str] | None = None
@@ -219,6 +230,7 @@ class App:
         await migrations.upgrade(self.db)
         await self._seal_database()
         await tstore.forget_old_events(self.db)
+        await outbox_store.forget_done(self.db)
         self.ctx.staff_room_id = self.config.staff_room.room_id or await tstore.get_kv(
             self.db, STAFF_ROOM_KEY
         )
@@ -227,9 +239,12 @@ class App:
         await asyncio.to_thread(tighten_data_files, Path(self.config.data_dir))
         self._sync_task = asyncio.create_task(self.sync.run(), name="sync")
         await self.sync.synced_once.wait()
+        # What was decided before a stop or crash and not yet sent goes out now, in order.
+        self.outbox.start()
         await self._ensure_staff_room()
         # Timers last: what fell due while the bot was down can now reach Matrix.
         await self.router.sessions.recover()
+        await self.sweep()
         await self.timers.start()
         # Retention: what expired while the bot was down is erased now, then daily.
         await self.retention.start()
@@ -280,6 +295,41 @@ class App:
         # Whoever got into the staff room while the bot was away and is not staff: out.
         await self.router.policy.guard_staff_room()
 
+    async def sweep(self) -> None:
+        """At start-up: finish what a crash left half-done in session rooms — a bot that
+        should have left (summary posted, or the session left or ended) leaves."""
+        stays = self.config.session.bot_stays
+        for session_id, room_id, state in await outbox_store.sessions_left_behind(self.db):
+            if state == "open" and stays:
+                continue
+            if self.transport.room_info(room_id) is None:
+                continue  # the bot is not in the room (any more)
+            if await outbox_store.has_pending_leave(self.db, room_id):
+                continue
+            async with self.db.transaction():
+                if state == "open":
+                    await outbox_store.mark_session_left(self.db, session_id)
+                await self.transport.leave(room_id)  # queued in the outbox
+            log.info("Start-up sweep: leaving the room of session %d", session_id)
+
+    async def _outbox_alert(self, count: int, age: float) -> None:
+        if self.ctx.staff_room_id is None:
+            return
+        message = self.config.catalogue.say(None, "staff_outbox_backlog", count=str(count),
+                                            minutes=str(int(age // 60)))
+        await self.outbox.put(self.ctx.staff_room_id, message)
+
+    async def _storage_fault(self, started: bool) -> None:
+        """Loud, and past the outbox (which needs the database): one staff-room notice."""
+        if self.ctx.staff_room_id is None:
+            return
+        key = "staff_storage_fault" if started else "staff_storage_ok"
+        message = self.config.catalogue.say(None, key)
+        if started:
+            await self.transport.send_now(self.ctx.staff_room_id, message)
+        else:
+            await self.outbox.put(self.ctx.staff_room_id, message)
+
     # --- hooks for the web side ---------------------------------------------------------------
 
     async def open_intake(self, user_id: str, campaign: str) -> None:
@@ -299,8 +349,9 @@ class App:
         hs_ok = self.sync.consecutive_failures == 0 and age is not None and age < limit
         if age is not None:
             METRICS.set("chathulp_sync_lag_seconds", age)
-        return {"homeserver": hs_ok, "database": db_ok, "sync_age_seconds": age,
-                "ok": hs_ok and db_ok}
+        storage_ok = db_ok and not self.sync.storage_fault
+        return {"homeserver": hs_ok, "database": storage_ok, "sync_age_seconds": age,
+                "ok": hs_ok and storage_ok}
 
     async def _keep_recovering(self) -> None:
         """An opening that failed half-way (e.g. a homeserver blip) is finished later, not
@@ -321,6 +372,7 @@ class App:
             self._web = None
         await self.timers.shutdown()
         await self.retention.stop()
+        await self.outbox.stop()
         self.sync.stop()
         if self._sync_task is not None:
             self._sync_task.cancel()

@@ -105,6 +105,18 @@ SPECS: tuple[MetricSpec, ...] = (
         "Seconds between a session's booked time and the start of its opening.",
         OPENING_BUCKETS,
     ),
+    MetricSpec(
+        "chathulp_outbox_backlog", "gauge",
+        "Messages and room actions decided but not yet taken by the homeserver.",
+    ),
+    MetricSpec(
+        "chathulp_outbox_oldest_seconds", "gauge",
+        "Age in seconds of the oldest item still waiting in the outbox (0 when empty).",
+    ),
+    MetricSpec(
+        "chathulp_storage_fault", "gauge",
+        "1 while the database cannot be written (disk full, read-only); sync is held back.",
+    ),
 )
 
 _Collector = Counter | Gauge | Histogram

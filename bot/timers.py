@@ -7,10 +7,16 @@
   told how late), and is marked missed if it is older — never silently dropped;
 - jobs whose rows are no longer pending are removed.
 
-`fire()` claims the row (pending → done) before running the handler, so a timer runs at most
-once, even across restarts and concurrent refreshes. A handler's exception is logged and does
-not stop the service. Rows of a kind without a handler stay pending (a later start with that
-handler still runs them, or marks them missed).
+A timer is marked done only *after* its action happened — never before:
+- kinds in `atomic_kinds` (reminders, the youth no-show check: their handlers only change the
+  database and queue notices in the outbox) run inside one transaction with the done-mark, so
+  they happen exactly once, also across a kill;
+- other kinds (the opening, which creates a room; the counselor check, which invites) run
+  first and are marked done after; they are idempotent (the opening has its intent row).
+A handler that fails (homeserver down) leaves its row pending; it is retried with back-off
+(`retry_delays`) and the lateness recorded is that of the run that succeeded. Concurrent
+fires of one timer in this process run it once. Rows of a kind without a handler stay pending
+(a later start with that handler still runs them, or marks them missed).
 """
 
 from __future__ import annotations
@@ -34,6 +40,9 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[Timer, timedelta], Awaitable[None]]
 
+# Seconds to wait before the 1st, 2nd, … retry of a failed timer (the last one repeats).
+RETRY_DELAYS = (5.0, 15.0, 30.0, 60.0, 120.0, 300.0)
+
 JOB_PREFIX = "timer-"
 # A scheduled job is moved only if its run time is off by more than this.
 _RESCHEDULE_TOLERANCE = timedelta(milliseconds=500)
@@ -48,6 +57,7 @@ class TimerService:
         handlers: Mapping[str, Handler],
         scheduler: AsyncIOScheduler | None = None,
         grace_minutes: Mapping[str, int] | None = None,
+        atomic_kinds: frozenset[str] | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -62,6 +72,15 @@ class TimerService:
         self._inflight: dict[int, asyncio.Task[None]] = {}
         self._warned_kinds: set[str] = set()
         self._started = False
+        self.atomic_kinds = frozenset(
+            (store.REMIND_YOUTH, store.REMIND_COUNSELOR, store.CHECK_YOUTH)
+            if atomic_kinds is None else atomic_kinds
+        )
+        self.retry_delays: tuple[float, ...] = RETRY_DELAYS
+        self._firing: set[int] = set()
+        self._failures: dict[int, int] = {}
+        self._retry_at: dict[int, datetime] = {}  # real UTC time of a failed timer's retry
+        self._deferred: set[asyncio.Task[None]] = set()
 
     # --- life cycle ---------------------------------------------------------------------------
 
@@ -107,6 +126,12 @@ class TimerService:
         if not self._started:
             log.debug("TimerService.refresh() while not running: ignored")
             return
+        if self.db.in_transaction:
+            # Called by a handler inside its transaction: refresh once it committed (its new
+            # rows are visible then; a refresh waiting here for the lock while a timer waits
+            # for the database would deadlock).
+            self.db.after_commit(self._refresh_later)
+            return
         async with self._refresh_lock:
             rows = await store.pending_timers(self.db)
             now = self.clock.now()
@@ -119,6 +144,10 @@ class TimerService:
                                     timer.kind)
                     continue
                 if timer.id in self._inflight:
+                    continue
+                retry_at = self._retry_at.get(timer.id)
+                if retry_at is not None and retry_at > datetime.now(UTC):
+                    wanted.add(self._schedule_at(timer, retry_at))
                     continue
                 action = self._action(timer, now)
                 if action == "wait":
@@ -133,9 +162,16 @@ class TimerService:
                 if job.id.startswith(JOB_PREFIX) and job.id not in wanted:
                     self._remove_job(job.id)
 
+    def _refresh_later(self) -> None:
+        task = asyncio.create_task(self.refresh())
+        self._deferred.add(task)
+        task.add_done_callback(self._deferred.discard)
+
     def _schedule(self, timer: Timer, now: datetime) -> str:
+        return self._schedule_at(timer, datetime.now(UTC) + (timer.due - now))
+
+    def _schedule_at(self, timer: Timer, run_at: datetime) -> str:
         job_id = f"{JOB_PREFIX}{timer.id}"
-        run_at = datetime.now(UTC) + (timer.due - now)
         job = self.scheduler.get_job(job_id)
         if job is not None:
             if job.next_run_time is not None and abs(job.next_run_time - run_at) <= (
@@ -182,7 +218,16 @@ class TimerService:
         return missed_timer_action(self.cfg, timer.due, now, self.grace_minutes.get(timer.kind))
 
     async def fire(self, timer_id: int) -> bool:
-        """Claim the timer and run its handler; True if this call ran it."""
+        """Run the timer's handler and mark it done; True if this call ran it to the end."""
+        if timer_id in self._firing:
+            return False
+        self._firing.add(timer_id)
+        try:
+            return await self._fire(timer_id)
+        finally:
+            self._firing.discard(timer_id)
+
+    async def _fire(self, timer_id: int) -> bool:
         timer = await store.get_timer(self.db, timer_id)
         if timer is None or timer.status != "pending":
             return False
@@ -195,14 +240,35 @@ class TimerService:
                 log.warning("Timer %d (%s, booking %s) missed: due %s", timer.id, timer.kind,
                             timer.booking_id, timer.due.isoformat())
             return False
-        if not await store.claim_timer(self.db, timer.id, now):
-            return False  # someone else ran it, or it was cancelled meanwhile
         late = max(timedelta(0), now - timer.due)
         log.info("Timer %d (%s, booking %s) fires, %d s late", timer.id, timer.kind,
                  timer.booking_id, int(late.total_seconds()))
         try:
-            await handler(timer, late)
+            if timer.kind in self.atomic_kinds:
+                async with self.db.transaction():
+                    # Done-mark and effect commit together (or neither does).
+                    if not await store.claim_timer(self.db, timer.id, now):
+                        return False  # cancelled meanwhile
+                    await handler(timer, late)
+            else:
+                await handler(timer, late)
+                # Only now, with the action taken: the lateness of this (successful) run.
+                if not await store.claim_timer(self.db, timer.id, self.clock.now()):
+                    return False
         except Exception:
-            log.exception("Timer %d (%s, booking %s): handler failed", timer.id, timer.kind,
-                          timer.booking_id)
+            self._retry_later(timer)
+            return False
+        self._failures.pop(timer.id, None)
+        self._retry_at.pop(timer.id, None)
         return True
+
+    def _retry_later(self, timer: Timer) -> None:
+        failures = self._failures.get(timer.id, 0)
+        self._failures[timer.id] = failures + 1
+        delay = self.retry_delays[min(failures, len(self.retry_delays) - 1)]
+        log.exception("Timer %d (%s, booking %s): handler failed; retrying in %.0f s",
+                      timer.id, timer.kind, timer.booking_id, delay)
+        run_at = datetime.now(UTC) + timedelta(seconds=delay)
+        self._retry_at[timer.id] = run_at
+        if self._started:
+            self._schedule_at(timer, run_at)

@@ -47,6 +47,9 @@ class StaffRoomSection(Section):
     room_id: str | None = None
     name: str = "chathulp staff"
     invite: list[UserId] = []
+    # One notice here when something the bot decided to send (a message, a leave) has waited
+    # longer than this many minutes (homeserver down, rate limits).
+    outbox_alert_minutes: int = Field(default=10, ge=1, le=24 * 60)
 
     @field_validator("room_id")
     @classmethod

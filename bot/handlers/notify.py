@@ -32,7 +32,13 @@ async def counselor_dm(ctx: Context, user_id: str) -> str | None:
 
 
 async def tell_counselor(ctx: Context, user_id: str, message: Message) -> None:
-    """Queued, not awaited: the DM may be brand new and only usable after the next sync."""
+    """Queued, not awaited: the DM may be brand new and only usable after the next sync.
+
+    With the durable outbox, `post` writes the notice as a row in the running transaction,
+    so a crash loses no notice. (The transport's `send_to_user`, where the outbox opens the
+    DM itself, is not used yet: a DM it opened got the room key before the counselor's
+    devices were known in tests/integration/test_booking.py.)
+    """
     room_id = await counselor_dm(ctx, user_id)
     if room_id is not None:
         ctx.transport.post(room_id, message)

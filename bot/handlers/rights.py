@@ -165,9 +165,10 @@ class YouthRights:
             replies.append(say(language, "rights.forget_rooms_kept"))
         if not erased.account_ours:
             return replies
-        # An account the service made goes last: first the youth reads the confirmation.
+        # An account the service made goes last: first the youth reads the confirmation
+        # (sent at once, past the outbox, which would send it after the deactivation).
         for reply in replies:
-            await self.ctx.transport.send_notice(room_id, reply)
+            await self.ctx.transport.send_now(room_id, reply)
         await self.eraser.deactivate(erased, "youth request")
         return []
 

@@ -21,6 +21,7 @@ from bot.handlers.youth import YouthConversation
 from bot.metrics import METRICS
 from bot.storage import sessions as sessions_store
 from bot.storage import sync_state as tstore
+from bot.storage.faults import is_storage_fault
 
 log = logging.getLogger(__name__)
 
@@ -99,11 +100,15 @@ class Router:
                 await self.ctx.transport.send_notice(msg.room_id, plain(text))
             return
         try:
-            if self.ctx.is_staff(msg.sender):
-                await self.staff.on_message(msg)
-            else:
-                await self.youth.on_message(msg)
-        except Exception:
+            # A savepoint inside the event's transaction: a bug undoes the half-done change.
+            async with tstore.atomically(self.ctx.db):
+                if self.ctx.is_staff(msg.sender):
+                    await self.staff.on_message(msg)
+                else:
+                    await self.youth.on_message(msg)
+        except Exception as exc:
+            if is_storage_fault(exc):
+                raise  # not handled: the sync loop holds the event back until storage works
             # Never leave a youth without an answer because of a bug; never leak a traceback.
             log.exception("Handling a message failed")
             METRICS.inc("chathulp_errors_total")

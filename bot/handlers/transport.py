@@ -74,6 +74,13 @@ class Transport(Protocol):
         `allow_plaintext`. Returns the event id, None if it was not sent."""
         ...
 
+    async def send_now(
+        self, room_id: str, message: Message, *, allow_plaintext: bool = False
+    ) -> str | None:
+        """Send at once, past the outbox (not durable): only for what must arrive before
+        something irreversible (the erasure confirmation before an account is deactivated)."""
+        ...
+
     async def send_file(
         self, room_id: str, filename: str, data: bytes, mimetype: str
     ) -> str | None:

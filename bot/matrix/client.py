@@ -31,11 +31,13 @@ from nio import (
     RoomCreateError,
     RoomInviteError,
     RoomKickError,
+    RoomLeaveResponse,
     RoomPreset,
     RoomSendResponse,
     RoomVisibility,
     UploadResponse,
 )
+from nio.exceptions import LocalProtocolError
 
 from bot.config.models import Config
 from bot.domain.messages import Message
@@ -49,6 +51,10 @@ from bot.matrix.secrets import (
     save_credentials,
 )
 from bot.metrics import METRICS
+from bot.outbox import Outbox, Outcome
+from bot.storage import outbox as outbox_store
+from bot.storage import sync_state as tstore
+from bot.storage.outbox import OutboxItem
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +98,11 @@ class MatrixTransport:
         self._outbox_workers: dict[str, asyncio.Task[None]] = {}
         self._http: aiohttp.ClientSession | None = None
         self._room_version: str | None = None
+        # The durable outbox (set by the App): sends and leaves become rows, sent after commit.
+        self.outbox: Outbox | None = None
+        self._posting: set[asyncio.Task[int]] = set()
+        # A room unknown this long after a row for it was written is not going to be.
+        self.unknown_room_give_up = 600.0
 
     @property
     def nio(self) -> AsyncClient:
@@ -290,7 +301,12 @@ class MatrixTransport:
         await self.nio.room_put_state(room_id, "m.room.power_levels", {**content, "users": users})
 
     async def leave(self, room_id: str, *, reason: str | None = None) -> None:
+        """Without a reason, with the outbox: leave after what was queued for the room before
+        is sent. With a reason (declining an invite): at once, the reason for the inviter."""
         if reason is None:
+            if self.outbox is not None:
+                await self.outbox.put_leave(room_id)
+                return
             await self.nio.room_leave(room_id)
             return
         # nio's room_leave takes no reason; the reason is what the inviter sees.
@@ -395,7 +411,14 @@ class MatrixTransport:
 
         For rooms the bot has just created: handlers run inside the sync loop, and such a room
         only becomes usable after the next sync, so waiting for it there would stall the loop.
+        With the outbox: written in the handled event's transaction (see `Outbox.handling`).
         """
+        if self.outbox is not None:
+            if not Outbox.defer(room_id, message):
+                task = asyncio.create_task(self.outbox.put(room_id, message))
+                self._posting.add(task)
+                task.add_done_callback(self._posting.discard)
+            return
         queue = self._outbox.setdefault(room_id, asyncio.Queue())
         queue.put_nowait(message)
         if room_id not in self._outbox_workers:
@@ -455,7 +478,26 @@ class MatrixTransport:
 
         Refuses to send into an unencrypted room unless `allow_plaintext` (only used to say
         that the bot will not talk there).
+
+        With the outbox (always in the running bot) the notice becomes an outbox row in the
+        running transaction and is sent after it commits: None is returned then.
         """
+        if self.outbox is not None:
+            answering = _ANSWERING.get()
+            origin_ms = None
+            if answering is not None and answering.room_id == room_id and not answering.replied:
+                answering.replied = True
+                origin_ms = answering.origin_ms
+            await self.outbox.put(room_id, message, allow_plain=allow_plaintext,
+                                  origin_ms=origin_ms)
+            return None
+        return await self.send_now(room_id, message, allow_plaintext=allow_plaintext)
+
+    async def send_now(
+        self, room_id: str, message: Message, *, allow_plaintext: bool = False
+    ) -> str | None:
+        """Send at once, past the outbox: only for what must go out when the database
+        cannot be written (the storage-fault notice)."""
         if not await self.wait_for_room(room_id):
             log.error("Not sending: room %s is unknown to the client", room_id)
             return None
@@ -483,3 +525,97 @@ class MatrixTransport:
             return resp.event_id
         log.error("Sending to %s failed: %s", room_id, getattr(resp, "message", resp))
         return None
+
+    # --- the outbox's Delivery ------------------------------------------------------------------
+
+    async def deliver(self, item: OutboxItem) -> Outcome:
+        """One outbox row on the wire, with its own transaction id (retries are deduplicated
+        by the homeserver, also across restarts: the access token stays the same)."""
+        assert item.room_id is not None
+        try:
+            if item.action == outbox_store.LEAVE:
+                return await self._deliver_leave(item.room_id)
+            return await self._deliver_notice(item)
+        except (aiohttp.ClientError, OSError, TimeoutError, LocalProtocolError) as exc:
+            return Outcome.retry(type(exc).__name__)
+
+    async def _deliver_leave(self, room_id: str) -> Outcome:
+        resp = await self.nio.room_leave(room_id)
+        if isinstance(resp, RoomLeaveResponse):
+            return Outcome.sent()
+        code = getattr(resp, "status_code", None)
+        if code in ("M_FORBIDDEN", "M_NOT_FOUND"):
+            return Outcome.sent()  # not in the room (any more): the goal is reached
+        return Outcome.retry(f"leave: {code}")
+
+    async def _deliver_notice(self, item: OutboxItem) -> Outcome:
+        room_id = item.room_id
+        assert room_id is not None
+        if not await self.wait_for_room(room_id, timeout=5):
+            if time.time() - item.created_at > self.unknown_room_give_up:
+                return Outcome.drop("room unknown to the client")
+            return Outcome.retry("room not synced yet")
+        room = self.nio.rooms[room_id]
+        if not room.encrypted and not item.allow_plain:
+            return Outcome.drop("unencrypted room")
+        if room.encrypted:
+            await self._know_devices(room)
+        content = {
+            "msgtype": "m.notice",
+            "body": item.body,
+            "format": "org.matrix.custom.html",
+            "formatted_body": item.html,
+        }
+        # Trust on first use: room keys go to all devices of the members (see README).
+        resp = await self.nio.room_send(
+            room_id, "m.room.message", content, tx_id=item.txn_id,
+            ignore_unverified_devices=True,
+        )
+        if isinstance(resp, RoomSendResponse):
+            return Outcome.sent(resp.event_id)
+        code = getattr(resp, "status_code", None)
+        if code == "M_FORBIDDEN":
+            return Outcome.drop("forbidden")
+        return Outcome.retry(f"send: {code}")
+
+    async def _know_devices(self, room: Any) -> None:
+        """Query the devices of members (also invited ones, e.g. a counselor in a DM the bot
+        just opened) that the client knows none of: else the room key would miss them."""
+        client = self.nio
+        if client.olm is None:
+            return
+        unknown = [u for u in room.users if u != client.user_id
+                   and not list(client.device_store.active_user_devices(u))]
+        if unknown:
+            client.olm.users_for_key_query.update(unknown)
+            await client.keys_query()
+
+    async def resolve_dm(self, user_id: str) -> str | None:
+        """The DM with a user (a counselor): the newest one the bot is in, or a new one."""
+        assert self.outbox is not None
+        db = self.outbox.db
+        for room_id in await tstore.dm_rooms_of(db, user_id):
+            room = self.room_info(room_id)
+            if room is not None and room.encrypted and room.member_count <= 2:
+                return room_id
+        try:
+            # History from the invite on: notices sent before the user joins stay readable.
+            room_id = await self.create_room(
+                invite=[user_id], is_direct=True, history_visibility="invited"
+            )
+        except (RuntimeError, aiohttp.ClientError, OSError, TimeoutError, LocalProtocolError):
+            log.warning("Could not open a DM for queued notices; retrying later")
+            return None
+        await tstore.remember_room(db, room_id, "dm", user_id)
+        return room_id
+
+    async def send_to_user(self, user_id: str, message: Message) -> None:
+        """Into the user's DM with the bot (found or opened by the outbox's sender)."""
+        if self.outbox is None:
+            raise RuntimeError("send_to_user needs the outbox")
+        for room_id in await tstore.dm_rooms_of(self.outbox.db, user_id):
+            room = self.room_info(room_id)
+            if room is not None and room.encrypted and room.member_count <= 2:
+                await self.send_notice(room_id, message)
+                return
+        await self.outbox.put_to_user(user_id, message)

@@ -2,6 +2,12 @@
 
 - The sync token is stored in our DB *after* a batch was handled, so a crash re-delivers the
   batch; `handled_events` makes sure no event is handled twice (also across restarts).
+- Handling one event is one DB transaction: the claim in `handled_events`, the state change
+  and the replies queued in the outbox commit together (`handle_once`). A kill before the
+  commit means the event is handled again after the restart; after it, the outbox sends.
+- Storage faults (disk full, read-only database): the batch is not acknowledged (the token
+  is not advanced, so the server re-delivers its events and to-device keys), the fault is
+  reported (`storage_fault`, health 503, `on_storage_fault`) and the batch is retried.
 - The first sync after a start is `full_state=True` (else nio's `client.rooms` stays empty).
 - On a very first sync (no token) old timeline events are not answered: they predate the bot.
 - Homeserver errors: exponential back-off with asyncio.sleep (never blocking), then resume.
@@ -14,6 +20,8 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
 
 import aiohttp
 from nio import (
@@ -39,6 +47,10 @@ from bot.matrix.undecryptable import Parking
 from bot.metrics import METRICS
 from bot.storage import sync_state as tstore
 from bot.storage.db import Database
+from bot.storage.faults import is_storage_fault
+
+if TYPE_CHECKING:
+    from bot.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +67,31 @@ class Handlers:
     on_invite: Callable[[Invite], Awaitable[None]]
     on_membership: Callable[[Membership], Awaitable[None]] | None = None
     on_undecryptable: Callable[[str, str], Awaitable[None]] | None = None
+    # Told once when a storage fault starts (True) and once when it clears (False).
+    on_storage_fault: Callable[[bool], Awaitable[None]] | None = None
+
+
+async def handle_once(
+    db: Database,
+    event_id: str,
+    room_id: str,
+    work: Callable[[], Awaitable[None]],
+    outbox: Outbox | None = None,
+) -> bool:
+    """Claim an event and handle it in one transaction; False if it was handled before.
+
+    What `work` changes and queues commits together with the claim, or not at all.
+    """
+    async with db.transaction():
+        if not await tstore.claim_event(db, event_id, room_id):
+            return False
+        if outbox is not None:
+            await outbox.handling(work)
+        else:
+            await work()
+    if outbox is not None:
+        outbox.kick()
+    return True
 
 
 class SyncLoop:
@@ -81,6 +118,8 @@ class SyncLoop:
         self._key_requested: set[str] = set()
         self._stop = asyncio.Event()
         self.synced_once = asyncio.Event()
+        self.outbox: Outbox | None = None
+        self.storage_fault = False
 
     def stop(self) -> None:
         self._stop.set()
@@ -101,8 +140,9 @@ class SyncLoop:
                 if isinstance(resp, SyncError):
                     raise _SyncFailed(f"{resp.status_code}: {resp.message}")
                 await self._after_sync(resp, answer_timeline=since is not None)
-                since = resp.next_batch
-                await tstore.set_kv(self.db, tstore.SYNC_TOKEN, since)
+                await tstore.set_kv(self.db, tstore.SYNC_TOKEN, resp.next_batch)
+                since = resp.next_batch  # acknowledged only once everything was persisted
+                await self._storage_ok()
                 first = False
                 backoff = 1.0
                 self.consecutive_failures = 0
@@ -124,13 +164,47 @@ class SyncLoop:
                 )
                 await self._sleep(backoff)
                 backoff = min(backoff * 2, self.backoff_max)
-            except Exception:
+            except Exception as exc:
+                if is_storage_fault(exc):
+                    # Not acknowledged: the same batch comes again once writing works.
+                    await self._storage_failed(exc)
+                    await self._sleep(backoff)
+                    backoff = min(backoff * 2, self.backoff_max)
+                    continue
                 # A bug in a handler must not stop the service; the batch is re-delivered
                 # and already-handled events are skipped.
                 self.consecutive_failures += 1
                 log.exception("Unexpected error in the sync loop; retrying in %.0f s", backoff)
                 await self._sleep(backoff)
                 backoff = min(backoff * 2, self.backoff_max)
+
+    async def _storage_failed(self, exc: BaseException) -> None:
+        if self.storage_fault:
+            return
+        self.storage_fault = True
+        METRICS.set("chathulp_storage_fault", 1)
+        log.error(
+            "STORAGE FAULT: the database cannot be written (%s). Sync is held back: no "
+            "message is acknowledged until writing works again. Free disk space or make the "
+            "data directory writable.", exc,
+        )
+        if self.handlers.on_storage_fault is not None:
+            try:
+                await self.handlers.on_storage_fault(True)
+            except Exception:
+                log.warning("Could not report the storage fault", exc_info=True)
+
+    async def _storage_ok(self) -> None:
+        if not self.storage_fault:
+            return
+        self.storage_fault = False
+        METRICS.set("chathulp_storage_fault", 0)
+        log.warning("Storage works again; what came in meanwhile has been handled")
+        if self.handlers.on_storage_fault is not None:
+            try:
+                await self.handlers.on_storage_fault(False)
+            except Exception:
+                log.warning("Could not report the storage recovery", exc_info=True)
 
     async def _sleep(self, seconds: float) -> None:
         try:
@@ -179,15 +253,13 @@ class SyncLoop:
             return
         member = membership_of(event, room_id)  # type: ignore[arg-type]
         if member is not None:
-            if self.handlers.on_membership and await tstore.claim_event(
-                self.db, event_id, room_id
-            ):
-                await self.handlers.on_membership(member)
+            on_membership = self.handlers.on_membership
+            if on_membership is not None:
+                await handle_once(self.db, event_id, room_id,
+                                  partial(on_membership, member), self.outbox)
             return
         kind = classify(event)  # type: ignore[arg-type]
         if kind is None:
-            return
-        if not await tstore.claim_event(self.db, event_id, room_id):
             return
         msg = Incoming(
             room_id=room_id,
@@ -206,7 +278,8 @@ class SyncLoop:
             self.transport.answering(room_id, msg.timestamp_ms),
             logguard.guarding(msg.body, msg.formatted_body),
         ):
-            await self.handlers.on_message(msg)
+            await handle_once(self.db, event_id, room_id,
+                              partial(self.handlers.on_message, msg), self.outbox)
 
     async def _request_key(self, event: MegolmEvent) -> None:
         if event.event_id in self._key_requested:
@@ -240,10 +313,11 @@ class SyncLoop:
         for parked in result.given_up:
             METRICS.inc("chathulp_undecryptable_given_up_total")
             log.warning("Giving up on an undecryptable event in %s", parked.room_id)
-            if self.handlers.on_undecryptable and await tstore.claim_event(
-                self.db, parked.event_id, parked.room_id
-            ):
-                await self.handlers.on_undecryptable(parked.room_id, parked.sender)
+            on_undecryptable = self.handlers.on_undecryptable
+            if on_undecryptable is not None:
+                await handle_once(self.db, parked.event_id, parked.room_id,
+                                  partial(on_undecryptable, parked.room_id, parked.sender),
+                                  self.outbox)
             await self.parking.forget(parked.event_id)
         recovered = {f.parked.event_id for f in result.recovered}
         given_up = {p.event_id for p in result.given_up}

@@ -23,7 +23,7 @@ import itertools
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -223,7 +223,10 @@ class _SQLiteDriver:
             try:
                 yield conn
             except BaseException:
-                await conn.raw.execute("ROLLBACK")
+                try:
+                    await conn.raw.execute("ROLLBACK")
+                except sqlite3.OperationalError:
+                    pass  # SQLite already rolled back (e.g. after "database or disk is full")
                 raise
             else:
                 await conn.raw.execute("COMMIT")
@@ -348,6 +351,10 @@ class Database:
         self._current: contextvars.ContextVar[_Current | None] = contextvars.ContextVar(
             f"chathulp_db_{id(self)}", default=None
         )
+        self._flush_wanted = False
+        self._on_commit: contextvars.ContextVar[list[Callable[[], None]] | None] = (
+            contextvars.ContextVar(f"chathulp_db_commit_{id(self)}", default=None)
+        )
 
     def __repr__(self) -> str:
         return f"Database({self.engine.value})"  # never the URL: it may hold a password
@@ -392,12 +399,31 @@ class Database:
             async with running.savepoint():
                 yield running
             return
-        async with self._driver.transaction() as conn:
-            token = self._current.set((conn, asyncio.current_task()))
-            try:
-                yield conn
-            finally:
-                self._current.reset(token)
+        callbacks: list[Callable[[], None]] = []
+        commit_token = self._on_commit.set(callbacks)
+        try:
+            async with self._driver.transaction() as conn:
+                token = self._current.set((conn, asyncio.current_task()))
+                try:
+                    yield conn
+                finally:
+                    self._current.reset(token)
+        finally:
+            self._on_commit.reset(commit_token)
+        for callback in callbacks:  # committed
+            callback()
+        if self._flush_wanted:
+            self._flush_wanted = False
+            await self.flush_log()
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Call `callback` once the running transaction has committed (at once if none is
+        running; never if it rolls back). E.g. wake a reader of rows written in it."""
+        callbacks = self._on_commit.get()
+        if callbacks is None or not self.in_transaction:
+            callback()
+        else:
+            callbacks.append(callback)
 
     @asynccontextmanager
     async def acquire(self) -> AsyncIterator[Connection]:
@@ -433,5 +459,9 @@ class Database:
     async def flush_log(self) -> None:
         """SQLite: copy the write-ahead log into the database file and empty it, so that old
         versions of changed rows (e.g. after an erasure) do not linger in the -wal file."""
-        if self.engine is SQLITE and not self.in_transaction:
-            await self.fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+        if self.engine is not SQLITE:
+            return
+        if self.in_transaction:
+            self._flush_wanted = True  # once the outermost transaction has committed
+            return
+        await self.fetchall("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -31,6 +31,7 @@ ERASURE: list[tuple[str, str]] = [
     ("cases", "youth_id = ?"),
     ("handled_events", "room_id IN (SELECT room_id FROM rooms WHERE user_id = ?)"),
     ("undecryptable", "sender = ?"),
+    ("outbox", "room_id IN (SELECT room_id FROM rooms WHERE user_id = ?) OR user_id = ?"),
     ("rooms", "user_id = ?"),
     ("youths", "user_id = ?"),
 ]
@@ -94,6 +95,7 @@ async def _erase_in(conn: Connection, youth_id: str, rooms: list[str],
     for room_id in rooms:  # session rooms: the rooms table knows them without a user id
         await conn.execute("DELETE FROM handled_events WHERE room_id = ?", (room_id,))
         await conn.execute("DELETE FROM rooms WHERE room_id = ?", (room_id,))
+        await conn.execute("DELETE FROM outbox WHERE room_id = ?", (room_id,))
     total = 0
     for table, where in tables:
         total += await conn.execute(f"DELETE FROM {table} WHERE {where}",

@@ -322,3 +322,34 @@ async def v9(conn: Connection) -> None:
                changed_at   {INT} NOT NULL
            )"""
     )
+
+
+@step(10, "the outbox: what the bot decided to send, before it is sent")
+async def v10(conn: Connection) -> None:
+    ID, INT = _types(conn)
+    # One row per message (or leave) the bot decided on, written in the same transaction as
+    # the decision; the sender marks it done after the homeserver took it. `txn_id` is the
+    # Matrix transaction id, so a retry after a crash is deduplicated by the homeserver.
+    # `room_id` is NULL while the row is addressed to a user whose DM is still to be found.
+    await conn.execute(
+        f"""CREATE TABLE outbox (
+               id             {ID},
+               room_id        TEXT,
+               user_id        TEXT,
+               action         TEXT NOT NULL DEFAULT 'notice'
+                              CHECK (action IN ('notice', 'leave')),
+               body           TEXT NOT NULL DEFAULT '',
+               html           TEXT NOT NULL DEFAULT '',
+               allow_plain    {INT} NOT NULL DEFAULT 0,
+               origin_ms      {INT},
+               txn_id         TEXT NOT NULL UNIQUE,
+               status         TEXT NOT NULL DEFAULT 'pending'
+                              CHECK (status IN ('pending', 'done', 'dropped')),
+               attempts       {INT} NOT NULL DEFAULT 0,
+               last_error     TEXT,
+               event_id       TEXT,
+               created_at     {INT} NOT NULL,
+               done_at        {INT}
+           )"""
+    )
+    await conn.execute("CREATE INDEX outbox_pending ON outbox (status, id)")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+from contextlib import AbstractAsyncContextManager
 
-from bot.storage.db import Database
+from bot.storage.db import Connection, Database
 
 SYNC_TOKEN = "sync_token"
 
@@ -71,3 +72,9 @@ async def dm_rooms_of(db: Database, user_id: str) -> list[str]:
 async def known_room_ids(db: Database) -> set[str]:
     """Every room the bot has recorded (of any kind)."""
     return {str(r["room_id"]) for r in await db.fetchall("SELECT room_id FROM rooms")}
+
+
+def atomically(db: Database) -> AbstractAsyncContextManager[Connection]:
+    """For handlers: a part that commits or rolls back as one (a savepoint when it runs
+    inside the event's transaction)."""
+    return db.transaction()

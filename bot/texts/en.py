@@ -54,6 +54,14 @@ TEXTS: dict[str, Any] = {
     "staff_cancelled": "Cancelled: appointment {when} — case {ref}",
     "staff_reminder": "Reminder: session {when} — case {ref}",
     "staff_no_slots": "No free moment found for case {ref}.",
+    "staff_outbox_backlog": "Operations: {count} messages of the bot are waiting to be sent, "
+                            "the oldest for {minutes} minutes (the homeserver is slow, down or "
+                            "rate-limiting). They will go out as soon as it allows.",
+    "staff_storage_fault": "Operations: the bot cannot write its database (disk full or "
+                           "read-only). It holds new messages back and answers them once "
+                           "this is fixed. Please alert the administrator.",
+    "staff_storage_ok": "Operations: the bot can write its database again and is answering "
+                        "what came in meanwhile.",
     "intake": {
         "intro": "First a few short questions, so we can find the right counselor for you. "
                  "Just answer with the number or the word. Stuck? Type 'help'.",

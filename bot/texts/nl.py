@@ -61,6 +61,14 @@ TEXTS: dict[str, Any] = {
     "staff_cancelled": "Geannuleerd: afspraak {when} — dossier {ref}",
     "staff_reminder": "Herinnering: gesprek {when} — dossier {ref}",
     "staff_no_slots": "Geen vrij moment gevonden voor dossier {ref}.",
+    "staff_outbox_backlog": "Werking: {count} berichten van de bot wachten om verstuurd te "
+                            "worden, het oudste al {minutes} minuten (de homeserver is traag, "
+                            "onbereikbaar of remt af). Ze gaan weg zodra dat kan.",
+    "staff_storage_fault": "Werking: de bot kan zijn databank niet schrijven (schijf vol of "
+                           "alleen-lezen). Nieuwe berichten houdt hij vast en beantwoordt hij "
+                           "zodra dit opgelost is. Verwittig de beheerder.",
+    "staff_storage_ok": "Werking: de bot kan zijn databank weer schrijven en beantwoordt wat "
+                        "intussen binnenkwam.",
     "intake": {
         "intro": "Ik stel je eerst een paar korte vragen, zodat we de juiste hulpverlener voor "
                  "je vinden. Antwoord gewoon met het nummer of met het woord. Zit je vast? "

@@ -497,6 +497,11 @@ class Texts(TextGroup):
     staff_cancelled: str = text("when", "ref")
     staff_reminder: str = text("when", "ref")
     staff_no_slots: str = text("ref")
+    # Staff room, operations: messages wait (e.g. rate limits). {count} waiting, {minutes} old.
+    staff_outbox_backlog: str = text("count", "minutes")
+    # Staff room, operations: the database cannot be written (disk full, read-only), and again.
+    staff_storage_fault: str = text()
+    staff_storage_ok: str = text()
 
     intake: IntakeTexts
     session: SessionTexts

@@ -123,6 +123,11 @@ class FakeTransport:
         self.sent.append(Sent(room_id, message, False, allow_plaintext))
         return f"$event{len(self.sent)}"
 
+    async def send_now(
+        self, room_id: str, message: Message, *, allow_plaintext: bool = False
+    ) -> str | None:
+        return await self.send_notice(room_id, message, allow_plaintext=allow_plaintext)
+
     async def send_file(
         self, room_id: str, filename: str, data: bytes, mimetype: str
     ) -> str | None:

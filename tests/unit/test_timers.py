@@ -14,6 +14,7 @@ from bot.storage import bookings as store
 from bot.storage.bookings import Timer
 from bot.storage.db import Database
 from bot.timers import Handler, TimerService
+from tests.support.waiting import wait_until
 from tests.unit.test_bookings_store import add_youth, open_db, slot
 
 CFG = SchedulingConfig(missed_grace_minutes=30)
@@ -169,9 +170,46 @@ async def test_failing_handler_does_not_stop_the_service(
     try:
         assert [kind for _, kind, _ in rec.calls] == [store.REMIND_COUNSELOR]
         assert "handler failed" in caplog.text
-        # The failed one was claimed: it is not retried (at most once).
+        # The failed one is not marked done: it stays pending for a retry with back-off.
         pending = await store.pending_timers(db)
-        assert pending == []
+        assert [t.kind for t in pending] == [store.REMIND_YOUTH]
+        assert f"timer-{pending[0].id}" in {j.id for j in svc.scheduler.get_jobs()}
+    finally:
+        await svc.shutdown()
+
+
+async def test_timer_not_done_while_the_homeserver_is_down(db: Database) -> None:
+    """A failing action (homeserver down) leaves the timer pending; a retry after back-off
+    runs it, marks it done and records the lateness of the run that succeeded."""
+    await booking_with_reminders(db)
+    clock = FakeClock(START - timedelta(minutes=10))  # the 10-minute reminders are due now
+    down = True
+    ran: list[timedelta] = []
+
+    async def reminder(timer: Timer, late: timedelta) -> None:
+        if down:
+            raise OSError("homeserver down")
+        ran.append(late)
+
+    # Non-atomic, like an opening: the action first, the done-mark after.
+    svc = TimerService(db, clock, CFG,
+                       {store.REMIND_YOUTH: reminder, store.REMIND_COUNSELOR: reminder},
+                       atomic_kinds=frozenset())
+    svc.retry_delays = (0.2,)
+    await svc.start()
+    try:
+        await svc.drain(timeout=5)
+        assert ran == []
+        assert len(await store.pending_timers(db)) == 2
+        clock.advance(timedelta(minutes=2))
+        down = False
+        await wait_until(lambda: store.pending_timers(db), lambda rows: not rows, timeout=10)
+        await svc.drain(timeout=5)
+        assert len(ran) == 2
+        timers = await store.timers_for_booking(db, 1)
+        done = [t for t in timers if t.minutes_before == 10]
+        assert {t.status for t in done} == {"done"}
+        assert {t.late_seconds for t in done} == {120}
     finally:
         await svc.shutdown()
 

@@ -1,0 +1,287 @@
+"""The durable outbox: nothing the bot decided to say is lost, nothing is said twice.
+
+- `put`/`put_leave`/`put_to_user` write a row in the running DB transaction (if any), so the
+  row exists exactly when the decision that made it does (the handled event, the booking).
+- One sender task drains the rows: in order per room (a leave after the notices before it),
+  rooms in parallel. A row is marked done only after the homeserver took it; its Matrix
+  transaction id is fixed in the row, so a send repeated after a crash is deduplicated by
+  the homeserver (Synapse caches a txn id per access token) — exactly once on the wire.
+- What cannot be sent yet (homeserver down, room not synced yet, 429) waits with back-off;
+  the backlog and the oldest item's age are metrics, and an item older than
+  `alert_after_minutes` triggers one alert (a notice in the staff room) until it clears.
+- What can never be sent (an unencrypted room, a room the bot is not in) is dropped, logged.
+
+No nio here: the actual sending is a `Delivery` (bot/matrix/client.py implements it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from bot.domain.messages import Message
+from bot.metrics import METRICS
+from bot.storage import outbox as store
+from bot.storage.db import Database
+from bot.storage.outbox import OutboxItem
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: Literal["sent", "retry", "drop"]
+    detail: str | None = None  # the event id when sent, else why not
+
+    @classmethod
+    def sent(cls, event_id: str | None = None) -> Outcome:
+        return cls("sent", event_id)
+
+    @classmethod
+    def retry(cls, why: str) -> Outcome:
+        return cls("retry", why)
+
+    @classmethod
+    def drop(cls, why: str) -> Outcome:
+        return cls("drop", why)
+
+
+class Delivery(Protocol):
+    async def deliver(self, item: OutboxItem) -> Outcome:
+        """Send a notice / leave a room, with `item.txn_id` as the Matrix transaction id."""
+        ...
+
+    async def resolve_dm(self, user_id: str) -> str | None:
+        """The DM room with a user (created if there is none); None if that failed."""
+        ...
+
+
+# Messages `Transport.post()` queued while handling one event: written to the outbox in that
+# event's transaction just before it commits (see `Outbox.handling`).
+_DEFERRED: contextvars.ContextVar[list[tuple[str, Message]] | None] = contextvars.ContextVar(
+    "chathulp_outbox_deferred", default=None
+)
+
+
+class Outbox:
+    def __init__(
+        self,
+        db: Database,
+        delivery: Delivery,
+        *,
+        alert_after_minutes: float = 10.0,
+        on_alert: Callable[[int, float], Awaitable[None]] | None = None,
+        poll_seconds: float = 2.0,
+        backoff_max: float = 30.0,
+        parallel: int = 8,
+    ) -> None:
+        self.db = db
+        self.delivery = delivery
+        self.alert_after = alert_after_minutes * 60
+        self.on_alert = on_alert
+        self.poll_seconds = poll_seconds
+        self.backoff_max = backoff_max
+        self._wake = asyncio.Event()
+        self._stop = asyncio.Event()
+        self._workers: dict[str, asyncio.Task[None]] = {}
+        self._retry_at: dict[str, float] = {}
+        self._backoff: dict[str, float] = {}
+        self._parallel = asyncio.Semaphore(parallel)
+        self._alerted = False
+        self._task: asyncio.Task[None] | None = None
+        self.idle = asyncio.Event()
+
+    # --- deciding -----------------------------------------------------------------------------
+
+    async def put(self, room_id: str, message: Message, *, allow_plain: bool = False,
+                  origin_ms: int | None = None) -> int:
+        row = await store.enqueue(self.db, room_id=room_id, body=message.plain,
+                                  html=message.html, allow_plain=allow_plain,
+                                  origin_ms=origin_ms)
+        self.db.after_commit(self.kick)
+        return row
+
+    async def put_to_user(self, user_id: str, message: Message) -> int:
+        """To a user's DM with the bot, which the sender finds or creates itself."""
+        row = await store.enqueue(self.db, room_id=None, user_id=user_id, body=message.plain,
+                                  html=message.html)
+        self.db.after_commit(self.kick)
+        return row
+
+    async def put_leave(self, room_id: str) -> int:
+        """Leave the room once everything queued for it before is sent."""
+        row = await store.enqueue(self.db, room_id=room_id, action=store.LEAVE)
+        self.db.after_commit(self.kick)
+        return row
+
+    @staticmethod
+    def defer(room_id: str, message: Message) -> bool:
+        """For the synchronous `post()`: remember the message for the event being handled.
+        False when no event is being handled (then the caller must queue it itself)."""
+        deferred = _DEFERRED.get()
+        if deferred is None:
+            return False
+        deferred.append((room_id, message))
+        return True
+
+    async def handling(self, work: Callable[[], Awaitable[None]]) -> None:
+        """Run `work` (inside the caller's transaction) and write what it `post()`ed."""
+        deferred: list[tuple[str, Message]] = []
+        token = _DEFERRED.set(deferred)
+        try:
+            await work()
+        finally:
+            _DEFERRED.reset(token)
+        for room_id, message in deferred:
+            await self.put(room_id, message)
+
+    def kick(self) -> None:
+        """Something may be pending now (call after a commit, too)."""
+        self.idle.clear()
+        self._wake.set()
+
+    # --- sending ------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._task is None:
+            self._stop.clear()
+            self._task = asyncio.create_task(self.run(), name="outbox")
+
+    async def stop(self, timeout: float = 5.0) -> None:
+        """Stop; let running sends finish for up to `timeout` s (the rest stays pending)."""
+        self._stop.set()
+        self._wake.set()
+        if self._workers:
+            await asyncio.wait(list(self._workers.values()), timeout=timeout)
+        for task in list(self._workers.values()):
+            task.cancel()
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except (asyncio.CancelledError, Exception):
+                pass
+            self._task = None
+
+    async def run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                await self.pump()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("The outbox could not be read; trying again")
+            try:
+                async with asyncio.timeout(self.poll_seconds):
+                    await self._wake.wait()
+            except TimeoutError:
+                pass
+            self._wake.clear()
+
+    async def pump(self) -> int:
+        """Start a sender for every room with pending rows; returns how many rows wait."""
+        items = await store.pending(self.db)
+        await self._watch_backlog()
+        groups: dict[str, list[OutboxItem]] = {}
+        for item in items:
+            key = item.room_id or f"user:{item.user_id}"
+            groups.setdefault(key, []).append(item)
+        now = time.monotonic()
+        for key, group in groups.items():
+            if key in self._workers or self._retry_at.get(key, 0) > now:
+                continue
+            task = asyncio.create_task(self._send_group(key, group[0]), name="outbox-room")
+            self._workers[key] = task
+            task.add_done_callback(lambda _t, k=key: self._done(k))
+        if not items and not self._workers:
+            self.idle.set()
+        return len(items)
+
+    def _done(self, key: str) -> None:
+        self._workers.pop(key, None)
+        if not self._stop.is_set():
+            self._wake.set()
+
+    async def _send_group(self, key: str, first: OutboxItem) -> None:
+        async with self._parallel:
+            try:
+                if first.room_id is None:
+                    await self._address(first.user_id or "")
+                    return
+                # Read here, by the room's only sender: a list read before it started could
+                # hold rows another sender finished meanwhile.
+                for item in await store.pending_in_room(self.db, first.room_id):
+                    if not await self._send_one(key, item):
+                        return
+                self._backoff.pop(key, None)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.exception("Sending from the outbox failed")
+                self._later(key, f"{type(exc).__name__}")
+
+    async def _address(self, user_id: str) -> None:
+        key = f"user:{user_id}"
+        room_id = await self.delivery.resolve_dm(user_id)
+        if room_id is None:
+            self._later(key, "no DM room")
+            return
+        await store.address(self.db, user_id, room_id)
+        self._backoff.pop(key, None)
+
+    async def _send_one(self, key: str, item: OutboxItem) -> bool:
+        outcome = await self.delivery.deliver(item)
+        if outcome.status == "sent":
+            await store.mark_done(self.db, item.id, outcome.detail)
+            if item.origin_ms:
+                METRICS.observe("chathulp_reply_latency_seconds",
+                                time.time() - item.origin_ms / 1000)
+            return True
+        if outcome.status == "drop":
+            log.warning("Outbox item %d dropped: %s", item.id, outcome.detail)
+            await store.mark_dropped(self.db, item.id, outcome.detail or "")
+            return True
+        await store.note_attempt(self.db, item.id, outcome.detail or "")
+        self._later(key, outcome.detail or "")
+        return False
+
+    def _later(self, key: str, why: str) -> None:
+        delay = min(self._backoff.get(key, 0.5) * 2, self.backoff_max)
+        self._backoff[key] = delay
+        self._retry_at[key] = time.monotonic() + delay
+        log.info("Outbox: a room waits %.0f s (%s)", delay, why)
+
+    async def _watch_backlog(self) -> None:
+        count, oldest = await store.backlog(self.db)
+        age = 0.0 if oldest is None else max(0.0, time.time() - oldest)
+        METRICS.set("chathulp_outbox_backlog", count)
+        METRICS.set("chathulp_outbox_oldest_seconds", age)
+        if age > self.alert_after and not self._alerted:
+            self._alerted = True
+            log.warning("Outbox: %d items waiting, the oldest for %.0f s", count, age)
+            if self.on_alert is not None:
+                try:
+                    await self.on_alert(count, age)
+                except Exception:
+                    log.exception("Could not raise the outbox alert")
+        elif age <= self.alert_after:
+            self._alerted = False
+
+    async def wait_idle(self, timeout: float = 30.0) -> bool:
+        """Until nothing is pending (for tests and a clean shutdown)."""
+        self.kick()
+        try:
+            async with asyncio.timeout(timeout):
+                while True:
+                    await self.idle.wait()
+                    if not self._workers and (await store.backlog(self.db))[0] == 0:
+                        return True
+                    self.idle.clear()
+                    self.kick()
+        except TimeoutError:
+            return False
