@@ -197,6 +197,9 @@ def run_bot(path: str, *, verbose: bool = False) -> int:
     # nio logs message metadata at INFO; keep third-party chatter out of the service log.
     for noisy in ("nio", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
+    # nio's crypto warnings name the sender of an undecryptable event (a youth's Matrix id);
+    # the bot logs those events itself without the id.
+    logging.getLogger("nio.crypto").setLevel(logging.DEBUG if verbose else logging.ERROR)
     # The database libraries log SQL with its parameters (intake answers) at DEBUG: never.
     for sql in ("peewee", "aiosqlite", "asyncpg"):
         logging.getLogger(sql).setLevel(logging.WARNING)
