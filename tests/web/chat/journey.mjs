@@ -226,11 +226,14 @@ async function main() {
 
         // Reload: still logged in, the same device, history shown.
         await page.reload();
+        // Both sides of the history, the youth's own message included: the page renders the
+        // timeline as it decrypts, so the later message may show a moment after the earlier.
+        const mineShown = () => page.$$eval("#messages li.msg.mine .body", (els) => els.map((e) => e.textContent));
         await until("history after reload", async () => {
             const bodies = await theirs(page);
-            return bodies.includes("fijn dat je er bent") || null;
+            return (bodies.includes("fijn dat je er bent") && (await mineShown()).includes("hoi, ik ben er")) || null;
         });
-        const mine = await page.$$eval("#messages li.msg.mine .body", (els) => els.map((e) => e.textContent));
+        const mine = await mineShown();
         const after = await page.evaluate(() => JSON.parse(localStorage.getItem("chathulp.session") || "null"));
         const loginForm = await page.$("#login");
         emit({ step: "reloaded", mine, same_device: after?.deviceId === sessionState.deviceId, login_form: !!loginForm, title: await page.title() });
