@@ -86,21 +86,10 @@ class CrisisLine(Section):
     note: dict[str, str] = {}  # per language, e.g. opening hours; optional
 
 
-DEFAULT_LINES: list[dict[str, object]] = [
-    {
-        "name": "Hulplijn 1712",
-        "contact": "1712",
-        "note": {
-            "nl": "geweld, misbruik en kindermishandeling, gratis",
-            "en": "violence, abuse and child abuse, free",
-        },
-    },
-    {
-        "name": "113 Zelfmoordpreventie",
-        "contact": "113 / 0800-0113",
-        "note": {"nl": "Nederland, dag en nacht", "en": "the Netherlands, day and night"},
-    },
-]
+# The crisis reply's lines come from the referral directory (`referrals.crisis`); these extra
+# lines (name, contact, note) are still accepted and follow them. None by default.
+DEFAULT_LINES: list[dict[str, object]] = []
+
 
 class CrisisConfig(Section):
     # Use the built-in spellings, concepts, categories, patterns and exclusions of
@@ -121,7 +110,8 @@ class CrisisConfig(Section):
     # Phrases of 7+ letters also match with one letter missing or two letters swapped.
     typo_tolerance: bool = True
     # Older form of `texts.<language>.crisis.reply` (the reply to the youth; {lines}: the
-    # extra_lines below). Still accepted as an override of the text catalogue.
+    # directory's `referrals.crisis` lines, then the extra_lines below). Still accepted as an
+    # override of the text catalogue.
     reply: dict[str, str] = {}
     extra_lines: list[CrisisLine] = Field(
         default_factory=lambda: [CrisisLine.model_validate(v) for v in DEFAULT_LINES]

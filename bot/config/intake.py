@@ -73,6 +73,11 @@ class IntakeOption(Section):
     refer: bool = False
     # The referral text for this option; without it `texts.<lang>.referral` is used.
     referral: Localised | None = None
+    # Line ids of the referral directory (`referrals.lines`) named when this is chosen. With
+    # `refer: true` they are where the youth is referred to ({lines} of the referral text);
+    # without, the intake goes on and the youth is also told where these lines are (e.g. a
+    # municipality outside the region: the service near home; text `intake.outside_region`).
+    refer_to: list[str] = []
 
     @field_validator("id")
     @classmethod
@@ -129,19 +134,21 @@ def _opt(
     return {"id": oid, "label": {"nl": nl, "en": en}, "synonyms": synonyms or [], **extra}
 
 
+# The eleven municipalities of the regional chat help of Zuid-West-Vlaanderen (W13, CAW
+# Zuid-West-Vlaanderen and the local governments); synonyms are their sub-municipalities.
 _MUNICIPALITIES: list[tuple[str, str, list[str]]] = [
+    ("anzegem", "Anzegem", ["vichte", "ingooigem", "tiegem", "kaster", "gijzelbrechtegem"]),
+    ("avelgem", "Avelgem", ["kerkhove", "outrijve", "waarmaarde", "bossuit"]),
+    ("deerlijk", "Deerlijk", []),
+    ("harelbeke", "Harelbeke", ["bavikhove", "hulste"]),
     ("kortrijk", "Kortrijk", ["courtrai", "aalbeke", "bellegem", "bissegem", "heule",
                               "kooigem", "marke", "rollegem"]),
     ("kuurne", "Kuurne", []),
-    ("harelbeke", "Harelbeke", ["bavikhove", "hulste"]),
-    ("lendelede", "Lendelede", []),
-    ("wevelgem", "Wevelgem", ["gullegem", "moorsele"]),
-    ("menen", "Menen", ["menin", "lauwe", "rekkem"]),
+    ("waregem", "Waregem", ["beveren-leie", "desselgem", "sint-eloois-vijve"]),
     ("wervik", "Wervik", ["wervicq", "geluwe"]),
+    ("wevelgem", "Wevelgem", ["gullegem", "moorsele"]),
+    ("wielsbeke", "Wielsbeke", ["ooigem", "sint-baafs-vijve"]),
     ("zwevegem", "Zwevegem", ["heestert", "moen", "otegem", "sint-denijs"]),
-    ("deerlijk", "Deerlijk", []),
-    ("anzegem", "Anzegem", ["vichte", "ingooigem", "tiegem", "kaster", "gijzelbrechtegem"]),
-    ("spiere-helkijn", "Spiere-Helkijn", ["spiere", "helkijn", "espierres"]),
 ]
 
 DEFAULT_STEPS_DATA: list[dict[str, Any]] = [
@@ -168,16 +175,7 @@ DEFAULT_STEPS_DATA: list[dict[str, Any]] = [
         "options": [
             _opt("under-12", "Jonger dan 12", "Younger than 12",
                  ["jonger", "younger", "under 12", "onder 12"], number_range=(0, 11),
-                 refer=True, referral={
-                     "nl": "Wat goed dat je ons een bericht stuurt! Deze chat is voor jongeren "
-                           "van 12 tot 25 jaar. Bij Awel kan je altijd terecht, ook als je "
-                           "jonger bent: bel gratis 102 of chat op awel.be. Zij luisteren "
-                           "graag naar je.\nHeb je je vergist? Typ dan 'opnieuw'.",
-                     "en": "Great that you sent us a message! This chat is for young people "
-                           "aged 12 to 25. Awel is there for you, also when you're younger: "
-                           "call 102 for free or chat at awel.be. They'd love to listen to "
-                           "you.\nMade a mistake? Type 'restart'.",
-                 }),
+                 refer=True, refer_to=["awel"]),
             _opt("12-15", "12 tot 15 jaar", "12 to 15 years", ["12 15", "12 tot 15"],
                  number_range=(12, 15)),
             _opt("16-18", "16 tot 18 jaar", "16 to 18 years", ["16 18", "16 tot 18"],
@@ -186,16 +184,7 @@ DEFAULT_STEPS_DATA: list[dict[str, Any]] = [
                  number_range=(19, 25)),
             _opt("over-25", "Ouder dan 25", "Older than 25",
                  ["ouder", "older", "over 25", "boven 25"], number_range=(26, 150),
-                 refer=True, referral={
-                     "nl": "Dankjewel voor je bericht. Deze chat is voor jongeren tot 25 jaar. "
-                           "Bij Tele-Onthaal kan je dag en nacht anoniem praten: bel 106 of "
-                           "chat op tele-onthaal.be. Ook het CAW in je buurt helpt je graag "
-                           "verder (caw.be).\nHeb je je vergist? Typ dan 'opnieuw'.",
-                     "en": "Thank you for your message. This chat is for young people up to "
-                           "25. At Tele-Onthaal you can talk anonymously, day and night: call "
-                           "106 or chat at tele-onthaal.be. The CAW near you is also glad to "
-                           "help (caw.be).\nMade a mistake? Type 'restart'.",
-                 }),
+                 refer=True, refer_to=["tele-onthaal", "caw"]),
         ],
     },
     {
@@ -253,7 +242,8 @@ DEFAULT_STEPS_DATA: list[dict[str, Any]] = [
         "options": [
             *(_opt(oid, name, name, syn) for oid, name, syn in _MUNICIPALITIES),
             _opt("other", "Een andere gemeente", "Another municipality",
-                 ["andere", "andere gemeente", "elders", "another", "other", "elsewhere"]),
+                 ["andere", "andere gemeente", "elders", "another", "other", "elsewhere"],
+                 refer_to=["caw"]),
         ],
     },
     {

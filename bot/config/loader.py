@@ -11,6 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from bot.config.models import Config
+from bot.config.referrals import check_referrals
 
 PASSWORD_ENV = "CHATHULP_BOT_PASSWORD"
 
@@ -80,6 +81,11 @@ def parse_config(
             for err in exc.errors(include_url=False)
         ]
         raise ConfigError(source, problems) from None
+    # References between sections, each check in its own function.
+    crossed = [Problem(_dotted(loc), _line_of(root, loc), msg)
+               for loc, msg in check_referrals(config)]
+    if crossed:
+        raise ConfigError(source, crossed)
 
     if base_dir is not None and not config.data_dir.is_absolute():
         config = config.model_copy(update={"data_dir": (base_dir / config.data_dir).resolve()})

@@ -11,6 +11,7 @@ from pydantic import Field, PrivateAttr, SecretStr, field_validator, model_valid
 from bot.config.base import Section, UserId
 from bot.config.crisis import CrisisConfig
 from bot.config.intake import IntakeConfig
+from bot.config.referrals import ReferralsConfig
 from bot.config.rights import PrivacyConfig, RetentionConfig
 from bot.config.scheduling import SchedulingConfig
 from bot.config.session import SessionConfig
@@ -81,6 +82,8 @@ class Config(Section):
     campaigns: list[Campaign] = []
     privacy: PrivacyConfig = PrivacyConfig()
     retention: RetentionConfig = RetentionConfig()
+    # The helplines the bot and counselors refer to (bot/config/referrals.py).
+    referrals: ReferralsConfig = ReferralsConfig()
 
     @field_validator("timezone")
     @classmethod

@@ -63,6 +63,14 @@ DEFAULT_WEB_CRISIS_LINES: list[dict[str, object]] = [
         "contact": "106",
         "note": {"nl": "dag en nacht", "en": "day and night"},
     },
+    {
+        "name": "Hulplijn 1712",
+        "contact": "1712",
+        "note": {
+            "nl": "geweld, misbruik en kindermishandeling, gratis",
+            "en": "violence, abuse and child abuse, free",
+        },
+    },
 ]
 
 class WebConfig(Section):

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from bot.config.referrals import ReferralsConfig
 from bot.domain.crisis_patterns import (
     Compiled,
     Index,
@@ -32,6 +33,7 @@ from bot.domain.crisis_patterns import (
 from bot.domain.crisis_text import Spellings, squeeze, warm_up
 from bot.domain.crisis_text import readings as word_readings
 from bot.domain.messages import Message, fill
+from bot.domain.referrals import lines_block
 from bot.texts import Catalogue
 
 if TYPE_CHECKING:
@@ -241,8 +243,11 @@ def _anchors(patterns: Sequence[Compiled], index: Index) -> dict[int, tuple[int,
 
 
 class CrisisMatcher:
-    def __init__(self, config: CrisisConfig, texts: Catalogue | None = None) -> None:
+    def __init__(self, config: CrisisConfig, texts: Catalogue | None = None,
+                 referrals: ReferralsConfig | None = None) -> None:
         self.config = config
+        # The referral directory: its `crisis` lines are the reply's {lines}.
+        self.referrals = referrals if referrals is not None else ReferralsConfig()
         # The reply, the staff alert and its 'no step' word (catalogue group `crisis`).
         self.texts = texts or Catalogue.default()
         self.rules = config.rules()
@@ -344,7 +349,8 @@ class CrisisMatcher:
         """The crisis text for the youth, in their language (else the first configured)."""
         cfg = self.config
         template = self.texts.get(language, "crisis.reply")
-        lines = []
+        directory = lines_block(self.referrals, self.referrals.crisis, language)
+        lines = [directory] if directory else []
         for line in cfg.extra_lines:
             note = line.note.get(language) or next(iter(line.note.values()), "")
             lines.append(f"• {line.name}: {line.contact}" + (f" ({note})" if note else ""))

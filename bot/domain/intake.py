@@ -15,7 +15,9 @@ from dataclasses import dataclass, field, replace
 from typing import Literal, cast
 
 from bot.config.intake import IntakeConfig, IntakeOption, IntakeStep, answer_key, loose_key
+from bot.config.referrals import ReferralsConfig
 from bot.domain.messages import Message, fill, numbered, plain
+from bot.domain.referrals import always_open_block, lines_block
 from bot.domain.session_rules import strip_reply_fallback
 from bot.texts import Catalogue
 from bot.texts.schema import IntakeTexts
@@ -88,8 +90,11 @@ class IntakeFlow:
     """The configured intake. Cheap to build; rebuild it when the config is reloaded."""
 
     def __init__(self, config: IntakeConfig, default_language: str,
-                 texts: Catalogue | None = None) -> None:
+                 texts: Catalogue | None = None,
+                 referrals: ReferralsConfig | None = None) -> None:
         self.config = config
+        # The referral directory: the lines an option's `refer_to` names.
+        self.referrals = referrals if referrals is not None else ReferralsConfig()
         # The intake's own texts (intro, help, …): catalogue group `intake`.
         self.texts = texts or Catalogue.default()
         self.default_language = (
@@ -226,6 +231,9 @@ class IntakeFlow:
         if option.refer:
             referred = replace(new, status="referred", step=None)
             return IntakeResult(referred, [self._referral(referred)], referred=True)
+        if option.refer_to:
+            # Helped all the same, and told where else (e.g. the service near home).
+            return self._advance(new, known, [self._also_there(option, new.language)])
         return self._advance(new, known, [])
 
     def _answer_text(
@@ -332,11 +340,25 @@ class IntakeFlow:
         return fill(self._texts(language).help, values)
 
     def _referral(self, state: IntakeState) -> Message:
+        """The referral text with the chosen option's lines of the directory (its `refer_to`;
+        without any, the lines open day and night)."""
+        lang = state.language
         for step in self.config.steps:
             opt = self._option(step, state.answers.get(step.id))
-            if opt is not None and opt.refer and opt.referral:
-                return plain(self._t(opt.referral, state.language))
-        return plain(self._texts(state.language).referral)
+            if opt is not None and opt.refer:
+                lines = self._lines(opt, lang) or always_open_block(self.referrals, lang)
+                template = (self._t(opt.referral, lang) if opt.referral
+                            else self._texts(lang).referral)
+                return _with_lines(template, lines)
+        return _with_lines(self._texts(lang).referral, always_open_block(self.referrals, lang))
+
+    def _also_there(self, option: IntakeOption, language: str) -> Message:
+        template = (self._t(option.referral, language) if option.referral
+                    else self._texts(language).outside_region)
+        return _with_lines(template, self._lines(option, language))
+
+    def _lines(self, option: IntakeOption, language: str) -> str:
+        return lines_block(self.referrals, option.refer_to, language)
 
     def _lang(self, language: str | None) -> str:
         return language if language in self.config.languages else self.default_language
@@ -350,6 +372,13 @@ class IntakeFlow:
             or texts.get(self.default_language)
             or next(iter(texts.values()), "")
         )
+
+
+def _with_lines(template: str, lines: str) -> Message:
+    """A text with its {lines}; a text without the placeholder gets them at the end."""
+    if "{lines}" not in template and lines:
+        template = f"{template}\n{lines}"
+    return fill(template, {"lines": lines})
 
 
 def _typed_number(text: str) -> int | None:

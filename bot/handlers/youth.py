@@ -50,8 +50,9 @@ class YouthConversation:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.flow = IntakeFlow(ctx.config.intake, ctx.config.default_language,
-                               ctx.config.catalogue)
-        self.crisis = CrisisMatcher(ctx.config.crisis, ctx.config.catalogue)
+                               ctx.config.catalogue, ctx.config.referrals)
+        self.crisis = CrisisMatcher(ctx.config.crisis, ctx.config.catalogue,
+                                    ctx.config.referrals)
         self.appointments = Appointments(ctx, self.flow, self.crisis)
         self.rights = YouthRights(ctx, self.flow, self.appointments.booking)
         self.desk = CrisisDesk(ctx, self.crisis)

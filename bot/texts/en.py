@@ -62,6 +62,13 @@ TEXTS: dict[str, Any] = {
                            "this is fixed. Please alert the administrator.",
     "staff_storage_ok": "Operations: the bot can write its database again and is answering "
                         "what came in meanwhile.",
+    "closed_now": "We're closed right now: nobody of our team is reading. I'm the chatbot. "
+                  "We're back {when}. You can already answer the questions and choose a moment "
+                  "for a chat. Need someone right now? These lines are there day and night:\n"
+                  "{lines}",
+    "closed_no_opening": "We're closed right now: nobody of our team is reading. I'm the "
+                         "chatbot. Need someone right now? These lines are there day and "
+                         "night:\n{lines}",
     "intake": {
         "intro": "First a few short questions, so we can find the right counselor for you. "
                  "Just answer with the number or the word. Stuck? Type 'help'.",
@@ -85,9 +92,10 @@ TEXTS: dict[str, Any] = {
         "truncated": "Your message was very long, so I kept the first {max} characters. You can "
                      "tell the rest to your counselor later.",
         "referral": "Thank you for your message. This chat is for young people aged 12 to 25. "
-                    "Awel (102, awel.be) or Tele-Onthaal (106, tele-onthaal.be) are always "
-                    "there for you.\nMade a mistake? Type 'restart'.",
+                    "These are there for you:\n{lines}\nMade a mistake? Type 'restart'.",
         "skipped": "(skipped)",
+        "outside_region": "You live outside our region. No problem: we'll help you here too. "
+                          "Good to know: you can also find help close to home:\n{lines}",
     },
     "session": {
         "room_name": "Chat {when}",
@@ -144,6 +152,9 @@ TEXTS: dict[str, Any] = {
         "unknown_outcome": "I don't know '{text}' as an outcome. Choose from: {outcomes}.",
         "bad_user": "Please give your colleague's Matrix id, e.g. !handover @an:example.org.",
         "unknown_colleague": "{colleague} is not on the list of counselors.",
+        "referred_youth": "Your counselor refers you to {line}. This is how to reach them:\n"
+                          "{lines}",
+        "unknown_line": "'{text}' is not on the list of helplines. Choose from: {lines}.",
     },
     "commands": {
         "help_intro": "Commands (here, in your chat with me; #CODE is optional when you have "
@@ -172,6 +183,7 @@ TEXTS: dict[str, Any] = {
         "arg_user": "@colleague:server",
         "arg_days": "<day> [<day>]",
         "arg_month": "<YYYY-MM>",
+        "arg_line": "<line>",
         "followup_empty": "When should the follow-up be?",
         "followup_unreadable": "I could not read '{word}' in '{text}'.",
         "followup_unreadable_all": "I could not read '{text}' as a time.",
@@ -198,10 +210,6 @@ TEXTS: dict[str, Any] = {
     "crisis": {
         "reply": "What you write is really important to me. You are not alone in this.\n"
                  "• Are you in danger right now? Call 112 at once.\n"
-                 "• Thinking about suicide? Call the Zelfmoordlijn: 1813 (free) or chat at "
-                 "zelfmoord1813.be.\n"
-                 "• Awel listens to you: call 102 for free or chat at awel.be.\n"
-                 "• Tele-Onthaal: call 106, day and night.\n"
                  "{lines}",
         "staff_alert": "🚨 URGENT: possible crisis ({category}) in case {ref}, intake step: "
                        "{step}. The young person got the crisis numbers. Open the case and get "
@@ -516,5 +524,7 @@ TEXTS: dict[str, Any] = {
         "bad_month": "'{text}' is not a month. Write for example 2026-09.",
         "sent": "The figures of {period} are above; the PDF and CSV are attached, encrypted.",
         "failed": "The attachments could not be sent. Please try again later.",
+        "referral": "Referred to (after a session)",
+        "referrals": "Referrals",
     },
 }

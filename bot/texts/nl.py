@@ -69,6 +69,13 @@ TEXTS: dict[str, Any] = {
                            "zodra dit opgelost is. Verwittig de beheerder.",
     "staff_storage_ok": "Werking: de bot kan zijn databank weer schrijven en beantwoordt wat "
                         "intussen binnenkwam.",
+    "closed_now": "We zijn nu gesloten: er leest nu niemand van ons team mee. Ik ben de "
+                  "chatbot. We zijn er weer {when}. Je kan nu al de vragen beantwoorden en een "
+                  "moment kiezen voor een gesprek. Heb je nu meteen iemand nodig? Deze lijnen "
+                  "zijn er dag en nacht:\n{lines}",
+    "closed_no_opening": "We zijn nu gesloten: er leest nu niemand van ons team mee. Ik ben de "
+                         "chatbot. Heb je nu meteen iemand nodig? Deze lijnen zijn er dag en "
+                         "nacht:\n{lines}",
     "intake": {
         "intro": "Ik stel je eerst een paar korte vragen, zodat we de juiste hulpverlener voor "
                  "je vinden. Antwoord gewoon met het nummer of met het woord. Zit je vast? "
@@ -93,9 +100,10 @@ TEXTS: dict[str, Any] = {
         "truncated": "Je bericht was heel lang, daarom heb ik de eerste {max} tekens bewaard. "
                      "De rest kan je straks aan je hulpverlener vertellen.",
         "referral": "Dankjewel voor je bericht. Deze chat is voor jongeren van 12 tot 25 jaar. "
-                    "Bij Awel (102, awel.be) of Tele-Onthaal (106, tele-onthaal.be) kan je "
-                    "altijd terecht.\nHeb je je vergist? Typ dan 'opnieuw'.",
+                    "Hier kan je wel terecht:\n{lines}\nHeb je je vergist? Typ dan 'opnieuw'.",
         "skipped": "(overgeslagen)",
+        "outside_region": "Je woont buiten onze regio. Geen probleem: we helpen je hier ook "
+                          "verder. Goed om te weten: ook dicht bij huis kan je terecht:\n{lines}",
     },
     "session": {
         "room_name": "Gesprek {when}",
@@ -153,6 +161,9 @@ TEXTS: dict[str, Any] = {
         "unknown_outcome": "'{text}' ken ik niet als uitkomst. Kies uit: {outcomes}.",
         "bad_user": "Geef de Matrix-id van je collega, bv. !handover @an:voorbeeld.be.",
         "unknown_colleague": "{colleague} staat niet in de lijst van hulpverleners.",
+        "referred_youth": "Je hulpverlener verwijst je door naar {line}. Zo bereik je hen:\n"
+                          "{lines}",
+        "unknown_line": "'{text}' staat niet in de lijst van hulplijnen. Kies uit: {lines}.",
     },
     "commands": {
         "help_intro": "Commando's (in dit gesprek met mij; #CODE is optioneel als je maar één "
@@ -181,6 +192,7 @@ TEXTS: dict[str, Any] = {
         "arg_user": "@collega:server",
         "arg_days": "<dag> [<dag>]",
         "arg_month": "<JJJJ-MM>",
+        "arg_line": "<lijn>",
         "followup_empty": "Wanneer moet het vervolggesprek zijn?",
         "followup_unreadable": "'{word}' in '{text}' kon ik niet lezen.",
         "followup_unreadable_all": "'{text}' kon ik niet lezen als tijdstip.",
@@ -209,10 +221,6 @@ TEXTS: dict[str, Any] = {
     "crisis": {
         "reply": "Wat je schrijft, vind ik heel belangrijk. Je staat er niet alleen voor.\n"
                  "• Ben je nu in gevaar? Bel meteen 112.\n"
-                 "• Denk je aan zelfmoord? Bel de Zelfmoordlijn: 1813 (gratis) of chat op "
-                 "zelfmoord1813.be.\n"
-                 "• Awel luistert naar je: bel gratis 102 of chat op awel.be.\n"
-                 "• Tele-Onthaal: bel 106, dag en nacht.\n"
                  "{lines}",
         # No text of the youth's message, ever: the staff room is wider than the case.
         "staff_alert": "🚨 DRINGEND: mogelijke crisis ({category}) bij case {ref}, intakestap: "
@@ -532,5 +540,7 @@ TEXTS: dict[str, Any] = {
         "sent": "De cijfers van {period} staan hierboven; PDF en CSV zijn versleuteld "
                 "bijgevoegd.",
         "failed": "De bijlagen konden niet verstuurd worden. Probeer het later nog eens.",
+        "referral": "Doorverwezen naar (na een gesprek)",
+        "referrals": "Doorverwijzingen",
     },
 }

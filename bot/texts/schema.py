@@ -50,9 +50,13 @@ class IntakeTexts(TextGroup):
     # When a free-text answer was cut. {max}: the maximum number of characters.
     truncated: str = text("max")
     # Default referral (age outside 12-25) when an option has no referral text of its own.
-    referral: str = text()
+    # {lines}: the option's `refer_to` lines of the referral directory, one per row.
+    referral: str = text("lines")
     # How a skipped free-text answer shows in summaries.
     skipped: str = text()
+    # An option with `refer_to` but no `refer` (a municipality outside the region): the
+    # intake goes on. {lines}: where else the youth can go (the directory's lines).
+    outside_region: str = text("lines")
 
 
 class SessionTexts(TextGroup):
@@ -116,6 +120,10 @@ class SessionTexts(TextGroup):
     unknown_outcome: str = text("text", "outcomes")
     bad_user: str = text()
     unknown_colleague: str = text("colleague")
+    # `!end referred <line>`: to the youth, the line's details ({lines}; {line}: its name).
+    referred_youth: str = text("line", "lines")
+    # `!end referred <line>` with a line the directory does not have. {lines}: the ids.
+    unknown_line: str = text("text", "lines")
 
 
 class CommandTexts(TextGroup):
@@ -151,6 +159,7 @@ class CommandTexts(TextGroup):
     arg_user: str = text()
     arg_days: str = text()
     arg_month: str = text()
+    arg_line: str = text()
     # `!followup <when>` that could not be read. {text}: what was typed (shortened).
     followup_empty: str = text()
     followup_unreadable: str = text("word", "text")
@@ -457,6 +466,9 @@ class ReportTexts(TextGroup):
     bad_month: str = text("text")
     sent: str = text("period")
     failed: str = text()
+    # Referrals after a session by line of the directory (`!end referred <line>`).
+    referral: str = text()
+    referrals: str = text()
 
 
 class Texts(TextGroup):
@@ -502,6 +514,11 @@ class Texts(TextGroup):
     # Staff room, operations: the database cannot be written (disk full, read-only), and again.
     staff_storage_fault: str = text()
     staff_storage_ok: str = text()
+    # A youth writes while the service is closed (once per closed period). {when}: the next
+    # opening ('morgen om 12:00'); {lines}: the directory's lines open day and night.
+    closed_now: str = text("when", "lines")
+    # The same when no opening is planned within a year (all days closed).
+    closed_no_opening: str = text("lines")
 
     intake: IntakeTexts
     session: SessionTexts

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from bot.config.crisis import CrisisConfig
+from bot.config.referrals import ReferralsConfig
 from bot.domain.crisis import CrisisHit, CrisisMatcher, compact, normalise, typo_variants
 from bot.domain.intake import IntakeFlow, IntakeResult, IntakeState
 from bot.texts import Catalogue
@@ -227,8 +228,9 @@ def test_50k_characters_are_matched_in_linear_time(kind: str) -> None:
 def test_reply_has_the_crisis_lines_in_both_languages() -> None:
     for lang in ("nl", "en"):
         reply = MATCHER.reply(lang)
-        for number in ("1813", "112", "102", "106", "1712", "113"):
+        for number in ("1813", "112", "102", "106", "1712", "zelfmoord1813.be", "awel.be"):
             assert number in reply.plain
+        assert "113" not in reply.plain  # the Dutch line is no default of a Flemish service
         assert "{lines}" not in reply.plain
         assert "\n\n\n" not in reply.plain
     assert "gevaar" in MATCHER.reply("nl").plain
@@ -241,9 +243,20 @@ def test_extra_lines_are_configurable_and_escaped() -> None:
         extra_lines=[{"name": "<Lijn>", "contact": "0800", "note": {"nl": "24/7"}}],  # type: ignore[list-item]
     )
     texts = Catalogue.build({"nl": {"crisis": {"reply": "Bel 112."}}})
-    reply = CrisisMatcher(cfg, texts).reply("nl")
+    reply = CrisisMatcher(cfg, texts, ReferralsConfig(crisis=[])).reply("nl")
     assert reply.plain == "Bel 112.\n• <Lijn>: 0800 (24/7)"
     assert "&lt;Lijn&gt;" in reply.html and "<Lijn>" not in reply.html
+
+
+def test_crisis_lines_come_from_the_directory() -> None:
+    directory = ReferralsConfig.model_validate({
+        "lines": [{"id": "nacht", "name": {"nl": "Nachtlijn", "en": "Night line"},
+                   "phone": "0800 11 111", "hours": {"nl": "'s nachts", "en": "at night"}}],
+        "crisis": ["nacht"]})
+    reply = CrisisMatcher(CrisisConfig(), None, directory)
+    assert "• Nachtlijn: 0800 11 111 ('s nachts)" in reply.reply("nl").plain
+    assert "• Night line: 0800 11 111 (at night)" in reply.reply("en").plain
+    assert "1813" not in reply.reply("nl").plain.split("112", 1)[1]
 
 
 def test_staff_alert_has_ref_category_step_and_nothing_of_the_message() -> None:

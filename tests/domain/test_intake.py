@@ -27,7 +27,7 @@ WALK = {
     "age": "2",
     "topic": "1",
     "urgency": "1",
-    "municipality": "1",
+    "municipality": "5",
     "story": "ik maak me zorgen",
 }
 
@@ -152,9 +152,11 @@ def test_new_state_language_defaults_and_unknown_language_falls_back() -> None:
         ("municipality", "Kortrijk", "kortrijk"),
         ("municipality", "KÓRTRIJK", "kortrijk"),
         ("municipality", "heule", "kortrijk"),
-        ("municipality", "11", "spiere-helkijn"),
-        ("municipality", "spiere-helkijn", "spiere-helkijn"),
-        ("municipality", "Spiere Helkijn", "spiere-helkijn"),
+        ("municipality", "11", "zwevegem"),
+        ("municipality", "sint-eloois-vijve", "waregem"),
+        ("municipality", "Sint Eloois Vijve", "waregem"),
+        ("municipality", "Avelgem", "avelgem"),
+        ("municipality", "ooigem", "wielsbeke"),
         ("municipality", "zwevegem.", "zwevegem"),
         ("municipality", "12", "other"),
         ("municipality", "een andere gemeente", "other"),
@@ -438,11 +440,11 @@ def test_campaign_known_municipality_is_skipped(value: str) -> None:
 
 
 def test_known_answers_via_handle_on_a_new_state_and_after_restart() -> None:
-    known = {"municipality": "menen"}
+    known = {"municipality": "waregem"}
     result = FLOW.handle(FLOW.new_state(), "hoi", known)
-    assert result.state.answers == {"municipality": "menen"}
+    assert result.state.answers == {"municipality": "waregem"}
     restarted = FLOW.handle(result.state, "opnieuw", known)
-    assert restarted.state.answers == {"municipality": "menen"}
+    assert restarted.state.answers == {"municipality": "waregem"}
 
 
 def test_unknown_or_invalid_known_values_are_asked_anyway() -> None:

@@ -22,13 +22,13 @@ TZ = ZoneInfo("Europe/Brussels")
 MONTHS = ("2026-08", "2026-09", "2026-10")
 COUNSELORS = ("@sara:test", "@tom:test", "@ann:test")
 # Weights: a few values stay rare on purpose, so that small counts occur.
-MUNICIPALITIES = {"kortrijk": 40, "kuurne": 12, "harelbeke": 14, "wevelgem": 12, "menen": 10,
-                  "spiere-helkijn": 1, "lendelede": 2, None: 6}
+MUNICIPALITIES = {"kortrijk": 40, "kuurne": 12, "harelbeke": 14, "wevelgem": 12, "waregem": 10,
+                  "wielsbeke": 1, "avelgem": 2, None: 6}
 TOPICS = {"school": 25, "home": 20, "feelings": 30, "relationships": 10, "substances": 4,
           "violence": 2, None: 5}
 AGES = {"12-15": 35, "16-18": 40, "19-25": 22, "under-12": 1, None: 3}
 LANGUAGES = {"nl": 88, "en": 12}
-CAMPAIGNS = {None: 70, "krt-school-3": 20, "menen-poster": 9, "rare-flyer": 1}
+CAMPAIGNS = {None: 70, "krt-school-3": 20, "waregem-poster": 9, "rare-flyer": 1}
 STATUSES = {"open": 62, "intake": 15, "referred": 10, "closed": 13}
 CATEGORIES = {"suicide": 10, "self-harm": 8, "violence": 6, "abuse": 1}
 

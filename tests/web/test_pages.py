@@ -131,7 +131,7 @@ async def test_form_without_csrf_token_is_403(client: Client, hooks: FakeHooks) 
     r = await client.post(f"/join/{CODE}", data={"csrf": token})
     assert r.status == 403
     # A token for another campaign code is refused.
-    token = csrf_of(await (await client.get("/join/menen-jeugdhuis")).text())
+    token = csrf_of(await (await client.get("/join/waregem-jeugdhuis")).text())
     r = await client.post(f"/join/{CODE}", data={"csrf": token})
     assert r.status == 403
     assert hooks.calls == []

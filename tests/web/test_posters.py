@@ -26,7 +26,7 @@ def test_posters_for_every_campaign(tmp_path: Path, capsys: pytest.CaptureFixtur
     posters = _script()
     assert posters.main(["--config", str(ROOT / "config.example.yaml"),
                          "--out", str(tmp_path)]) == 0
-    for code in ("krt-school-3", "menen-jeugdhuis", "wevelgem-gemeente"):
+    for code in ("krt-school-3", "waregem-jeugdhuis", "wevelgem-gemeente"):
         png = tmp_path / f"poster-{code}.png"
         pdf = tmp_path / f"poster-{code}.pdf"
         assert pdf.read_bytes()[:5] == b"%PDF-"
@@ -42,7 +42,7 @@ def test_posters_without_system_fonts(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(posters, "FONT_DIRS", ())
     assert posters.main(["--config", str(ROOT / "config.example.yaml"),
                          "--out", str(tmp_path)]) == 0
-    assert (tmp_path / "poster-menen-jeugdhuis.png").stat().st_size > 10_000
+    assert (tmp_path / "poster-waregem-jeugdhuis.png").stat().st_size > 10_000
 
 
 def test_bad_config_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -69,7 +69,7 @@ def test_csrf_tokens() -> None:
     token = guard.token(nonce, "krt-school-3")
     assert guard.check(nonce, token, "krt-school-3")
     assert not guard.check(guard.new_nonce(), token, "krt-school-3")
-    assert not guard.check(nonce, token, "menen-jeugdhuis")
+    assert not guard.check(nonce, token, "waregem-jeugdhuis")
     assert not guard.check(nonce, None, "krt-school-3")
     assert not guard.check(None, token, "krt-school-3")
     assert not guard.check(nonce, "garbage", "krt-school-3")
