@@ -89,3 +89,47 @@ def test_database_url(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     path.write_text(EXAMPLE)
     config = load_config(path)
     assert config.database_url == f"sqlite://{config.data_dir / 'chathulp.db'}"
+
+
+# --- the referral directory ---------------------------------------------------------------------
+
+
+def test_refer_to_an_unknown_line_is_refused(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    text = EXAMPLE.replace("          refer_to: [tele-onthaal, caw]",
+                           "          refer_to: [tele-onthaal, cawz]")
+    path = tmp_path / "c.yaml"
+    path.write_text(text)
+    assert main(["check-config", str(path)]) == 1
+    err = capsys.readouterr().err
+    line = _line_of(text, "refer_to: [tele-onthaal, cawz]")
+    assert f"line {line}: intake.steps[1].options[4].refer_to[1]: expected a line id of " \
+           "'referrals.lines'" in err
+    assert "'cawz' is not one" in err and "druglijn" in err
+
+
+def test_a_crisis_line_that_is_not_in_the_directory_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = EXAMPLE.replace('  crisis: ["zelfmoordlijn", "awel", "tele-onthaal", "1712"]',
+                           '  crisis: ["zelfmoordlijn", "113"]')
+    path = tmp_path / "c.yaml"
+    path.write_text(text)
+    assert main(["check-config", str(path)]) == 1
+    err = capsys.readouterr().err
+    line = _line_of(text, '"zelfmoordlijn", "113"')
+    assert f"line {line}: referrals.crisis[1]: expected a line id" in err
+    assert "'113' is not one" in err
+
+
+def test_a_directory_line_needs_a_contact_and_a_unique_id(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = EXAMPLE.replace('      phone: "078 15 10 20"\n      chat: "druglijn.be"\n', "")
+    path = tmp_path / "c.yaml"
+    path.write_text(text)
+    assert main(["check-config", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "referrals.lines[5]: expected line 'druglijn' to have a phone number or a chat" in err
+    text = EXAMPLE.replace('    - id: "lumi"', '    - id: "awel"')
+    path.write_text(text)
+    assert main(["check-config", str(path)]) == 1
+    assert "'awel' is listed twice" in capsys.readouterr().err
