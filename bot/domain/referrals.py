@@ -11,6 +11,11 @@ from collections.abc import Iterable, Mapping
 
 from bot.config.referrals import ReferralLine, ReferralsConfig
 
+# The session outcome after which a counselor names the line (`!end referred druglijn`).
+REFERRED = "referred"
+# Small words a counselor may put before the line ('doorverwezen naar de druglijn').
+_LEAD_WORDS = ("naar", "to", "bij")
+
 
 def _t(texts: Mapping[str, str], language: str) -> str:
     return texts.get(language) or next((v for v in texts.values() if v), "")
@@ -44,6 +49,8 @@ def find_line(directory: ReferralsConfig, text: str) -> ReferralLine | None:
     from bot.config.intake import answer_key  # (bot.config.intake imports the crisis domain)
 
     key = answer_key(text)
+    for lead in _LEAD_WORDS:
+        key = key.removeprefix(lead + " ")
     if not key:
         return None
     for line in directory.lines:

@@ -30,6 +30,7 @@ from bot.config.models import Config
 from bot.domain import session_rules as rules
 from bot.domain.availability import parse_away
 from bot.domain.messages import Message, plain
+from bot.domain.referrals import REFERRED, find_line
 from bot.texts import Catalogue, UserError
 
 
@@ -94,21 +95,47 @@ def _oneline(text: str) -> str:
 
 
 class Outcome(Argument):
-    """How a session ended: an outcome id, label or synonym of `session.outcomes`."""
+    """How a session ended: an outcome id, label or synonym of `session.outcomes`.
+
+    `with_line`: the value is (outcome, line id or None); after the referral outcome
+    ('referred') a line of the referral directory may follow (`!end referred druglijn`),
+    and a line the directory does not have is refused. Other outcomes ignore what follows.
+    """
 
     kind = "outcome"
 
-    def parse(self, text: str, env: ParseEnv) -> tuple[str | None, str]:
+    def __init__(self, name: str | None = None, *, required: bool = True,
+                 with_line: bool = False) -> None:
+        super().__init__(name, required=required)
+        self.with_line = with_line
+
+    def label(self, texts: Catalogue, language: str) -> str:
+        label = super().label(texts, language)
+        if self.with_line:
+            label += f" [{texts.get(language, 'commands.arg_line')}]"
+        return label
+
+    def parse(self, text: str, env: ParseEnv) -> tuple[Any, str]:
         cfg = env.config.session
         choices = rules.outcome_choices(cfg, env.language)
         if not text.strip():
             if not self.required:
                 return None, ""
             raise UsageError("session.which_outcome", outcomes=choices)
-        outcome = rules.outcome_of(cfg, text)
-        if outcome is None:
+        found = rules.split_outcome(cfg, text)
+        if found is None:
             raise UsageError("session.unknown_outcome", text=_oneline(text), outcomes=choices)
-        return outcome, ""
+        outcome, rest = found
+        if not self.with_line:
+            return outcome, ""
+        line_id = None
+        if outcome == REFERRED and rest.strip():
+            line = find_line(env.config.referrals, rest)
+            if line is None:
+                raise UsageError("session.unknown_line", text=_oneline(rest),
+                                 lines=", ".join(env.config.referrals.ids))
+            line_id = line.id
+        return (outcome, line_id), ""
 
 
 class FollowupTime(Argument):

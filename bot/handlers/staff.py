@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from bot.domain import session_rules as rules
 from bot.domain.messages import Message, plain
+from bot.handlers import referrals
 from bot.handlers.commands import (
     Call,
     Colleague,
@@ -112,16 +113,20 @@ async def _help(self: StaffConversation, call: Call[StaffConversation]) -> Messa
 
 
 @STAFF.command("end", words={"nl": ("einde", "afsluiten")},
-               args=(Outcome(),), case=True)
+               args=(Outcome(with_line=True),), case=True)
 async def _end(self: StaffConversation, call: Call[StaffConversation]) -> Message:
     cfg = self.ctx.config.session
-    outcome: str = call.args["outcome"]
+    outcome, line = call.args["outcome"]
     session: store.Session = call.session
     ref = await self.ref_of(session)
     if session.state == "ended":
         return self.say("already_ended", ref=ref)
     await self.sessions.end(session, outcome)
-    return self.say("ended", ref=ref, outcome=rules.outcome_label(cfg, outcome, self.lang))
+    label = rules.outcome_label(cfg, outcome, self.lang)
+    if line is not None:  # `!end referred druglijn`: recorded, and the youth gets its details
+        await referrals.refer(self.ctx, session, line)
+        label = f"{label}: {referrals.line_name(self.ctx, line, self.lang)}"
+    return self.say("ended", ref=ref, outcome=label)
 
 
 @STAFF.command("followup", words={"en": ("follow-up",), "nl": ("vervolg",)},

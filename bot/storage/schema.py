@@ -353,3 +353,14 @@ async def v10(conn: Connection) -> None:
            )"""
     )
     await conn.execute("CREATE INDEX outbox_pending ON outbox (status, id)")
+
+
+@step(11, "where a session referred the youth to, and the closed notice told once per period")
+async def v11(conn: Connection) -> None:
+    _, INT = _types(conn)
+    # `!end referred <line>`: the line id of the referral directory (bot/config/referrals.py);
+    # figures count referrals per line. NULL for every other outcome.
+    await conn.execute("ALTER TABLE bookings ADD COLUMN referred_to TEXT")
+    # The service was closed when the youth wrote: told so until this moment (the next
+    # opening, epoch seconds), so that the notice comes once per closed period.
+    await conn.execute(f"ALTER TABLE youths ADD COLUMN closed_told_until {INT}")
