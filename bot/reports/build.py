@@ -69,6 +69,8 @@ class Labels:
                     return c.label or c.code
         if breakdown == "outcome":
             return rules.outcome_label(self.config.session, value, self.lang)
+        if breakdown == "referral" and (line := self.config.referrals.line(value)):
+            return line.name.get(self.lang) or next(iter(line.name.values()))
         return value
 
     def order(self, breakdown: str, values: set[str]) -> list[str]:
@@ -81,6 +83,8 @@ class Labels:
             known = [c.code for c in self.config.campaigns]
         elif breakdown == "outcome":
             known = [o.id for o in self.config.session.outcomes]
+        elif breakdown == "referral":
+            known = self.config.referrals.ids
         first = [v for v in known if v in values]
         rest = sorted(values - set(first) - {UNKNOWN})
         return first + rest + ([UNKNOWN] if UNKNOWN in values else [])
@@ -103,6 +107,7 @@ def make_report(fig: Figures, p: Period, config: Config) -> Report:
         tables.append(_breakdown(lab, counts, dim, list(METRICS), total))
     tables.append(_single(lab, counts, "outcome", "sessions"))
     tables.append(_single(lab, counts, "crisis", "alerts", extra_claims=True))
+    tables.append(_single(lab, counts, "referral", "referrals"))
 
     waits = fig.wait_seconds()
     youths = counts.get(("followup", "", "youths"), 0)

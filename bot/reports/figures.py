@@ -8,6 +8,8 @@ youths whose rows were deleted (kept in `report_counts`) simply add up. Definiti
   again); intakes: those whose intake was completed (status open or closed); referrals_intake:
   cases referred by the intake; referrals_session: held sessions ended with outcome
   'referred' (two figures, so that neither can be worked out from a sum and the other).
+- referral (breakdown): those held sessions ended as 'referred', by the line of the referral
+  directory the counselor named (`!end referred <line>`; unknown when none was named).
 - sessions_booked: bookings starting in the month that were not cancelled; sessions_held:
   those ended as held (status done); no_show_youth / no_show_counselor: ended as no-show with /
   without the counselor in the room (and bookings marked missed, without a session).
@@ -138,6 +140,9 @@ def compute(facts: Facts, months: Sequence[str], tz: tzinfo) -> Figures:
             first_held.setdefault(b.case_id, b)
             if b.outcome == "referred":
                 count(b.start_at, case, "referrals_session")
+                month = month_of(b.start_at, tz)
+                if month in wanted:
+                    fig.add(month, "referral", b.referred_to or UNKNOWN, "referrals")
         elif b.status == "no_show":
             count(b.start_at, case, "no_show_youth" if b.counselor_joined
                   else "no_show_counselor")

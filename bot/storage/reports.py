@@ -33,6 +33,7 @@ class BookingFact:
     status: str
     outcome: str | None
     counselor_joined: bool  # False also when no session room was ever opened
+    referred_to: str | None = None  # the directory line of `!end referred <line>`
 
 
 @dataclass(frozen=True)
@@ -76,10 +77,12 @@ async def facts(db: Database, start: int, end: int, youth: str | None = None) ->
     where, args = _youth_filter("b.youth_id", youth)
     rows = await db.fetchall(
         "SELECT b.case_id, b.youth_id, b.counselor_id, b.start_at, b.status, b.outcome, "
-        "s.counselor_joined_at FROM bookings b LEFT JOIN sessions s ON s.booking_id = b.id "
+        "b.referred_to, s.counselor_joined_at FROM bookings b "
+        "LEFT JOIN sessions s ON s.booking_id = b.id "
         f"WHERE b.start_at < ?{where} ORDER BY b.start_at, b.id", (end, *args))
     bookings = [BookingFact(r["case_id"], r["youth_id"], r["counselor_id"], r["start_at"],
-                            r["status"], r["outcome"], r["counselor_joined_at"] is not None)
+                            r["status"], r["outcome"], r["counselor_joined_at"] is not None,
+                            r["referred_to"])
                 for r in rows]
     if youth is None:
         rows = await db.fetchall(

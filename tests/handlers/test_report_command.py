@@ -38,7 +38,7 @@ async def test_an_admin_gets_the_table_and_the_files_in_their_dm(h: Harness) -> 
     assert all(f.room_id == room for f in files.values())
     assert sorted(n.rsplit("-", 1)[-1] for n in files if n.endswith(".csv")) == sorted(
         f"{n}.csv" for n in ("summary", "municipality", "topic", "age_band", "language",
-                             "campaign", "outcome", "crisis"))
+                             "campaign", "outcome", "crisis", "referral"))
     pdf = files["chathulp-2026-09.pdf"]
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
     # The table in the chat says what the summary CSV says.
@@ -67,7 +67,7 @@ async def test_report_in_the_staff_room(h: Harness) -> None:
     replies = await h.message(h.staff_room, SARA, "!cijfers 2026-10")
     assert replies[-1] == say(h, "report.sent", period="2026-10")
     assert {f.room_id for f in h.transport.files} == {h.staff_room}
-    assert len(h.transport.files) == 9
+    assert len(h.transport.files) == 10
     (refused,) = await h.message(h.staff_room, TOM, "!report 2026-10")
     assert refused == say(h, "commands.not_allowed", command="!report")
     assert await h.message(h.staff_room, SARA, "!agenda") == []  # other commands: DM only

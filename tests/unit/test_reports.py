@@ -308,7 +308,7 @@ def test_the_report_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert sorted(Path(line).name for line in capsys.readouterr().out.split()) == names
     assert "chathulp-2026-09_2026-10.pdf" in names
     assert "chathulp-2026-09_2026-10-municipality.csv" in names
-    assert len([n for n in names if n.endswith(".csv")]) == 8
+    assert len([n for n in names if n.endswith(".csv")]) == 9
     assert main(["report", "-c", str(config_file), "--month", "2026-13", "--out",
                  str(out)]) == 1
     assert "not a month" in capsys.readouterr().err
