@@ -18,6 +18,7 @@ from bot.handlers.commands import Words, first_match
 from bot.handlers.context import Context
 from bot.handlers.crisis import CrisisDesk
 from bot.handlers.notify import tell_counselor
+from bot.handlers.opening import closed_notice
 from bot.handlers.policy import dm_levels
 from bot.handlers.rights import YouthRights
 from bot.handlers.transport import Incoming
@@ -99,6 +100,7 @@ class YouthConversation:
             # Past the intake: appointments (offers, choosing, seeing, cancelling, moving).
             replies = await self.appointments.on_text(youth, case, msg.room_id, msg.body)
             await youths.touch(self.ctx.db, youth.user_id, now)
+            replies = await self._closed_first(youth.user_id, state.language, replies)
             await self._send(msg.room_id, replies)
             return
 
@@ -126,6 +128,8 @@ class YouthConversation:
             case_now = await youths.get_case(self.ctx.db, case.id)
             if fresh and case_now:
                 replies += await self.appointments.offer(fresh, case_now)
+        replies = await self._closed_first(youth.user_id, result.state.language, replies,
+                                           after_first=state.status == "new")
         await self._send(msg.room_id, replies)
 
     async def _resume(self, youth: youths.Youth) -> list[Message]:
@@ -205,6 +209,8 @@ class YouthConversation:
         replies = list(result.replies)
         replies[0] = self.rights.greeting(result.state.language) + replies[0]
         await self._save(youth, case, result, room_id, now)
+        replies = await self._closed_first(youth.user_id, result.state.language, replies,
+                                           after_first=True)
         await self._send(room_id, replies)
 
     async def _apply_campaign(self, youth: youths.Youth, code: str) -> youths.Youth:
@@ -243,6 +249,16 @@ class YouthConversation:
         if result.completed:
             METRICS.inc("chathulp_intakes_completed_total")
             log.info("Intake completed")
+
+    async def _closed_first(self, user_id: str, language: str, replies: list[Message], *,
+                            after_first: bool = False) -> list[Message]:
+        """When the service is closed (and the youth was not told yet in this closed period):
+        the notice leads the first reply, or follows it (`after_first`: the greeting)."""
+        notice = await closed_notice(self.ctx, user_id, language)
+        if notice is None or not replies:
+            return replies
+        first = replies[0] + notice if after_first else notice + replies[0]
+        return [first, *replies[1:]]
 
     async def _send(self, room_id: str, messages: list[Message]) -> None:
         for message in messages:
