@@ -121,7 +121,8 @@ def test_generated_help_matches_the_usage() -> None:
     overview = STAFF.help(TEXTS, "nl", Role.COUNSELOR,
                           outcomes="done (afgerond), no-show (niet opgedaagd)").plain
     assert overview.startswith("Commando's")
-    assert "• !end <uitkomst> [<lijn>] [#CODE]: gesprek afsluiten. Uitkomsten: done (afgerond)" in overview
+    assert ("• !end <uitkomst> [<lijn>] [#CODE]: gesprek afsluiten. Uitkomsten: done "
+            "(afgerond)") in overview
     assert "• !note [#CODE] <tekst>: notitie bij het dossier" in overview
     assert "• !agenda: je komende gesprekken" in overview
 
