@@ -312,3 +312,30 @@ def test_the_report_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert main(["report", "-c", str(config_file), "--month", "2026-13", "--out",
                  str(out)]) == 1
     assert "not a month" in capsys.readouterr().err
+
+
+def test_referrals_after_a_session_are_counted_per_directory_line() -> None:
+    from bot.reports.build import make_report
+    from bot.reports.figures import compute
+    from bot.storage.reports import BookingFact, CaseFact, Facts
+
+    start = int(datetime(2026, 9, 10, 12, 0, tzinfo=TZ).timestamp())
+    cases = [CaseFact(i, f"@y{i}:x", "closed", "nl", "16-18", "school", "kortrijk", None,
+                      start) for i in range(16)]
+    lines = ["druglijn"] * 6 + ["lumi"] * 5 + [None] * 5
+    bookings = [BookingFact(i, f"@y{i}:x", "@c:x", start + i, "done", "referred", True, line)
+                for i, line in enumerate(lines)]
+    bookings.append(BookingFact(0, "@y0:x", "@c:x", start + 99, "done", "done", True, None))
+    p = period("2026-09", "2026-09", TZ)
+    fig = compute(Facts(cases, bookings, []), p.months, TZ)
+    total = fig.total()
+    assert total[("referral", "druglijn", "referrals")] == 6
+    assert total[("referral", "lumi", "referrals")] == 5
+    assert total[("referral", "unknown", "referrals")] == 5
+    assert total[("total", "", "referrals_session")] == 16
+    table = next(t for t in make_report(fig, p, make_config(Path("/tmp/x"))).tables
+                 if t.name == "referral")
+    assert table.heading == "Doorverwezen naar (na een gesprek)"
+    rows = {r[0]: r[1] for r in table.rows}
+    assert rows["De Druglijn"] == "6" and rows["Lumi"] == "5" and rows["Onbekend"] == "5"
+    assert rows["Totaal"] == "16"
