@@ -182,7 +182,7 @@ def _other(lang: str) -> str:
 
 def _tel(contact: str) -> str | None:
     digits = "".join(ch for ch in contact if ch.isdigit() or ch == "+")
-    # Only a single plain number becomes a tel: link ("113 / 0800-0113" stays text).
+    # Only a single plain number becomes a tel: link ("102 / 106" stays text).
     if digits and all(ch.isdigit() or ch in "+ -" for ch in contact.strip()):
         return f"tel:{digits}"
     return None
