@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from bot.config.base import Section, merge_language_defaults
+from bot.config.crisis import check_placeholders
 from bot.config.texts import GROUP_OVERRIDES
 
 IntakeTextsOverride = GROUP_OVERRIDES["intake"]
@@ -377,6 +378,11 @@ def validate_intake(cfg: IntakeConfig) -> list[str]:
             missing(f"{owhere} label", opt.label)
             if opt.referral is not None:
                 missing(f"{owhere} referral", opt.referral)
+                for lang, text in opt.referral.items():
+                    try:
+                        check_placeholders(f"{owhere} referral.{lang}", text, {"lines"})
+                    except ValueError as exc:
+                        problems.append(str(exc))
             if step.sets_language and opt.id not in langs:
                 problems.append(f"{owhere}: a language step's option ids must be languages "
                                 f"listed in 'languages' ({', '.join(langs)})")

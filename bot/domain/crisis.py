@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from bot.config.referrals import ReferralsConfig
 from bot.domain.crisis_patterns import (
     Compiled,
     Index,
@@ -38,6 +37,7 @@ from bot.texts import Catalogue
 
 if TYPE_CHECKING:
     from bot.config.crisis import CrisisConfig
+    from bot.config.referrals import ReferralsConfig
 
 _LEET: dict[str, str] = {
     "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t",
@@ -247,7 +247,11 @@ class CrisisMatcher:
                  referrals: ReferralsConfig | None = None) -> None:
         self.config = config
         # The referral directory: its `crisis` lines are the reply's {lines}.
-        self.referrals = referrals if referrals is not None else ReferralsConfig()
+        if referrals is None:
+            from bot.config.referrals import ReferralsConfig  # (config imports this module)
+
+            referrals = ReferralsConfig()
+        self.referrals = referrals
         # The reply, the staff alert and its 'no step' word (catalogue group `crisis`).
         self.texts = texts or Catalogue.default()
         self.rules = config.rules()

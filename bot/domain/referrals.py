@@ -8,8 +8,10 @@ text the line has).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
-from bot.config.referrals import ReferralLine, ReferralsConfig
+if TYPE_CHECKING:
+    from bot.config.referrals import ReferralLine, ReferralsConfig
 
 # The session outcome after which a counselor names the line (`!end referred druglijn`).
 REFERRED = "referred"
