@@ -133,3 +133,16 @@ def test_a_directory_line_needs_a_contact_and_a_unique_id(
     path.write_text(text)
     assert main(["check-config", str(path)]) == 1
     assert "'awel' is listed twice" in capsys.readouterr().err
+
+
+def test_an_option_referral_text_may_only_use_lines(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    text = EXAMPLE.replace("          refer_to: [awel]\n",
+                           "          refer_to: [awel]\n"
+                           "          referral: {nl: 'Bel {nummer}.', en: 'Call {lines}.'}\n")
+    path = tmp_path / "c.yaml"
+    path.write_text(text)
+    assert main(["check-config", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "step 'age' option 'under-12' referral.nl: only the placeholders {lines} " \
+           "(unknown: {nummer})" in err
