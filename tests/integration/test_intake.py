@@ -86,7 +86,8 @@ async def test_english_intake_with_reprompt(mx: MatrixEnv) -> None:
     await ask(youth, room, bot_id, "4")  # 19-25
     await ask(youth, room, bot_id, "how i feel")
     await ask(youth, room, bot_id, "no rush")
-    await ask(youth, room, bot_id, "12")  # another municipality
+    elsewhere = await ask(youth, room, bot_id, "12", replies=2)  # another municipality
+    assert "outside our region" in elsewhere[0] and "caw.be" in elsewhere[0]
     await ask(youth, room, bot_id, "skip")
     case = await case_of(app, youth.user_id)
     assert case["status"] == "open"
