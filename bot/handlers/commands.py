@@ -17,6 +17,7 @@ Youth words (no `!`: a youth never has to learn a command) are declared as `Word
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -31,6 +32,8 @@ from bot.domain import session_rules as rules
 from bot.domain.availability import parse_away
 from bot.domain.messages import Message, plain
 from bot.texts import Catalogue, UserError
+
+log = logging.getLogger(__name__)
 
 
 class Role(IntEnum):
@@ -303,6 +306,7 @@ class CommandSet(Generic[Conv]):
         if spec is None:
             return texts.say(lang, "session.unknown_command")
         if role < spec.role:
+            log.info("Refused !%s: the sender may not use it", spec.name)  # no ids logged
             return texts.say(lang, "commands.not_allowed", command=f"!{spec.name}")
         try:
             ref, rest = self.take_ref(rest) if spec.case else (None, rest)
