@@ -145,7 +145,7 @@ async def test_a_broken_file_is_refused_and_nothing_changes(
 
 async def test_a_reload_keeps_bookings_and_timers_and_says_what_needs_a_restart(
         r: tuple[Harness, Reloader, Path]) -> None:
-    h, reloader, path = r
+    h, _, path = r
     booking_id = await h.book_now(YOUTH)  # with Sara
     timers = [(t.kind, t.due) for t in await bookings.pending_timers(h.db)]
     refreshes = h.timers.refreshes
