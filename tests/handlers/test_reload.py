@@ -198,3 +198,23 @@ def _holders(root: object, target: object) -> list[str]:
     walk(root, "router")
     gc.collect()
     return found
+
+
+async def test_youths_of_a_removed_counselor_are_told_why(
+        r: tuple[Harness, Reloader, Path]) -> None:
+    """As after a restart without them: the next offer says the counselor no longer works
+    here and offers a colleague."""
+    h, _, path = r
+    session = await h.open_now(YOUTH)  # with Sara
+    assert session.room_id is not None
+    await h.joins(session.room_id, YOUTH)
+    await h.joins(session.room_id, SARA)  # Sara becomes the youth's counselor
+    await h.counselor_says(SARA, "!end done")
+    write(path, config_data(path.parent / "bot-data", [counselor(TOM, "Tom")]))
+    [reply] = await h.counselor_says(ADMIN, "!reload")
+    assert "Weg (niet meer aangeboden): Sara" in reply
+    offer = (await h.youth_says(YOUTH, "afspraak"))[-1]
+    # (The start-up path names a counselor who is gone by their Matrix id: the config no
+    # longer has their display name.)
+    assert f"{SARA}, met wie je eerder sprak, werkt hier niet meer" in offer
+    assert "met Tom" in offer
