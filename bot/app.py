@@ -304,12 +304,15 @@ class App:
     async def _ensure_staff_room(self) -> None:
         sr = self.config.staff_room
         if self.ctx.staff_room_id is None:
-            invite = sorted(self.router.policy.wanted_staff())
+            # Counselors are invited one by one below (`sync_staff_room`): one unknown id
+            # must not stop the room from being made.
+            invite = sorted(set(self.config.admins) | set(sr.invite))
             creators = await self.transport.creators_have_power()
             room_id = await self.transport.create_room(
                 invite=invite, name=sr.name,
-                power_levels=staff_power_levels(self.transport.user_id, invite,
-                                                creators_have_power=creators),
+                power_levels=staff_power_levels(
+                    self.transport.user_id, sorted(self.router.policy.wanted_staff()),
+                    creators_have_power=creators),
             )
             await tstore.set_kv(self.db, STAFF_ROOM_KEY, room_id)
             await tstore.remember_room(self.db, room_id, "staff", None)

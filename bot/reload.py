@@ -141,7 +141,11 @@ class Reloader:
             log.error("Config reload (%s) refused; the running config stays.\n%s", trigger, exc)
             return ReloadResult(False, problems=str(exc))
         new, restart_keys = keep_restart_only(running, loaded)
-        built = await asyncio.to_thread(build, new)
+        try:
+            built = await asyncio.to_thread(build, new)
+        except Exception as exc:  # a valid file should always build; never half-apply one
+            log.exception("Config reload (%s) refused: building from it failed", trigger)
+            return ReloadResult(False, problems=f"{self.path}: {type(exc).__name__}: {exc}")
         before = {c.user_id: c.display_name for c in running.scheduling.counselors}
         after = {c.user_id: c.display_name for c in new.scheduling.counselors}
         # --- the swap: no await from here to the end of the block -------------------------
