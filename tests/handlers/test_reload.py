@@ -218,3 +218,18 @@ async def test_youths_of_a_removed_counselor_are_told_why(
     # longer has their display name.)
     assert f"{SARA}, met wie je eerder sprak, werkt hier niet meer" in offer
     assert "met Tom" in offer
+
+
+async def test_at_start_the_existing_staff_room_gets_the_configs_staff(h: Harness) -> None:
+    """A counselor added to the config while the bot was down is invited at start (App calls
+    `sync_staff_room` after joining the room); a stranger is removed; only the bot invites."""
+    staff = h.staff_room
+    h.transport.user_joins(staff, SARA)
+    h.transport.user_joins(staff, "@stranger:fake")
+    h.transport.rooms[staff].state["m.room.power_levels"] = {
+        "users": {BOT: 100, SARA: 50, "@stranger:fake": 50}, "invite": 0}
+    await h.router.policy.sync_staff_room()
+    assert (staff, TOM) in h.transport.invites and (staff, SARA) not in h.transport.invites
+    assert (staff, "@stranger:fake") in h.transport.kicks
+    levels = h.transport.rooms[staff].state["m.room.power_levels"]
+    assert levels["invite"] == 100 and levels["users"] == {BOT: 100, SARA: 50, TOM: 50}
