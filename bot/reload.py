@@ -23,6 +23,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,7 @@ from bot.config.models import Config
 from bot.domain.crisis import CrisisMatcher
 from bot.domain.intake import IntakeFlow
 from bot.metrics import METRICS
+from bot.storage import bookings
 
 if TYPE_CHECKING:
     from bot.handlers.router import Router
@@ -179,10 +181,6 @@ class Reloader:
     async def _upcoming_with(self, counselor_ids: list[str]) -> int:
         if not counselor_ids:
             return 0
-        from datetime import timedelta
-
-        from bot.storage import bookings
-
         ctx = self.router.ctx
         now = ctx.clock.now()
         horizon = now + timedelta(days=3660)
