@@ -30,6 +30,7 @@ from bot.matrix.secrets import database_keys, load_or_create_secrets
 from bot.matrix.sync import Handlers, SyncLoop
 from bot.metrics import METRICS
 from bot.outbox import Outbox
+from bot.reload import Reloader
 from bot.services.retention import RetentionJob
 from bot.storage import migrations, rights, sealing
 from bot.storage import outbox as outbox_store
@@ -44,7 +45,7 @@ from bot.storage.bookings import (
 )
 from bot.storage.db import Database
 from bot.timers import TimerService
-from bot.web import start_web
+from bot.web import start_web, update_web_config
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +159,8 @@ STAFF_ROOM_KEY = "staff_room_id"
 
 class App:
     def __init__(
-        self, config: Config, clock: Clock | None = None, *, sync_backoff_max: float = 30.0
+        self, config: Config, clock: Clock | None = None, *, sync_backoff_max: float = 30.0,
+        config_path: str | Path | None = None,
     ) -> None:
         self.config = config
         self.clock = clock or SystemClock()
@@ -214,6 +216,29 @@ class App:
         self.ctx.timers = self.timers
         self.ctx.admin = HomeserverAdmin.from_config(config)
         self.retention = RetentionJob(self.ctx, self.router.youth.rights.eraser)
+        # `!reload` and SIGHUP: the file is read again and swapped in (bot/reload.py).
+        self.reloader: Reloader | None = None
+        if config_path is not None:
+            self.reloader = Reloader(self.router, config_path, also=[self._use_config])
+            self.ctx.reloader = self.reloader
+
+    def _use_config(self, config: Config) -> None:
+        """After `swap_config`: what App built from the config (synchronous, no await)."""
+        self.config = config
+        self.transport.config = config  # matrix.* is restart-only: the same values
+        self.timers.cfg = config.scheduling
+        self.timers.grace_minutes[OPEN_SESSION] = config.session.opening_grace_minutes
+        self.outbox.alert_after = config.staff_room.outbox_alert_minutes * 60
+        self.ctx.admin = HomeserverAdmin.from_config(config)
+        if self._web is not None:
+            update_web_config(self._web.app, config)
+
+    def reload_soon(self) -> None:
+        """The SIGHUP handler: reload the config file in a task (outcome in the log)."""
+        if self.reloader is None:
+            log.warning("SIGHUP: no config file to reload")
+            return
+        self.reloader.reload_soon()
 
     async def start(self) -> None:
         self._lock = await asyncio.to_thread(lock_data_dir, Path(self.config.data_dir))
@@ -279,12 +304,15 @@ class App:
     async def _ensure_staff_room(self) -> None:
         sr = self.config.staff_room
         if self.ctx.staff_room_id is None:
+            # Counselors are invited one by one below (`sync_staff_room`): one unknown id
+            # must not stop the room from being made.
             invite = sorted(set(self.config.admins) | set(sr.invite))
             creators = await self.transport.creators_have_power()
             room_id = await self.transport.create_room(
                 invite=invite, name=sr.name,
-                power_levels=staff_power_levels(self.transport.user_id, invite,
-                                                creators_have_power=creators),
+                power_levels=staff_power_levels(
+                    self.transport.user_id, sorted(self.router.policy.wanted_staff()),
+                    creators_have_power=creators),
             )
             await tstore.set_kv(self.db, STAFF_ROOM_KEY, room_id)
             await tstore.remember_room(self.db, room_id, "staff", None)
@@ -292,8 +320,9 @@ class App:
             log.info("Created the staff room")
         elif self.transport.room_info(self.ctx.staff_room_id) is None:
             await self.transport.join(self.ctx.staff_room_id)
-        # Whoever got into the staff room while the bot was away and is not staff: out.
-        await self.router.policy.guard_staff_room()
+        # Whoever got into the staff room while the bot was away and is not staff: out; staff
+        # of the config who are not in it (e.g. a counselor added since): invited.
+        await self.router.policy.sync_staff_room()
 
     async def sweep(self) -> None:
         """At start-up: finish what a crash left half-done in session rooms — a bot that
@@ -364,6 +393,8 @@ class App:
                 log.exception("Retrying unfinished openings failed; trying again later")
 
     async def stop(self) -> None:
+        if self.reloader is not None:
+            await self.reloader.settled()
         if self._recovery_task is not None:
             self._recovery_task.cancel()
             self._recovery_task = None

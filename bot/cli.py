@@ -218,7 +218,11 @@ def run_bot(path: str, *, verbose: bool = False) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await App(config).run_forever(stop)
+        app = App(config, config_path=path)
+        # SIGHUP: read the config file again and apply it (bot/reload.py); a bad file is
+        # refused in the log and the running config stays.
+        loop.add_signal_handler(signal.SIGHUP, app.reload_soon)
+        await app.run_forever(stop)
 
     try:
         asyncio.run(runner())

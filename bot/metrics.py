@@ -117,6 +117,14 @@ SPECS: tuple[MetricSpec, ...] = (
         "chathulp_storage_fault", "gauge",
         "1 while the database cannot be written (disk full, read-only); sync is held back.",
     ),
+    MetricSpec(
+        "chathulp_staff_room_invites_total", "counter",
+        "Staff of the config invited into the staff room (at start and after a reload).",
+    ),
+    MetricSpec(
+        "chathulp_config_reloads_total", "counter",
+        "Config reloads applied (!reload or SIGHUP); refused ones are not counted.",
+    ),
 )
 
 _Collector = Counter | Gauge | Histogram

@@ -87,6 +87,13 @@ def parse_config(
     if crossed:
         raise ConfigError(source, crossed)
 
+    # Sections that refer to each other (campaign municipalities, counselor regions, topics).
+    from bot.config.crossref import bad_references
+
+    if bad := bad_references(config):
+        problems = [Problem(_dotted(b.loc), _line_of(root, b.loc), b.message) for b in bad]
+        raise ConfigError(source, problems)
+
     if base_dir is not None and not config.data_dir.is_absolute():
         config = config.model_copy(update={"data_dir": (base_dir / config.data_dir).resolve()})
     return config

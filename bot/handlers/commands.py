@@ -17,6 +17,7 @@ Youth words (no `!`: a youth never has to learn a command) are declared as `Word
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -32,6 +33,8 @@ from bot.domain.availability import parse_away
 from bot.domain.messages import Message, plain
 from bot.domain.referrals import REFERRED, find_line
 from bot.texts import Catalogue, UserError
+
+log = logging.getLogger(__name__)
 
 
 class Role(IntEnum):
@@ -330,6 +333,7 @@ class CommandSet(Generic[Conv]):
         if spec is None:
             return texts.say(lang, "session.unknown_command")
         if role < spec.role:
+            log.info("Refused !%s: the sender may not use it", spec.name)  # no ids logged
             return texts.say(lang, "commands.not_allowed", command=f"!{spec.name}")
         try:
             ref, rest = self.take_ref(rest) if spec.case else (None, rest)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.clock import Clock
 from bot.config.models import Config
@@ -36,6 +36,14 @@ class StaffGuard(Protocol):
         ...
 
 
+class ConfigReloader(Protocol):
+    """What handlers need of `bot.reload.Reloader` (`!reload`)."""
+
+    async def reload(self, trigger: str) -> Any:
+        """Read, validate and apply the config file; a `bot.reload.ReloadResult`."""
+        ...
+
+
 @dataclass
 class Context:
     config: Config
@@ -46,6 +54,7 @@ class Context:
     timers: Timers | None = None
     admin: HomeserverAdmin | None = None
     staff_guard: StaffGuard | None = None
+    reloader: ConfigReloader | None = None
 
     def is_staff(self, user_id: str) -> bool:
         return user_id in self.staff_ids()

@@ -185,6 +185,52 @@ class RoomPolicy:
         if not intruders:
             await self._flush()
 
+    def wanted_staff(self) -> set[str]:
+        """Who belongs in the staff room: the config's admins, counselors and
+        `staff_room.invite` (the bot itself aside)."""
+        return self.ctx.staff_ids() - {self.ctx.transport.user_id}
+
+    async def sync_staff_room(self) -> None:
+        """Make the staff room the config's (at start and after a config reload): whoever is
+        not staff is removed (`guard_staff_room`), power levels follow the config (staff 50,
+        below `invite`: only the bot invites), and staff who are not in it are invited —
+        also into a room that already existed. A staff member who left is invited again."""
+        room_id = self.ctx.staff_room_id
+        transport = self.ctx.transport
+        if room_id is None:
+            return
+        if transport.room_members(room_id) is None and not await transport.wait_for_room(
+                room_id):
+            log.warning("The staff room is not known yet; its members are checked later")
+            return
+        await self.guard_staff_room()
+        await self._staff_levels(room_id)
+        for user in sorted(self.wanted_staff() - (transport.room_members(room_id) or set())):
+            if await transport.invite(room_id, user):
+                METRICS.inc("chathulp_staff_room_invites_total")
+                log.info("Invited a staff member of the config into the staff room")
+
+    async def _staff_levels(self, room_id: str) -> None:
+        transport = self.ctx.transport
+        current = await transport.room_state(room_id, "m.room.power_levels")
+        if not current:
+            return
+        creators = await transport.creators_have_power()
+        wanted = staff_power_levels(transport.user_id, sorted(self.wanted_staff()),
+                                    creators_have_power=creators)
+        # Owners of the room (100, e.g. the admin who made it) cannot be lowered by the bot.
+        users = {u: level for u, level in current.get("users", {}).items()
+                 if isinstance(level, int) and level >= BOT_LEVEL}
+        for user, level in wanted["users"].items():
+            users.setdefault(user, level)
+        content = {**current, **{k: v for k, v in wanted.items() if k != "users"},
+                   "users": users}
+        if content != current:
+            if await transport.set_power_levels(room_id, content):
+                log.info("Staff room power levels now follow the config")
+            else:
+                log.warning("Could not set the staff room's power levels")
+
     async def post_to_staff(self, message: Message) -> bool:
         """The only way into the staff room: sent only while every member is staff (else held
         and sent once the others are gone). True when it was sent now."""

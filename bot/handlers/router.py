@@ -11,6 +11,7 @@ import logging
 from bot.domain.messages import plain
 from bot.handlers import audit as _audit  # noqa: F401 - declares !audit
 from bot.handlers import notify
+from bot.handlers import reload_command as _reload_command  # noqa: F401 - declares !reload
 from bot.handlers.context import Context
 from bot.handlers.policy import RoomPolicy
 from bot.handlers.reports import staff_room_command

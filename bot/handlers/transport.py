@@ -133,6 +133,11 @@ class Transport(Protocol):
         """One user's power level, keeping the others'."""
         ...
 
+    async def set_power_levels(self, room_id: str, content: dict[str, Any]) -> bool:
+        """Replace a room's whole power levels (e.g. the staff room after a config reload);
+        False when the homeserver refused."""
+        ...
+
     async def room_state(self, room_id: str, event_type: str) -> dict[str, Any] | None:
         """The content of a state event (state key ""), None if there is none."""
         ...

@@ -33,6 +33,7 @@ from nio import (
     RoomKickError,
     RoomLeaveResponse,
     RoomPreset,
+    RoomPutStateError,
     RoomSendResponse,
     RoomVisibility,
     UploadResponse,
@@ -299,6 +300,13 @@ class MatrixTransport:
         users = dict(content.get("users", {}))
         users[user_id] = level
         await self.nio.room_put_state(room_id, "m.room.power_levels", {**content, "users": users})
+
+    async def set_power_levels(self, room_id: str, content: dict[str, Any]) -> bool:
+        resp = await self.nio.room_put_state(room_id, "m.room.power_levels", content)
+        if isinstance(resp, RoomPutStateError):
+            log.warning("Setting the power levels of %s failed: %s", room_id, resp.message)
+            return False
+        return True
 
     async def leave(self, room_id: str, *, reason: str | None = None) -> None:
         """Without a reason, with the outbox: leave after what was queued for the room before

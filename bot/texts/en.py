@@ -206,6 +206,16 @@ TEXTS: dict[str, Any] = {
         "away_too_long": "That is longer than a year; please give a shorter period.",
         "away_examples": "Use: !away today, !away 2026-12-24, or !away 2026-12-24 2027-01-02 "
                          "(first and last day away; 24/12/2026 and 24/12 work too).",
+        "help_reload": "read the config file again and apply it (counselors, hours, texts)",
+        "reload_done": "The config was reloaded and is in effect now. Counselors added: "
+                       "{added}. Removed (no longer offered): {removed}.",
+        "reload_nobody": "none",
+        "reload_orphaned": "{count} upcoming appointment(s) are still with a removed "
+                           "counselor; they stay booked until someone cancels or moves them.",
+        "reload_restart": "These settings take effect only after a restart: {keys}.",
+        "reload_refused": "The config was NOT reloaded; the running config stays.\n{problems}",
+        "reload_unavailable": "This bot was not started from a config file it can read "
+                              "again; restart it to use a new config.",
     },
     "crisis": {
         "reply": "What you write is really important to me. You are not alone in this.\n"

@@ -217,6 +217,19 @@ TEXTS: dict[str, Any] = {
         "away_examples": "Bijvoorbeeld: !away vandaag, !away 2026-12-24 of !away 2026-12-24 "
                          "2027-01-02 (eerste en laatste dag afwezig; 24/12/2026 en 24/12 "
                          "werken ook).",
+        "help_reload": "het configuratiebestand opnieuw lezen en toepassen (hulpverleners, "
+                       "uren, teksten)",
+        "reload_done": "De configuratie is opnieuw ingelezen en geldt nu. Hulpverleners "
+                       "erbij: {added}. Weg (niet meer aangeboden): {removed}.",
+        "reload_nobody": "geen",
+        "reload_orphaned": "{count} komende afspraak/afspraken staan nog bij een verwijderde "
+                           "hulpverlener; ze blijven staan tot iemand ze annuleert of verzet.",
+        "reload_restart": "Deze instellingen gelden pas na een herstart: {keys}.",
+        "reload_refused": "De configuratie is NIET opnieuw ingelezen; de huidige blijft "
+                          "gelden.\n{problems}",
+        "reload_unavailable": "Deze bot is niet gestart vanuit een configuratiebestand dat "
+                              "hij opnieuw kan lezen; herstart hem om een nieuwe configuratie "
+                              "te gebruiken.",
     },
     "crisis": {
         "reply": "Wat je schrijft, vind ik heel belangrijk. Je staat er niet alleen voor.\n"

@@ -182,6 +182,19 @@ class CommandTexts(TextGroup):
     away_past: str = text("day")
     away_too_long: str = text()
     away_examples: str = text()
+    # `!reload` (admins): the config file read again and applied, or refused.
+    help_reload: str = text()
+    # Applied. {added}/{removed}: counselors' names, or `reload_nobody`.
+    reload_done: str = text("added", "removed")
+    reload_nobody: str = text()
+    # Upcoming bookings kept with counselors no longer in the config. {count}.
+    reload_orphaned: str = text("count")
+    # Changed keys that take effect only after a restart. {keys}.
+    reload_restart: str = text("keys")
+    # Refused: {problems} is the validation message (which key, which line, what expected).
+    reload_refused: str = text("problems")
+    # The bot runs without a config file it could read again.
+    reload_unavailable: str = text()
 
 
 class CrisisTexts(TextGroup):

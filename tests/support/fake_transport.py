@@ -220,6 +220,11 @@ class FakeTransport:
         levels = self.rooms[room_id].state.setdefault("m.room.power_levels", {"users": {}})
         levels.setdefault("users", {})[user_id] = level
 
+    async def set_power_levels(self, room_id: str, content: dict[str, Any]) -> bool:
+        self._maybe_fail("set_power_levels", room_id, content)
+        self.rooms[room_id].state["m.room.power_levels"] = copy.deepcopy(content)
+        return True
+
     async def room_state(self, room_id: str, event_type: str) -> dict[str, Any] | None:
         self._maybe_fail("room_state", room_id, event_type)
         room = self.rooms.get(room_id)
