@@ -71,8 +71,9 @@ def build(config: Config) -> Built:
     """The intake flow and the crisis matcher of `config` (the matcher takes ~1 s: call this
     in a thread)."""
     return Built(config,
-                 IntakeFlow(config.intake, config.default_language, config.catalogue),
-                 CrisisMatcher(config.crisis, config.catalogue))
+                 IntakeFlow(config.intake, config.default_language, config.catalogue,
+                            config.referrals),
+                 CrisisMatcher(config.crisis, config.catalogue, config.referrals))
 
 
 def swap_config(router: Router, built: Built) -> None:
