@@ -69,7 +69,7 @@ def test_misspelled_counselor_region() -> None:
 def test_unknown_topic_and_several_problems_at_once() -> None:
     text = EXAMPLE.replace('topics: ["school", "home", "feelings", "relationships"]',
                            'topics: ["school", "hoem", "astrology"]')
-    text = text.replace('municipality: "menen"', 'municipality: "brussel"')
+    text = text.replace('municipality: "waregem"', 'municipality: "brussel"')
     problems = {p.path: p for p in _refused(text).problems}
     assert set(problems) == {"scheduling.counselors[1].topics[1]",
                              "scheduling.counselors[1].topics[2]", "campaigns[1].municipality"}
