@@ -67,6 +67,9 @@ class CounselorConfig(Section):
     user_id: CounselorId
     display_name: str = Field(min_length=1)
     languages: list[str] = Field(min_length=1, description="language codes, e.g. [nl, en]")
+    # The language of the bot's replies and notices to this counselor; default: the first
+    # of `languages` that has texts.
+    language: str | None = None
     topics: list[Annotated[str, AfterValidator(_topic)]] = Field(
         default=["*"], min_length=1, description="topic ids, or ['*'] for every topic"
     )
