@@ -24,7 +24,6 @@ from bot.handlers.commands import Argument, Call, ParseEnv, UsageError
 from bot.handlers.staff import STAFF, StaffConversation
 from bot.storage import caseload as store
 from bot.storage import rights
-from bot.texts import Catalogue
 
 CASES_PER_PAGE = 15
 NOTES_PER_PAGE = 10
@@ -37,9 +36,6 @@ class Page(Argument):
 
     def __init__(self) -> None:
         super().__init__(required=False)
-
-    def label(self, texts: Catalogue, language: str) -> str:
-        return texts.get(language, "caseload.arg_page")
 
     def parse(self, text: str, env: ParseEnv) -> tuple[int, str]:
         word, _, rest = text.strip().partition(" ")

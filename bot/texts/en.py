@@ -194,6 +194,7 @@ TEXTS: dict[str, Any] = {
         "away_too_long": "That is longer than a year; please give a shorter period.",
         "away_examples": "Use: !away today, !away 2026-12-24, or !away 2026-12-24 2027-01-02 "
                          "(first and last day away; 24/12/2026 and 24/12 work too).",
+        "arg_page": "[page]",
     },
     "crisis": {
         "reply": "What you write is really important to me. You are not alone in this.\n"
@@ -522,7 +523,6 @@ TEXTS: dict[str, Any] = {
         "help_cases": "your cases: code, topic, municipality, last and next session, "
                       "open alerts",
         "help_case": "one case: intake, sessions, notes, handovers, crisis net (logged)",
-        "arg_page": "[page]",
         "bad_page": "'{text}' is not a page number.",
         "cases_title": "Your cases ({count}), page {page} of {pages}:",
         "cases_item": "{ref} — {topic}, {municipality} — last session: {last} — "

@@ -205,6 +205,7 @@ TEXTS: dict[str, Any] = {
         "away_examples": "Bijvoorbeeld: !away vandaag, !away 2026-12-24 of !away 2026-12-24 "
                          "2027-01-02 (eerste en laatste dag afwezig; 24/12/2026 en 24/12 "
                          "werken ook).",
+        "arg_page": "[pagina]",
     },
     "crisis": {
         "reply": "Wat je schrijft, vind ik heel belangrijk. Je staat er niet alleen voor.\n"
@@ -539,7 +540,6 @@ TEXTS: dict[str, Any] = {
                       "open alerts",
         "help_case": "één dossier: intake, gesprekken, notities, overdrachten, crisisnet "
                      "(wordt gelogd)",
-        "arg_page": "[pagina]",
         "bad_page": "'{text}' is geen paginanummer.",
         "cases_title": "Jouw dossiers ({count}), pagina {page} van {pages}:",
         "cases_item": "{ref} — {topic}, {municipality} — vorig gesprek: {last} — "

@@ -173,6 +173,8 @@ class CommandTexts(TextGroup):
     away_past: str = text("day")
     away_too_long: str = text()
     away_examples: str = text()
+    # An optional page number (`!cases 2`).
+    arg_page: str = text()
 
 
 class CrisisTexts(TextGroup):
@@ -467,7 +469,6 @@ class CaseloadTexts(TextGroup):
     # In `!help`, and the usage label of a page number.
     help_cases: str = text()
     help_case: str = text()
-    arg_page: str = text()
     # A page number that is not one.
     bad_page: str = text("text")
     # `!cases`: heading, one line per case, none. {alerts}: `cases_alerts` or nothing.
