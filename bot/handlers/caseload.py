@@ -24,6 +24,7 @@ from bot.handlers.commands import Argument, Call, ParseEnv, UsageError
 from bot.handlers.staff import STAFF, StaffConversation
 from bot.storage import caseload as store
 from bot.storage import rights
+from bot.texts import Catalogue
 
 CASES_PER_PAGE = 15
 NOTES_PER_PAGE = 10
@@ -50,6 +51,9 @@ class CaseRef(Argument):
     """A case reference, '#K7Q-4MX' (the '#' may be left out), as the first word."""
 
     kind = "case"
+
+    def label(self, texts: Catalogue, language: str) -> str:
+        return texts.get(language, "commands.arg_case").strip("[]")  # required here
 
     def parse(self, text: str, env: ParseEnv) -> tuple[str, str]:
         word, _, rest = text.strip().partition(" ")
