@@ -50,7 +50,7 @@ async def owned(h: Harness) -> tuple[str, store.Session]:
     return ref, session
 
 
-async def standin(h: Harness) -> str:
+async def standin(h: Harness, tom_language: str = "nl") -> str:
     """Sara never came: at 10:06 Tom stands in for her session."""
     session = await h.open_now()
     assert session.room_id
@@ -61,7 +61,7 @@ async def standin(h: Harness) -> str:
     assert fresh is not None and fresh.counselor_id == TOM and fresh.standin_for == SARA
     ref = await h.db.fetchval("SELECT ref FROM cases WHERE youth_id = ?", (YOUTH,))
     assert await h.counselor_says(TOM, f"!note {NOTE} #{ref}") == [
-        nl(h, "session.note_saved", ref=ref)]
+        h.config.catalogue.plain(tom_language, "session.note_saved", ref=ref)]
     return ref
 
 
@@ -147,8 +147,8 @@ async def test_the_case_counselor_may_everything_others_nothing(h: Harness) -> N
         (reply,) = await h.counselor_says(ADMIN, command.format(ref=f"#{ref}", colleague=TOM))
         assert reply == nl(h, "session.unknown_case", ref=ref), command
     assert await state(h) == before
-    assert (await case_reads(h))[:2] == [("case_read_admin", f"#{ref}", ADMIN),
-                                         ("case_read", f"#{ref}", SARA)]
+    reads = [r for r in await case_reads(h) if r[0] != "case_read_refused"]
+    assert reads == [("case_read_admin", f"#{ref}", ADMIN), ("case_read", f"#{ref}", SARA)]
     # Sara ends it (after everything else was tried).
     (ended,) = await h.counselor_says(SARA, f"!end done #{ref}")
     assert ended.startswith(nl(h, "session.ended", ref=ref, outcome="X").split("X")[0])
@@ -316,7 +316,7 @@ async def test_replies_and_notices_are_in_the_counselors_language(tmp_path: Path
         assert await h.counselor_says(SARA, "!cases") == [nl(h, "caseload.cases_none")]
         (help_text,) = await h.counselor_says(TOM, "!help")
         assert help_text.startswith(en.plain("en", "commands.help_intro"))
-        ref = await standin(h)  # Tom is told in English that he stands in
+        ref = await standin(h, "en")  # Tom is told in English that he stands in
         tom_dm = await h.counselor_dm(TOM)
         assert en.plain("en", "session.standin_invited", ref=ref) in h.since(0, tom_dm)
         sara_dm = await h.counselor_dm(SARA)
