@@ -170,6 +170,9 @@ async def test_a_stand_in_may_act_and_the_absent_counselor_not(h: Harness) -> No
     (cases,) = await h.counselor_says(TOM, "!cases")
     assert f"#{ref}" in cases
     await assert_refused(h, SARA, ref)
+    (followup,) = await h.counselor_says(TOM, f"!followup 2026-12-08 10:00 #{ref}")
+    assert "8 dec" in followup
+    assert await h.db.fetchval("SELECT counselor_id FROM bookings WHERE status = 'booked'") == TOM
     (ended,) = await h.counselor_says(TOM, "!end done")  # his current session, no ref
     assert ended.startswith(nl(h, "session.ended", ref=ref, outcome="X").split("X")[0])
 
@@ -192,17 +195,25 @@ async def test_after_a_handover_the_colleague_acts_and_the_previous_counselor_no
     assert "8 dec" in followup or "8 december" in followup
     (ended,) = await h.counselor_says(TOM, f"!end done #{ref}")
     assert ended.startswith(nl(h, "session.ended", ref=ref, outcome="X").split("X")[0])
+    # Handed back: Sara's again, Tom's no more.
+    (asked,) = await h.counselor_says(TOM, f"!handover {SARA} #{ref}")
+    assert asked == nl(h, "session.handover_asked", ref=ref, counselor="Tom", colleague="Sara")
+    await h.youth_says(YOUTH, "ja")
+    assert NOTE in await case_view(h, SARA, ref)
+    await assert_refused(h, TOM, ref, colleague=SARA)
 
 
 async def test_youths_get_nothing_of_a_case(h: Harness) -> None:
     ref, _ = await owned(h)
     await h.youth_says(OTHER, "hoi")
     for who in (YOUTH, OTHER):
-        for command in ("!cases", f"!case #{ref}", f"!note x #{ref}", f"!end done #{ref}"):
+        for command in ("!cases", f"!case #{ref}", f"!note x #{ref}", f"!end done #{ref}",
+                        f"!followup 2026-12-08 10:00 #{ref}", f"!handover {TOM} #{ref}",
+                        f"!close #{ref} x", "!audit"):
             for reply in await h.youth_says(who, command):
                 assert NOTE not in reply and ref not in reply, (who, command)
     assert await case_reads(h) == []
-    assert await h.db.fetchval("SELECT COUNT(*) FROM case_notes") == 1
+    assert await state(h) == (1, 1, 0, 0)
 
 
 # --- what !cases and !case show ---------------------------------------------------------------
@@ -228,7 +239,7 @@ async def test_cases_lists_only_the_counselors_own_youths(h: Harness) -> None:
 
 async def test_case_shows_intake_sessions_notes_handovers_and_the_crisis_net(
         h: Harness) -> None:
-    ref, session = await owned(h)
+    ref, _ = await owned(h)
     await h.youth_says(YOUTH, "ik wil dood")  # an acute crisis message: an alert
     await h.counselor_says(SARA, "!end done")
     await h.counselor_says(SARA, f"!handover {TOM}")
@@ -302,6 +313,12 @@ async def test_close_of_a_claimed_alert_is_for_the_claimer_and_the_case(h: Harne
     assert refused == nl(h, "caseload.close_claimed", ref=ref, counselor="Tom")
     (closed,) = await h.counselor_says(SARA, f"!close #{ref} gebeld")  # the case's counselor
     assert closed == nl(h, "crisis.closed", ref=ref)
+    # An admin may close a claimed alert too; the one who claimed it, of course.
+    for closer in (ADMIN, TOM):
+        await h.youth_says(YOUTH, "ik wil dood")
+        await h.counselor_says(TOM, f"!claim #{ref}")
+        assert await h.counselor_says(closer, f"!close #{ref} ok") == [
+            nl(h, "crisis.closed", ref=ref)]
 
 
 # --- the counselor's own language -------------------------------------------------------------
