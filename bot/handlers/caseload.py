@@ -108,7 +108,7 @@ class CaseView:
     def name(self, counselor_id: str | None) -> str:
         if counselor_id is None:
             return self.t("unknown").plain
-        return self.conv.sessions._name(counselor_id)
+        return self.conv.sessions.booking.name(counselor_id)
 
     def short(self, at: datetime | None) -> str:
         if at is None:
