@@ -161,6 +161,15 @@ async def test_a_counselor_removed_from_the_config_loses_their_cases(h: Harness)
     await assert_refused(h, GHOST, ref)
     assert await h.counselor_says(GHOST, "!cases") == [nl(h, "caseload.cases_none")]
     assert await h.counselor_says(GHOST, "!end done") == [nl(h, "session.no_case")]
+    # Not in the config and not staff at all: talked to as anyone else, nothing of the case.
+    removed = "@removed:fake"
+    await h.db.execute("UPDATE cases SET counselor_id = ? WHERE ref = ?", (removed, ref))
+    reads = await case_reads(h)
+    for command in (f"!case #{ref}", "!cases", f"!note x #{ref}", f"!end done #{ref}"):
+        for reply in await h.youth_says(removed, command):
+            assert NOTE not in reply and ref not in reply
+    assert await case_reads(h) == reads
+    assert all(actor == GHOST for _, _, actor in reads)
 
 
 async def test_a_stand_in_may_act_and_the_absent_counselor_not(h: Harness) -> None:
