@@ -79,6 +79,13 @@ class CounselorConfig(Section):
     hours: WeeklyHours
     max_sessions_per_day: int | None = Field(default=None, ge=1, le=48)
 
+    @model_validator(mode="after")
+    def _language_is_spoken(self) -> CounselorConfig:
+        if self.language is not None and self.language not in self.languages:
+            raise ValueError(f"language '{self.language}' must be one of languages "
+                             f"{self.languages}")
+        return self
+
     @cached_property
     def weekly(self) -> tuple[tuple[tuple[int, int], ...], ...]:
         """Working hours as minutes of the day, index 0 = Monday."""

@@ -365,3 +365,13 @@ async def test_an_explicit_language_wins(tmp_path: Path) -> None:
         assert await h.counselor_says(ADMIN, "!cases") == [nl(h, "caseload.cases_none")]
     finally:
         await h.close()
+
+
+def test_a_language_the_counselor_does_not_speak_is_refused(tmp_path: Path) -> None:
+    from pydantic import ValidationError
+
+    from tests.support.harness import make_config
+
+    with pytest.raises(ValidationError, match="must be one of languages"):
+        make_config(tmp_path, scheduling={"counselors": [
+            counselor(SARA, "Sara", languages=["nl"], language="en")]})
