@@ -7,11 +7,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from bot.domain.case_access import Access, Assignment, CaseFacts, Handover, access
 from bot.storage import rights, youths
 from bot.storage import sessions as store
-from tests.support.harness import BRUSSELS, SARA, TOM, YOUTH, Harness, counselor
+from tests.support.harness import BRUSSELS, SARA, TOM, YOUTH, Harness, counselor, make_config
 
 ADMIN = "@admin:fake"  # an admin who is no counselor
 GHOST = "@ghost:fake"  # staff (staff-room invite) but no counselor in the config
@@ -368,10 +369,6 @@ async def test_an_explicit_language_wins(tmp_path: Path) -> None:
 
 
 def test_a_language_the_counselor_does_not_speak_is_refused(tmp_path: Path) -> None:
-    from pydantic import ValidationError
-
-    from tests.support.harness import make_config
-
     with pytest.raises(ValidationError, match="must be one of languages"):
         make_config(tmp_path, scheduling={"counselors": [
             counselor(SARA, "Sara", languages=["nl"], language="en")]})
