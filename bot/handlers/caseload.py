@@ -42,7 +42,7 @@ class Page(Argument):
         word, _, rest = text.strip().partition(" ")
         if not word:
             return 1, ""
-        if not word.isdigit() or int(word) < 1:
+        if not (word.isascii() and word.isdigit()) or int(word) < 1:
             raise UsageError("caseload.bad_page", text=word[:20])
         return int(word), rest.strip()
 
