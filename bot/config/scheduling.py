@@ -67,6 +67,9 @@ class CounselorConfig(Section):
     user_id: CounselorId
     display_name: str = Field(min_length=1)
     languages: list[str] = Field(min_length=1, description="language codes, e.g. [nl, en]")
+    # The language of the bot's replies and notices to this counselor; default: the first
+    # of `languages` that has texts.
+    language: str | None = None
     topics: list[Annotated[str, AfterValidator(_topic)]] = Field(
         default=["*"], min_length=1, description="topic ids, or ['*'] for every topic"
     )
@@ -75,6 +78,13 @@ class CounselorConfig(Section):
     )
     hours: WeeklyHours
     max_sessions_per_day: int | None = Field(default=None, ge=1, le=48)
+
+    @model_validator(mode="after")
+    def _language_is_spoken(self) -> CounselorConfig:
+        if self.language is not None and self.language not in self.languages:
+            raise ValueError(f"language '{self.language}' must be one of languages "
+                             f"{self.languages}")
+        return self
 
     @cached_property
     def weekly(self) -> tuple[tuple[tuple[int, int], ...], ...]:

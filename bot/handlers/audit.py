@@ -1,5 +1,6 @@
 """`!audit` (admins): the audit trail — erasures, purges, deactivations, retention runs and
-staff reads of a case, with time and reason, never whom they were about."""
+staff reads of a case (`case_read`: reader and case reference), with time and reason, never
+whom they were about."""
 
 from __future__ import annotations
 
@@ -20,7 +21,10 @@ async def _audit(self: StaffConversation, call: Call[StaffConversation]) -> Mess
     lines = [texts.plain(self.lang, "rights.audit_title")]
     tz = self.ctx.config.tz
     for entry in trail:
-        lines.append(texts.plain(
+        line = texts.plain(
             self.lang, "rights.audit_item", when=f"{entry.at.astimezone(tz):%Y-%m-%d %H:%M}",
-            action=entry.action, reason=entry.reason, count=str(entry.count)))
+            action=entry.action, reason=entry.reason, count=str(entry.count))
+        if entry.actor:  # staff actions (e.g. `!case` reads): who
+            line += " " + texts.plain(self.lang, "rights.audit_by", actor=entry.actor)
+        lines.append(line)
     return plain("\n".join(lines))

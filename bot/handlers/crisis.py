@@ -26,19 +26,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.domain import case_access
 from bot.domain import duty as duty_rules
 from bot.domain.crisis import CrisisMatcher, CrisisResult
 from bot.domain.intake import IntakeState
 from bot.domain.messages import Message, plain
 from bot.handlers.commands import Call, CommandSet, FreeText, Words, first_match
 from bot.handlers.context import Context
-from bot.handlers.notify import tell_counselor
+from bot.handlers.notify import staff_language, tell_counselor
 from bot.handlers.policy import post_to_staff
 from bot.handlers.staff import STAFF, StaffConversation
 from bot.handlers.transport import Incoming
 from bot.metrics import METRICS
 from bot.storage import alerts as store
-from bot.storage import bookings, youths
+from bot.storage import bookings, caseload, youths
 
 if TYPE_CHECKING:
     from bot.handlers.session_rooms import SessionRooms
@@ -254,11 +255,11 @@ class CrisisDesk:
             return  # claimed or closed in time
         label = self.matcher.labels.get(alert.category, alert.category)
         minutes = int((self.ctx.clock.now().timestamp() - alert.created_at) // 60)
-        notice = self.say(None, "crisis.escalate_staff", ref=alert.ref, category=label,
-                          minutes=str(minutes))
-        await to_staff_room(self.ctx, notice)
+        values = {"ref": alert.ref, "category": label, "minutes": str(minutes)}
+        await to_staff_room(self.ctx, self.say(None, "crisis.escalate_staff", **values))
         for admin in self.ctx.config.admins:
-            await tell_counselor(self.ctx, admin, notice)
+            await tell_counselor(self.ctx, admin, self.say(
+                staff_language(self.ctx.config, admin), "crisis.escalate_staff", **values))
         if alert.youth_id:
             room_id = await youths.dm_room_of(self.ctx.db, alert.youth_id)
             case = None if alert.case_id is None else await youths.get_case(self.ctx.db,
@@ -272,19 +273,19 @@ class CrisisDesk:
 
     # --- claiming -----------------------------------------------------------------------
 
-    async def claim(self, counselor_id: str, ref: str) -> Message:
+    async def claim(self, counselor_id: str, ref: str, language: str | None = None) -> Message:
         alert = await store.by_ref(self.ctx.db, ref)
         if alert is None:
-            return self.say(None, "crisis.no_alert", ref=ref)
+            return self.say(language, "crisis.no_alert", ref=ref)
         if alert.state == "closed":
-            return self.say(None, "crisis.claim_closed", ref=ref)
+            return self.say(language, "crisis.claim_closed", ref=ref)
         now = self.ctx.clock.now()
         if not await store.claim(self.ctx.db, alert.id, counselor_id, now):
             fresh = await store.get_alert(self.ctx.db, alert.id)
             if fresh is not None and fresh.state == "claimed" and fresh.claimed_by:
-                return self.say(None, "crisis.claim_taken", ref=ref,
+                return self.say(language, "crisis.claim_taken", ref=ref,
                                 counselor=self._name(fresh.claimed_by))
-            return self.say(None, "crisis.claim_closed", ref=ref)
+            return self.say(language, "crisis.claim_closed", ref=ref)
         log.info("Crisis alert %d claimed", alert.id)
         await to_staff_room(self.ctx, self.say(None, "crisis.claim_taken", ref=ref,
                                                counselor=self._name(counselor_id)))
@@ -302,48 +303,63 @@ class CrisisDesk:
                                                         alert.youth_id, counselor_id, now,
                                                         now + slot, now)
                 await self.sessions.open(booking_id)
-        return self.say(None, "crisis.claim_won", ref=ref)
+        return self.say(language, "crisis.claim_won", ref=ref)
 
-    async def list_open(self) -> Message:
+    async def list_open(self, language: str | None = None) -> Message:
         rows = await store.unfinished(self.ctx.db)
         if not rows:
-            return self.say(None, "crisis.alerts_none")
-        lines = [self.say(None, "crisis.alerts_title").plain]
+            return self.say(language, "crisis.alerts_none")
+        lines = [self.say(language, "crisis.alerts_title").plain]
         tz = self.ctx.config.tz
         for a in rows:
             when = datetime.fromtimestamp(a.created_at, tz).strftime("%d-%m %H:%M")
-            state = (self.say(None, "crisis.state_open") if a.state == "open" else
-                     self.say(None, "crisis.state_claimed",
+            state = (self.say(language, "crisis.state_open") if a.state == "open" else
+                     self.say(language, "crisis.state_claimed",
                               counselor=self._name(a.claimed_by or "?")))
             label = self.matcher.labels.get(a.category, a.category)
-            lines.append(self.say(None, "crisis.alerts_item", ref=a.ref, when=when,
+            lines.append(self.say(language, "crisis.alerts_item", ref=a.ref, when=when,
                                   state=state.plain, category=label).plain)
         return plain("\n".join(lines))
 
-    async def close(self, counselor_id: str, ref: str, note: str) -> Message:
+    async def close(self, counselor_id: str, ref: str, note: str,
+                    language: str | None = None) -> Message:
         alert = await store.by_ref(self.ctx.db, ref)
         if alert is None:
-            return self.say(None, "crisis.no_alert", ref=ref)
+            return self.say(language, "crisis.no_alert", ref=ref)
+        if not await self.may_close(alert, counselor_id):
+            return self.say(language, "caseload.close_claimed", ref=ref,
+                            counselor=self._name(alert.claimed_by or "?"))
         if not await store.close(self.ctx.db, alert.id, counselor_id, note,
                                  self.ctx.clock.now()):
-            return self.say(None, "crisis.claim_closed", ref=ref)
+            return self.say(language, "crisis.claim_closed", ref=ref)
         log.info("Crisis alert %d closed", alert.id)
-        return self.say(None, "crisis.closed", ref=ref)
+        return self.say(language, "crisis.closed", ref=ref)
 
-    async def duty(self, counselor_id: str, word: str) -> Message:
+    async def may_close(self, alert: store.Alert, counselor_id: str) -> bool:
+        """An open alert: any staff member (triage). A claimed one: who claimed it, the
+        case's counselors by the one case-access rule, and admins."""
+        if alert.state != "claimed" or alert.claimed_by in (None, counselor_id) \
+                or counselor_id in self.ctx.config.admins:
+            return True
+        facts = None if alert.case_id is None else await caseload.facts(self.ctx.db,
+                                                                         alert.case_id)
+        cfg = self.ctx.config
+        return case_access.may_act(facts, counselor_id, cfg.scheduling.by_id, cfg.admins)
+
+    async def duty(self, counselor_id: str, word: str, language: str | None = None) -> Message:
         word = word.strip().lower()
         if word in ("on", "aan"):
             await store.set_duty(self.ctx.db, counselor_id, True, self.ctx.clock.now())
-            return self.say(None, "crisis.duty_on")
+            return self.say(language, "crisis.duty_on")
         if word in ("off", "uit"):
             await store.set_duty(self.ctx.db, counselor_id, False, self.ctx.clock.now())
-            return self.say(None, "crisis.duty_off")
+            return self.say(language, "crisis.duty_off")
         if word:
-            return self.say(None, "crisis.duty_usage")
+            return self.say(language, "crisis.duty_usage")
         on = await on_duty_now(self.ctx)
         if not on:
-            return self.say(None, "crisis.duty_nobody")
-        return self.say(None, "crisis.duty_now", names=", ".join(self._name(c) for c in on))
+            return self.say(language, "crisis.duty_nobody")
+        return self.say(language, "crisis.duty_now", names=", ".join(self._name(c) for c in on))
 
     async def in_staff_room(self, msg: Incoming, staff: StaffConversation) -> None:
         """`!claim`, `!alerts`, `!close` and `!duty` in the staff room, answered there."""
@@ -377,26 +393,26 @@ def _ref(text: str) -> tuple[str | None, str]:
 async def _claim(self: StaffConversation, call: Call[StaffConversation]) -> Message:
     ref, _ = _ref(call.args["text"])
     if ref is None:
-        return _desk(self).say(None, "crisis.claim_ref")
-    return await _desk(self).claim(call.sender, ref)
+        return _desk(self).say(self.lang, "crisis.claim_ref")
+    return await _desk(self).claim(call.sender, ref, self.lang)
 
 
 @STAFF.command("alerts", words={"nl": ("alerts",)})
 async def _alerts(self: StaffConversation, call: Call[StaffConversation]) -> Message:
-    return await _desk(self).list_open()
+    return await _desk(self).list_open(self.lang)
 
 
 @STAFF.command("close", words={"nl": ("sluit",)}, args=(FreeText(required=False),))
 async def _close(self: StaffConversation, call: Call[StaffConversation]) -> Message:
     ref, note = _ref(call.args["text"])
     if ref is None:
-        return _desk(self).say(None, "crisis.claim_ref")
-    return await _desk(self).close(call.sender, ref, note)
+        return _desk(self).say(self.lang, "crisis.claim_ref")
+    return await _desk(self).close(call.sender, ref, note, self.lang)
 
 
 @STAFF.command("duty", words={"nl": ("dienst",)}, args=(FreeText(required=False),))
 async def _duty(self: StaffConversation, call: Call[StaffConversation]) -> Message:
-    return await _desk(self).duty(call.sender, call.args["text"])
+    return await _desk(self).duty(call.sender, call.args["text"], self.lang)
 
 
 __all__ = ["ESCALATE", "CrisisDesk", "on_duty_now", "to_staff_room"]

@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import logging
 
+from bot.config.models import Config
 from bot.domain.messages import Message
 from bot.handlers.context import Context
 from bot.handlers.policy import dm_levels
 from bot.storage import sync_state as tstore
 
 log = logging.getLogger(__name__)
+
+
+def staff_language(config: Config, user_id: str | None) -> str:
+    """The language of command replies and notices to one staff member: their counselor
+    config's `language`, else the first of their `languages` that has texts, else the
+    service's default language (admins who are no counselor, anyone unknown)."""
+    counselor = None if user_id is None else config.scheduling.counselor(user_id)
+    known = config.catalogue.languages
+    if counselor is not None:
+        for language in [counselor.language, *counselor.languages]:
+            if language in known:
+                return language
+    return config.default_language
 
 
 async def counselor_dm(ctx: Context, user_id: str) -> str | None:

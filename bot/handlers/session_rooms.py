@@ -18,7 +18,7 @@ from bot.domain import session_rules as rules
 from bot.domain.messages import Message
 from bot.domain.when import format_when, short_when
 from bot.handlers.context import Context
-from bot.handlers.notify import tell_counselor
+from bot.handlers.notify import staff_language, tell_counselor
 from bot.handlers.transport import Membership
 from bot.metrics import METRICS
 from bot.services.booking import BookingService
@@ -65,6 +65,10 @@ class SessionRooms:
 
     def _name(self, counselor_id: str) -> str:
         return self.booking.name(counselor_id)
+
+    def lang_of(self, counselor_id: str) -> str:
+        """The language of notices to this counselor."""
+        return staff_language(self.ctx.config, counselor_id)
 
     # --- timers -----------------------------------------------------------------------------
 
@@ -221,9 +225,10 @@ class SessionRooms:
             if session.room_id:
                 await self.ctx.transport.send_notice(session.room_id, message)
             await tell_counselor(self.ctx, original, self.text(
-                None, "standin_took_over", ref=case.ref, standin=self._name(standin)))
+                self.lang_of(original), "standin_took_over", ref=case.ref,
+                standin=self._name(standin)))
             await tell_counselor(self.ctx, standin, self.text(
-                None, "standin_invited", ref=case.ref))
+                self.lang_of(standin), "standin_invited", ref=case.ref))
             log.info("Stand-in invited for session %d", session.id)
             return
         # Nobody can step in: apologise honestly and offer new moments.
@@ -237,7 +242,8 @@ class SessionRooms:
         if youth_room:
             for message in replies:
                 await self.ctx.transport.send_notice(youth_room, message)
-        await tell_counselor(self.ctx, original, self.text(None, "no_standin", ref=case.ref))
+        await tell_counselor(self.ctx, original, self.text(self.lang_of(original), "no_standin",
+                                                           ref=case.ref))
 
     async def check_youth(self, booking_id: int) -> None:
         session = await store.by_booking(self.ctx.db, booking_id)
@@ -245,7 +251,7 @@ class SessionRooms:
             return
         case = await youths.get_case(self.ctx.db, session.case_id)
         ref = case.ref if case else "?"
-        lang = self.ctx.config.default_language
+        lang = self.lang_of(session.counselor_id)
         minutes = str(self.cfg.youth_no_show_minutes)
         await tell_counselor(self.ctx, session.counselor_id, self.text(
             lang, "youth_no_show", ref=ref, minutes=minutes, when=self.short(session.start, lang)))

@@ -2,8 +2,11 @@
 
 Each command is declared once, right above its implementation (`STAFF.command`, see
 `bot/handlers/commands.py`): words, arguments, role, help. Replies are catalogue texts (group
-`session`) in the service's default language. A case command is about the counselor's current
-or most recent session; `#REF` names another one — which must be theirs.
+`session`) in the language of the counselor who typed the command (`notify.staff_language`;
+in the staff room: the service's default language). A case command is about the counselor's
+current or most recent session; `#REF` names another one — which must be theirs by the one
+case-access rule (bot.domain.case_access); a reference that is not theirs gets the same answer
+as one that does not exist.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.domain import case_access
 from bot.domain import session_rules as rules
 from bot.domain.messages import Message, plain
 from bot.handlers import referrals
@@ -28,9 +32,9 @@ from bot.handlers.commands import (
     Role,
 )
 from bot.handlers.context import Context
-from bot.handlers.notify import tell_counselor
+from bot.handlers.notify import staff_language, tell_counselor
 from bot.handlers.transport import Incoming
-from bot.storage import bookings, youths
+from bot.storage import bookings, caseload, youths
 from bot.storage import sessions as store
 from bot.storage import sync_state as tstore
 
@@ -41,6 +45,8 @@ log = logging.getLogger(__name__)
 
 # The room of the command being handled (commands that send more than a reply, e.g. !report).
 COMMAND_ROOM: ContextVar[str | None] = ContextVar("chathulp_command_room", default=None)
+# Who typed the command being handled (replies are in their language).
+COMMAND_SENDER: ContextVar[str | None] = ContextVar("chathulp_command_sender", default=None)
 
 # The counselor's commands; each is declared right above its implementation below.
 STAFF: CommandSet[StaffConversation] = CommandSet()
@@ -53,10 +59,14 @@ class StaffConversation:
 
     @property
     def lang(self) -> str:
-        return self.ctx.config.default_language
+        """The language of the reply to the command being handled: the sender's
+        (`staff_language`), or the service's default in the staff room and outside a command."""
+        if COMMAND_ROOM.get() == self.ctx.staff_room_id:
+            return self.ctx.config.default_language
+        return staff_language(self.ctx.config, COMMAND_SENDER.get())
 
     def say(self, key: str, **values: str) -> Message:
-        """A text of the catalogue group `session` in the service's default language."""
+        """A text of the catalogue group `session` in the reply's language (`lang`)."""
         return self.ctx.config.catalogue.say(self.lang, f"session.{key}", **values)
 
     def role(self, user_id: str) -> Role:
@@ -73,10 +83,14 @@ class StaffConversation:
         if msg.kind != "text":
             return
         COMMAND_ROOM.set(msg.room_id)
-        reply = await STAFF.dispatch(self, msg.body, self.env(msg), self.role(msg.sender),
-                                     self.target, self.help_values())
-        if reply is None:  # not a command: the overview
-            reply = self.help(msg.sender)
+        sender = COMMAND_SENDER.set(msg.sender)
+        try:
+            reply = await STAFF.dispatch(self, msg.body, self.env(msg), self.role(msg.sender),
+                                         self.target, self.help_values())
+            if reply is None:  # not a command: the overview
+                reply = self.help(msg.sender)
+        finally:
+            COMMAND_SENDER.reset(sender)
         if await tstore.room_kind(self.ctx.db, msg.room_id) == "session":
             # A command typed in a session room (bot_stays): answer privately, in the DM.
             await tell_counselor(self.ctx, msg.sender, reply)
@@ -87,20 +101,30 @@ class StaffConversation:
         return STAFF.help(self.ctx.config.catalogue, self.lang, self.role(user_id),
                           **self.help_values())
 
+    async def access(self, sender: str, facts: case_access.CaseFacts | None
+                     ) -> case_access.Access:
+        """What `sender` may do with a case: the one rule (bot.domain.case_access)."""
+        cfg = self.ctx.config
+        return case_access.access(facts, sender, cfg.scheduling.by_id, cfg.admins)
+
     async def target(self, sender: str, ref: str | None) -> store.Session | Message:
-        """The session a command is about, or the reply saying why there is none."""
+        """The session a command is about, or the reply saying why there is none. A case the
+        sender may not act on gets the same reply as one that does not exist."""
         if ref:
-            case = await store.case_by_ref(self.ctx.db, ref)
-            if case is None:
+            facts = await caseload.facts_by_ref(self.ctx.db, ref)
+            if await self.access(sender, facts) is not case_access.Access.ACT:
                 return self.say("unknown_case", ref=ref)
-            session = await store.latest_for_case(self.ctx.db, case.id)
-            mine = case.counselor_id == sender or (
-                session is not None and session.counselor_id == sender)
-            if not mine or session is None:
-                return self.say("not_your_case", ref=ref)
+            assert facts is not None
+            session = await store.latest_for_case(self.ctx.db, facts.case_id)
+            if session is None:
+                return self.ctx.config.catalogue.say(self.lang, "caseload.no_session", ref=ref)
             return session
         session = await store.latest_for_counselor(self.ctx.db, sender)
-        return session if session is not None else self.say("no_case")
+        if session is not None:
+            facts = await caseload.facts(self.ctx.db, session.case_id)
+            if await self.access(sender, facts) is case_access.Access.ACT:
+                return session
+        return self.say("no_case")
 
     async def ref_of(self, session: store.Session) -> str:
         case = await youths.get_case(self.ctx.db, session.case_id)
@@ -206,4 +230,5 @@ async def _back(self: StaffConversation, call: Call[StaffConversation]) -> Messa
 
 
 # Declared in their own modules (they register on STAFF when imported).
+from bot.handlers import caseload as _caseload  # noqa: E402, F401
 from bot.handlers import reports as _reports  # noqa: E402, F401

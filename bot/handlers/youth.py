@@ -17,7 +17,7 @@ from bot.handlers.appointments import Appointments
 from bot.handlers.commands import Words, first_match
 from bot.handlers.context import Context
 from bot.handlers.crisis import CrisisDesk
-from bot.handlers.notify import tell_counselor
+from bot.handlers.notify import staff_language, tell_counselor
 from bot.handlers.opening import closed_notice
 from bot.handlers.policy import dm_levels
 from bot.handlers.rights import YouthRights
@@ -167,9 +167,9 @@ class YouthConversation:
         text_key = "session.handover_accepted" if accepted else "session.handover_declined"
         catalogue = self.ctx.config.catalogue
         await self._send(msg.room_id, [catalogue.say(youth.intake.language, text_key, **values)])
-        notice = catalogue.say(None, text_key, **values)  # counselors: the default language
         for counselor in (pending.from_id, pending.to_id):
-            await tell_counselor(self.ctx, counselor, notice)
+            language = staff_language(self.ctx.config, counselor)
+            await tell_counselor(self.ctx, counselor, catalogue.say(language, text_key, **values))
         log.info("Handover %s", "accepted" if accepted else "declined")
         return True
 

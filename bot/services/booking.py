@@ -23,7 +23,7 @@ from bot.domain.availability import BusyPeriod, Slot, slot_fits, slot_is_free
 from bot.domain.messages import fill, plain
 from bot.domain.offers import Needs, choose_standin
 from bot.domain.when import format_when
-from bot.handlers.notify import tell_counselor
+from bot.handlers.notify import staff_language, tell_counselor
 from bot.metrics import METRICS
 from bot.storage import bookings, youths
 from bot.storage import sessions as sessions_store
@@ -140,8 +140,8 @@ class BookingService:
     async def notify_counselor(self, counselor_id: str, key: str, booking: Booking, ref: str,
                                *, summary: youths.Case | None = None,
                                late: bool = False) -> None:
-        """A booking notice (`staff_*` text) in the counselor's DM, in the default language."""
-        lang = self.ctx.config.default_language
+        """A booking notice (`staff_*` text) in the counselor's DM, in their language."""
+        lang = staff_language(self.ctx.config, counselor_id)
         texts = self.ctx.config.text(lang)
         message = fill(getattr(texts, key), {"when": self._when(booking.start, lang),
                                              "ref": ref})

@@ -154,7 +154,7 @@ TEXTS: dict[str, Any] = {
         "agenda_item": "{when}: {ref}",
         "agenda_empty": "Je hebt geen gesprekken gepland.",
         "unknown_command": "Dat commando ken ik niet. Typ !help voor het overzicht.",
-        "unknown_case": "Ik vind geen dossier {ref}. Kijk de code nog eens na (bv. #K7Q-4MX).",
+        "unknown_case": "Je hebt geen dossier {ref}. Kijk de code nog eens na (bv. #K7Q-4MX).",
         "not_your_case": "{ref} is niet jouw dossier.",
         "no_case": "Je hebt nu geen lopend dossier. Zet de code erbij, bv. #K7Q-4MX.",
         "which_outcome": "Met welke uitkomst sluit je af? Kies uit: {outcomes}.",
@@ -230,6 +230,7 @@ TEXTS: dict[str, Any] = {
         "reload_unavailable": "Deze bot is niet gestart vanuit een configuratiebestand dat "
                               "hij opnieuw kan lezen; herstart hem om een nieuwe configuratie "
                               "te gebruiken.",
+        "arg_page": "[pagina]",
     },
     "crisis": {
         "reply": "Wat je schrijft, vind ik heel belangrijk. Je staat er niet alleen voor.\n"
@@ -505,6 +506,7 @@ TEXTS: dict[str, Any] = {
         "audit_title": "Logboek (laatste eerst):",
         "audit_item": "• {when} {action} ×{count} — {reason}",
         "audit_empty": "Het logboek is leeg.",
+        "audit_by": "door {actor}",
     },
     "poster": {
         "title": "Zit je ergens mee?",
@@ -555,5 +557,51 @@ TEXTS: dict[str, Any] = {
         "failed": "De bijlagen konden niet verstuurd worden. Probeer het later nog eens.",
         "referral": "Doorverwezen naar (na een gesprek)",
         "referrals": "Doorverwijzingen",
+    },
+    "caseload": {
+        "help_cases": "jouw dossiers: code, thema, gemeente, vorig en volgend gesprek, "
+                      "open alerts",
+        "help_case": "één dossier: intake, gesprekken, notities, overdrachten, crisisnet "
+                     "(wordt gelogd)",
+        "bad_page": "'{text}' is geen paginanummer.",
+        "cases_title": "Jouw dossiers ({count}), pagina {page} van {pages}:",
+        "cases_item": "{ref} — {topic}, {municipality} — vorig gesprek: {last} — "
+                      "volgend: {next}{alerts}",
+        "cases_alerts": " — ⚠ open crisisalerts: {count}",
+        "cases_none": "Je hebt nog geen dossiers.",
+        "more": "Meer: {command}",
+        "unknown": "onbekend",
+        "none": "geen",
+        "case_title": "Dossier {ref} ({status}) — geopend {opened} — hulpverlener: "
+                      "{counselor} — {topic}, {municipality}",
+        "status_intake": "intake loopt",
+        "status_open": "open",
+        "status_referred": "doorverwezen",
+        "status_closed": "gesloten",
+        "intake_title": "Intake",
+        "story_label": "In eigen woorden",
+        "sessions_title": "Gesprekken",
+        "session_item": "{when} — {counselor}: {outcome}",
+        "standin": "invaller voor {counselor}",
+        "session_not_ended": "nog niet afgesloten",
+        "session_missed": "niet doorgegaan",
+        "upcoming_item": "{when} — {counselor}: gepland",
+        "notes_title": "Notities (nieuwste eerst), pagina {page} van {pages}",
+        "note_item": "{when} — {counselor}:\n{text}",
+        "handovers_title": "Overdrachten",
+        "handover_item": "{when}: {counselor} → {colleague} ({state})",
+        "handover_proposed": "gevraagd",
+        "handover_accepted": "aanvaard",
+        "handover_declined": "geweigerd",
+        "alerts_title": "Crisisnet",
+        "alert_item": "{when}: {kind} — {category} ({state}, {hits}×)",
+        "alert_acute": "alert",
+        "alert_concern": "zorg (jongere zei nee op de vraag)",
+        "alert_open": "open",
+        "alert_claimed": "opgenomen door {counselor}",
+        "alert_closed": "gesloten",
+        "no_session": "{ref} heeft nog geen gesprek. Dit kan pas vanaf het eerste gesprek.",
+        "close_claimed": "De alert van {ref} is opgenomen door {counselor}; alleen die "
+                         "(of de hulpverlener van het dossier) sluit hem.",
     },
 }

@@ -195,6 +195,8 @@ class CommandTexts(TextGroup):
     reload_refused: str = text("problems")
     # The bot runs without a config file it could read again.
     reload_unavailable: str = text()
+    # An optional page number (`!cases 2`).
+    arg_page: str = text()
 
 
 class CrisisTexts(TextGroup):
@@ -276,6 +278,8 @@ class RightsTexts(TextGroup):
     audit_title: str = text()
     audit_item: str = text("when", "action", "reason", "count")
     audit_empty: str = text()
+    # Who did it (staff actions, e.g. a case read), after an audit line.
+    audit_by: str = text("actor")
 
 
 class WebTexts(TextGroup):
@@ -484,6 +488,64 @@ class ReportTexts(TextGroup):
     referrals: str = text()
 
 
+class CaseloadTexts(TextGroup):
+    """`!cases` and `!case` in a counselor's DM with the bot (bot/handlers/caseload.py)."""
+
+    # In `!help`, and the usage label of a page number.
+    help_cases: str = text()
+    help_case: str = text()
+    # A page number that is not one.
+    bad_page: str = text("text")
+    # `!cases`: heading, one line per case, none. {alerts}: `cases_alerts` or nothing.
+    cases_title: str = text("count", "page", "pages")
+    cases_item: str = text("ref", "topic", "municipality", "last", "next", "alerts")
+    cases_alerts: str = text("count")
+    cases_none: str = text()
+    # Under a page when there are more. {command}: e.g. '!cases 2'.
+    more: str = text("command")
+    # A value that is not known / not there (a topic not given, no next session).
+    unknown: str = text()
+    none: str = text()
+    # `!case`: heading. {status}: one of the status_* texts; {counselor}: a name or `unknown`.
+    case_title: str = text("ref", "status", "opened", "counselor", "topic", "municipality")
+    status_intake: str = text()
+    status_open: str = text()
+    status_referred: str = text()
+    status_closed: str = text()
+    # The intake summary and the youth's own words.
+    intake_title: str = text()
+    story_label: str = text()
+    # Sessions: held (with outcome), stand-in, not ended yet, missed, upcoming.
+    sessions_title: str = text()
+    session_item: str = text("when", "counselor", "outcome")
+    standin: str = text("counselor")
+    session_not_ended: str = text()
+    session_missed: str = text()
+    upcoming_item: str = text("when", "counselor")
+    # Case notes (newest first), paged.
+    notes_title: str = text("page", "pages")
+    note_item: str = text("when", "counselor", "text")
+    # Handovers. {state}: one of handover_*.
+    handovers_title: str = text()
+    handover_item: str = text("when", "counselor", "colleague", "state")
+    handover_proposed: str = text()
+    handover_accepted: str = text()
+    handover_declined: str = text()
+    # What the crisis net noted: alerts and concerns. {kind}: alert_acute/alert_concern;
+    # {state}: alert_open / alert_claimed / alert_closed.
+    alerts_title: str = text()
+    alert_item: str = text("when", "kind", "category", "state", "hits")
+    alert_acute: str = text()
+    alert_concern: str = text()
+    alert_open: str = text()
+    alert_claimed: str = text("counselor")
+    alert_closed: str = text()
+    # A case command on a case of theirs that has no session yet.
+    no_session: str = text("ref")
+    # `!close` of an alert someone else claimed (on a case that is not the sender's).
+    close_claimed: str = text("ref", "counselor")
+
+
 class Texts(TextGroup):
     """Every text of one language. Top level: the bot's own texts in a youth's DM."""
 
@@ -542,6 +604,7 @@ class Texts(TextGroup):
     rights: RightsTexts
     chat: ChatTexts
     report: ReportTexts
+    caseload: CaseloadTexts
 
 
 GROUPS: dict[str, type[TextGroup]] = {
@@ -554,6 +617,7 @@ GROUPS: dict[str, type[TextGroup]] = {
     "rights": RightsTexts,
     "chat": ChatTexts,
     "report": ReportTexts,
+    "caseload": CaseloadTexts,
 }
 
 

@@ -247,6 +247,9 @@ async def test_bot_stays_reads_only_for_crisis_and_commands(mx: MatrixEnv) -> No
     await wait_until(lambda: j.app.db.fetchval("SELECT summary_posted FROM sessions"),
                      lambda v: v == 1)
     assert j.bot_id in j.youth.client.rooms[room].users  # it stayed
+    # The summary is in Sara's client before the marks below (it is sent after the commit).
+    await sara.wait_for(lambda: any(m.room_id == room and m.sender == j.bot_id
+                                    for m in sara.received), timeout=30)
 
     # A youth's command in the room does nothing; a crisis phrase alerts the staff room.
     crisis_mark = sara.mark()
