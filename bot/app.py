@@ -23,6 +23,7 @@ from bot.handlers.context import Context
 from bot.handlers.crisis import ESCALATE
 from bot.handlers.policy import staff_power_levels
 from bot.handlers.router import Router
+from bot.intakes import IntakeOpener
 from bot.matrix import logguard
 from bot.matrix.admin import HomeserverAdmin
 from bot.matrix.client import MatrixTransport, StartupError
@@ -214,6 +215,8 @@ class App:
         self.ctx.timers = self.timers
         self.ctx.admin = HomeserverAdmin.from_config(config)
         self.retention = RetentionJob(self.ctx, self.router.youth.rights.eraser)
+        # Intake DMs promised to web sign-ups: an intent row first (see bot/intakes.py).
+        self.intakes = IntakeOpener(self.db, self.router.youth)
 
     async def start(self) -> None:
         self._lock = await asyncio.to_thread(lock_data_dir, Path(self.config.data_dir))
@@ -245,6 +248,8 @@ class App:
         # Timers last: what fell due while the bot was down can now reach Matrix.
         await self.router.sessions.recover()
         await self.sweep()
+        # Sign-ups whose intake DM a stop or crash (or a rate limit) left unopened.
+        self.intakes.start()
         await self.timers.start()
         # Retention: what expired while the bot was down is erased now, then daily.
         await self.retention.start()
@@ -332,10 +337,14 @@ class App:
 
     # --- hooks for the web side ---------------------------------------------------------------
 
-    async def open_intake(self, user_id: str, campaign: str) -> None:
-        # The web service made this account: erasure and retention may deactivate it.
-        await rights.record_service_account(self.db, user_id, self.clock.now())
-        await self.router.youth.open_intake(user_id, campaign)
+    async def open_intake(self, user_id: str, campaign: str, *, wait: float = 10.0) -> None:
+        """Durable before it returns: the intent row commits with the account record (the
+        page then says "invited"); the DM is opened at once or, failing that, later."""
+        async with self.db.transaction():
+            # The web service made this account: erasure and retention may deactivate it.
+            await rights.record_service_account(self.db, user_id, self.clock.now())
+            await self.intakes.request(user_id, campaign)
+        await self.intakes.wait(user_id, wait)
 
     async def health(self) -> dict[str, object]:
         """Homeserver reachable, database writable, sync fresh."""
@@ -372,6 +381,7 @@ class App:
             self._web = None
         await self.timers.shutdown()
         await self.retention.stop()
+        await self.intakes.stop()
         await self.outbox.stop()
         self.sync.stop()
         if self._sync_task is not None:
