@@ -211,12 +211,18 @@ class App:
             # An escalation due while the bot was down is done late, never dropped.
             grace_minutes={OPEN_SESSION: config.session.opening_grace_minutes,
                            ESCALATE: 7 * 24 * 60},
+            prepare={CHECK_COUNSELOR: self._prepare_counselor_check},
+            around=self.outbox.handling,
         )
         self.ctx.timers = self.timers
         self.ctx.admin = HomeserverAdmin.from_config(config)
         self.retention = RetentionJob(self.ctx, self.router.youth.rights.eraser)
         # Intake DMs promised to web sign-ups: an intent row first (see bot/intakes.py).
         self.intakes = IntakeOpener(self.db, self.router.youth)
+
+    async def _prepare_counselor_check(self, timer: Timer, late: timedelta) -> None:
+        if timer.booking_id is not None:
+            await self.router.sessions.prepare_counselor_check(timer.booking_id)
 
     async def start(self) -> None:
         self._lock = await asyncio.to_thread(lock_data_dir, Path(self.config.data_dir))

@@ -8,11 +8,12 @@
 - jobs whose rows are no longer pending are removed.
 
 A timer is marked done only *after* its action happened — never before:
-- kinds in `atomic_kinds` (reminders, the youth no-show check: their handlers only change the
+- kinds in `atomic_kinds` (reminders, the no-show checks: their handlers only change the
   database and queue notices in the outbox) run inside one transaction with the done-mark, so
-  they happen exactly once, also across a kill;
-- other kinds (the opening, which creates a room; the counselor check, which invites) run
-  first and are marked done after; they are idempotent (the opening has its intent row).
+  they happen exactly once, also across a kill; a kind's network half (`prepare`: the
+  counselor check invites the stand-in) runs just before that transaction, idempotently;
+- other kinds (the opening, which creates a room) run first and are marked done after; they
+  are idempotent (the opening has its intent row).
 A handler that fails (homeserver down) leaves its row pending; it is retried with back-off
 (`retry_delays`) and the lateness recorded is that of the run that succeeded. Concurrent
 fires of one timer in this process run it once. Rows of a kind without a handler stay pending
@@ -39,6 +40,9 @@ from bot.storage.db import Database
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Timer, timedelta], Awaitable[None]]
+# Runs an atomic handler inside its transaction, e.g. `Outbox.handling` (so that what the
+# handler `post()`s is written in that transaction too).
+Around = Callable[[Callable[[], Awaitable[None]]], Awaitable[None]]
 
 # Seconds to wait before the 1st, 2nd, … retry of a failed timer (the last one repeats).
 RETRY_DELAYS = (5.0, 15.0, 30.0, 60.0, 120.0, 300.0)
@@ -58,6 +62,8 @@ class TimerService:
         scheduler: AsyncIOScheduler | None = None,
         grace_minutes: Mapping[str, int] | None = None,
         atomic_kinds: frozenset[str] | None = None,
+        prepare: Mapping[str, Handler] | None = None,
+        around: Around | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -73,9 +79,14 @@ class TimerService:
         self._warned_kinds: set[str] = set()
         self._started = False
         self.atomic_kinds = frozenset(
-            (store.REMIND_YOUTH, store.REMIND_COUNSELOR, store.CHECK_YOUTH)
+            (store.REMIND_YOUTH, store.REMIND_COUNSELOR, store.CHECK_YOUTH,
+             store.CHECK_COUNSELOR)
             if atomic_kinds is None else atomic_kinds
         )
+        # Per atomic kind, a network half run before the transaction (idempotent: it runs
+        # again if the transaction does not commit), e.g. inviting a stand-in.
+        self.prepare = dict(prepare or {})
+        self.around = around
         self.retry_delays: tuple[float, ...] = RETRY_DELAYS
         self._firing: set[int] = set()
         self._failures: dict[int, int] = {}
@@ -245,11 +256,17 @@ class TimerService:
                  timer.booking_id, int(late.total_seconds()))
         try:
             if timer.kind in self.atomic_kinds:
+                prepare = self.prepare.get(timer.kind)
+                if prepare is not None:
+                    await prepare(timer, late)
                 async with self.db.transaction():
                     # Done-mark and effect commit together (or neither does).
                     if not await store.claim_timer(self.db, timer.id, now):
                         return False  # cancelled meanwhile
-                    await handler(timer, late)
+                    if self.around is not None:
+                        await self.around(lambda: handler(timer, late))
+                    else:
+                        await handler(timer, late)
             else:
                 await handler(timer, late)
                 # Only now, with the action taken: the lateness of this (successful) run.
