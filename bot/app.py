@@ -304,7 +304,10 @@ class App:
         elif self.transport.room_info(self.ctx.staff_room_id) is None:
             await self.transport.join(self.ctx.staff_room_id)
         # Whoever got into the staff room while the bot was away and is not staff: out.
-        await self.router.policy.guard_staff_room()
+        await self.router.policy.guard_staff_room(release=False)
+        # Alerts held before a stop or crash go out now if only staff is there.
+        async with self.db.transaction():
+            await self.router.policy.release_held()
 
     async def sweep(self) -> None:
         """At start-up: finish what a crash left half-done in session rooms — a bot that
