@@ -167,6 +167,8 @@ class App:
         self.db = Database(config.database_url)
         self.transport = MatrixTransport(config)
         self.ctx = Context(config, self.clock, self.db, self.transport)
+        # Youths' Matrix ids never in the log; the bot's own and the staff's may be.
+        logguard.allow({config.matrix.user_id, *self.ctx.staff_ids()})
         self.router = Router(self.ctx)
         self.sync = SyncLoop(
             self.transport,
