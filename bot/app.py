@@ -8,13 +8,13 @@ import fcntl
 import logging
 import os
 import stat
+import sys
 import time
 from datetime import timedelta
 from pathlib import Path
 from typing import IO
 
 import aiohttp
-import asyncpg
 from aiohttp import web
 
 from bot.clock import Clock, SystemClock
@@ -45,7 +45,6 @@ from bot.storage.bookings import (
 )
 from bot.storage.db import Database
 from bot.timers import TimerService
-from bot.web import start_web
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +156,14 @@ def lock_data_dir(data_dir: Path) -> IO[str]:
 STAFF_ROOM_KEY = "staff_room_id"
 
 
+def _database_unreachable(exc: BaseException) -> bool:
+    """An OSError, or asyncpg's PostgresError (asyncpg is only imported for PostgreSQL)."""
+    if isinstance(exc, OSError):
+        return True
+    asyncpg = sys.modules.get("asyncpg")
+    return asyncpg is not None and isinstance(exc, asyncpg.PostgresError)
+
+
 class App:
     def __init__(
         self, config: Config, clock: Clock | None = None, *, sync_backoff_max: float = 30.0
@@ -233,7 +240,9 @@ class App:
             await asyncio.to_thread(create_private_file, Path(self.db.path))
         try:
             await self.db.open()
-        except (OSError, asyncpg.PostgresError) as exc:
+        except Exception as exc:
+            if not _database_unreachable(exc):
+                raise
             raise StartupError(f"cannot open the {self.db.engine.value} database: {exc}") from exc
         if not await self.db.claim("chathulp bot"):
             await self.db.close()
@@ -263,6 +272,8 @@ class App:
         await self.retention.start()
         self._recovery_task = asyncio.create_task(self._keep_recovering(), name="recovery")
         if self.config.web.enabled:
+            from bot.web import start_web  # imported here: not on the way to the first answer
+
             self._web = await start_web(self.config, self)
             log.info("Web pages on %s:%d", self.config.web.bind, self.config.web.port)
         log.info("chathulp is running")

@@ -1,7 +1,8 @@
 """Timers as APScheduler jobs derived from the `timers` table, which is the truth.
 
 `refresh()` (at start-up and after every change) makes the scheduler match the pending rows:
-- a row due in the future gets a one-off job `timer-<id>`; its real run time is
+- a row due in the future (within `HORIZON`; later ones at a later refresh, one runs every
+  half horizon) gets a one-off job `timer-<id>`; its real run time is
   `datetime.now(UTC) + (due - clock.now())`, so an injected FakeClock works too;
 - a row already due runs at once if it is at most `missed_grace_minutes` late (the handler is
   told how late), and is marked missed if it is older — never silently dropped;
@@ -48,6 +49,11 @@ Around = Callable[[Callable[[], Awaitable[None]]], Awaitable[None]]
 RETRY_DELAYS = (5.0, 15.0, 30.0, 60.0, 120.0, 300.0)
 
 JOB_PREFIX = "timer-"
+HORIZON_JOB = "horizon-refresh"
+# Only timers due within this horizon get a scheduler job; a refresh every half horizon picks
+# up the next ones. With thousands of future bookings, a start-up (or the refresh after every
+# booking) then costs the few timers due soon, not one job per row.
+HORIZON = timedelta(hours=1)
 # A scheduled job is moved only if its run time is off by more than this.
 _RESCHEDULE_TOLERANCE = timedelta(milliseconds=500)
 
@@ -88,6 +94,7 @@ class TimerService:
         self.prepare = dict(prepare or {})
         self.around = around
         self.retry_delays: tuple[float, ...] = RETRY_DELAYS
+        self.horizon = HORIZON
         self._firing: set[int] = set()
         self._failures: dict[int, int] = {}
         self._retry_at: dict[int, datetime] = {}  # real UTC time of a failed timer's retry
@@ -99,6 +106,9 @@ class TimerService:
         if not self.scheduler.running:
             self.scheduler.start()
         self._started = True
+        self.scheduler.add_job(self.refresh, "interval",
+                               seconds=self.horizon.total_seconds() / 2, id=HORIZON_JOB,
+                               replace_existing=True, misfire_grace_time=None, coalesce=True)
         await self.refresh()
 
     async def shutdown(self, timeout: float = 10.0) -> None:
@@ -109,7 +119,7 @@ class TimerService:
                 self.scheduler.shutdown(wait=False)
         else:
             for job in self.scheduler.get_jobs():
-                if job.id.startswith(JOB_PREFIX):
+                if job.id.startswith(JOB_PREFIX) or job.id == HORIZON_JOB:
                     job.remove()
         if not await self.drain(timeout):
             for task in list(self._inflight.values()):
@@ -147,7 +157,9 @@ class TimerService:
             rows = await store.pending_timers(self.db)
             now = self.clock.now()
             wanted: set[str] = set()
-            for timer in rows:
+            for n, timer in enumerate(rows):
+                if n % 200 == 199:
+                    await asyncio.sleep(0)  # let the sync loop and the outbox run meanwhile
                 if timer.kind not in self.handlers:
                     if timer.kind not in self._warned_kinds:
                         self._warned_kinds.add(timer.kind)
@@ -161,6 +173,8 @@ class TimerService:
                     wanted.add(self._schedule_at(timer, retry_at))
                     continue
                 action = self._action(timer, now)
+                if action == "wait" and timer.due - now > self.horizon:
+                    continue  # a later refresh (HORIZON_JOB) schedules it
                 if action == "wait":
                     wanted.add(self._schedule(timer, now))
                 elif action == "run":
