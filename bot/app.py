@@ -12,10 +12,9 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import aiohttp
-from aiohttp import web
 
 from bot.clock import Clock, SystemClock
 from bot.config.models import Config
@@ -45,6 +44,9 @@ from bot.storage.bookings import (
 )
 from bot.storage.db import Database
 from bot.timers import TimerService
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 log = logging.getLogger(__name__)
 
