@@ -83,12 +83,18 @@ async def echo_main(homeserver: str, user_id: str, password: str, data: Path) ->
         if event.state_key == client.user_id and event.membership == "invite":
             await client.join(room.room_id)
 
+    replies: set[asyncio.Task[Any]] = set()
+
     async def on_text(room: MatrixRoom, event: RoomMessageText) -> None:
         if event.sender == client.user_id or event.server_timestamp < started:
             return
-        await client.room_send(room.room_id, "m.room.message",
-                               {"msgtype": "m.notice", "body": event.body},
-                               ignore_unverified_devices=True)
+        # Replies in parallel (rooms are independent), as the bot's outbox sends them: a
+        # serial echo bot would be the slowest party under load, not a baseline.
+        task = asyncio.create_task(client.room_send(
+            room.room_id, "m.room.message", {"msgtype": "m.notice", "body": event.body},
+            ignore_unverified_devices=True))
+        replies.add(task)
+        task.add_done_callback(replies.discard)
 
     client.add_event_callback(on_invite, InviteMemberEvent)
     client.add_event_callback(on_text, RoomMessageText)
