@@ -8,14 +8,13 @@ import fcntl
 import logging
 import os
 import stat
+import sys
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import aiohttp
-import asyncpg
-from aiohttp import web
 
 from bot.clock import Clock, SystemClock
 from bot.config.models import Config
@@ -23,6 +22,7 @@ from bot.handlers.context import Context
 from bot.handlers.crisis import ESCALATE
 from bot.handlers.policy import staff_power_levels
 from bot.handlers.router import Router
+from bot.intakes import IntakeOpener
 from bot.matrix import logguard
 from bot.matrix.admin import HomeserverAdmin
 from bot.matrix.client import MatrixTransport, StartupError
@@ -45,7 +45,9 @@ from bot.storage.bookings import (
 )
 from bot.storage.db import Database
 from bot.timers import TimerService
-from bot.web import start_web, update_web_config
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +159,14 @@ def lock_data_dir(data_dir: Path) -> IO[str]:
 STAFF_ROOM_KEY = "staff_room_id"
 
 
+def _database_unreachable(exc: BaseException) -> bool:
+    """An OSError, or asyncpg's PostgresError (asyncpg is only imported for PostgreSQL)."""
+    if isinstance(exc, OSError):
+        return True
+    asyncpg = sys.modules.get("asyncpg")
+    return asyncpg is not None and isinstance(exc, asyncpg.PostgresError)
+
+
 class App:
     def __init__(
         self, config: Config, clock: Clock | None = None, *, sync_backoff_max: float = 30.0,
@@ -168,6 +178,8 @@ class App:
         self.db = Database(config.database_url)
         self.transport = MatrixTransport(config)
         self.ctx = Context(config, self.clock, self.db, self.transport)
+        # Youths' Matrix ids never in the log; the bot's own and the staff's may be.
+        logguard.allow({config.matrix.user_id, *self.ctx.staff_ids()})
         self.router = Router(self.ctx)
         self.sync = SyncLoop(
             self.transport,
@@ -212,6 +224,8 @@ class App:
             # An escalation due while the bot was down is done late, never dropped.
             grace_minutes={OPEN_SESSION: config.session.opening_grace_minutes,
                            ESCALATE: 7 * 24 * 60},
+            prepare={CHECK_COUNSELOR: self._prepare_counselor_check},
+            around=self.outbox.handling,
         )
         self.ctx.timers = self.timers
         self.ctx.admin = HomeserverAdmin.from_config(config)
@@ -222,6 +236,13 @@ class App:
             self.reloader = Reloader(self.router, config_path, also=[self._use_config])
             self.ctx.reloader = self.reloader
 
+        # Intake DMs promised to web sign-ups: an intent row first (see bot/intakes.py).
+        self.intakes = IntakeOpener(self.db, self.router.youth)
+
+    async def _prepare_counselor_check(self, timer: Timer, late: timedelta) -> None:
+        if timer.booking_id is not None:
+            await self.router.sessions.prepare_counselor_check(timer.booking_id)
+
     def _use_config(self, config: Config) -> None:
         """After `swap_config`: what App built from the config (synchronous, no await)."""
         self.config = config
@@ -231,6 +252,8 @@ class App:
         self.outbox.alert_after = config.staff_room.outbox_alert_minutes * 60
         self.ctx.admin = HomeserverAdmin.from_config(config)
         if self._web is not None:
+            from bot.web import update_web_config
+
             update_web_config(self._web.app, config)
 
     def reload_soon(self) -> None:
@@ -247,7 +270,9 @@ class App:
             await asyncio.to_thread(create_private_file, Path(self.db.path))
         try:
             await self.db.open()
-        except (OSError, asyncpg.PostgresError) as exc:
+        except Exception as exc:
+            if not _database_unreachable(exc):
+                raise
             raise StartupError(f"cannot open the {self.db.engine.value} database: {exc}") from exc
         if not await self.db.claim("chathulp bot"):
             await self.db.close()
@@ -270,11 +295,15 @@ class App:
         # Timers last: what fell due while the bot was down can now reach Matrix.
         await self.router.sessions.recover()
         await self.sweep()
+        # Sign-ups whose intake DM a stop or crash (or a rate limit) left unopened.
+        self.intakes.start()
         await self.timers.start()
         # Retention: what expired while the bot was down is erased now, then daily.
         await self.retention.start()
         self._recovery_task = asyncio.create_task(self._keep_recovering(), name="recovery")
         if self.config.web.enabled:
+            from bot.web import start_web  # imported here: not on the way to the first answer
+
             self._web = await start_web(self.config, self)
             log.info("Web pages on %s:%d", self.config.web.bind, self.config.web.port)
         log.info("chathulp is running")
@@ -323,6 +352,9 @@ class App:
         # Whoever got into the staff room while the bot was away and is not staff: out; staff
         # of the config who are not in it (e.g. a counselor added since): invited.
         await self.router.policy.sync_staff_room()
+        # Alerts held before a stop or crash go out now if only staff is there.
+        async with self.db.transaction():
+            await self.router.policy.release_held()
 
     async def sweep(self) -> None:
         """At start-up: finish what a crash left half-done in session rooms — a bot that
@@ -361,10 +393,14 @@ class App:
 
     # --- hooks for the web side ---------------------------------------------------------------
 
-    async def open_intake(self, user_id: str, campaign: str) -> None:
-        # The web service made this account: erasure and retention may deactivate it.
-        await rights.record_service_account(self.db, user_id, self.clock.now())
-        await self.router.youth.open_intake(user_id, campaign)
+    async def open_intake(self, user_id: str, campaign: str, *, wait: float = 10.0) -> None:
+        """Durable before it returns: the intent row commits with the account record (the
+        page then says "invited"); the DM is opened at once or, failing that, later."""
+        async with self.db.transaction():
+            # The web service made this account: erasure and retention may deactivate it.
+            await rights.record_service_account(self.db, user_id, self.clock.now())
+            await self.intakes.request(user_id, campaign)
+        await self.intakes.wait(user_id, wait)
 
     async def health(self) -> dict[str, object]:
         """Homeserver reachable, database writable, sync fresh."""
@@ -403,6 +439,7 @@ class App:
             self._web = None
         await self.timers.shutdown()
         await self.retention.stop()
+        await self.intakes.stop()
         await self.outbox.stop()
         self.sync.stop()
         if self._sync_task is not None:

@@ -114,6 +114,10 @@ SPECS: tuple[MetricSpec, ...] = (
         "Age in seconds of the oldest item still waiting in the outbox (0 when empty).",
     ),
     MetricSpec(
+        "chathulp_intake_pending", "gauge",
+        "Web sign-ups whose intake DM is not opened yet (homeserver down, rate limit).",
+    ),
+    MetricSpec(
         "chathulp_storage_fault", "gauge",
         "1 while the database cannot be written (disk full, read-only); sync is held back.",
     ),

@@ -162,7 +162,7 @@ class Reloader:
         orphaned = await self._upcoming_with(removed_ids)
         if ctx.timers is not None:
             await ctx.timers.refresh()  # the same rows, the new grace minutes
-        self._spawn(self.router.policy.sync_staff_room())
+        self._spawn(self._sync_staff_room())
         result = ReloadResult(
             True,
             added=tuple(after[u] for u in sorted(set(after) - set(before))),
@@ -190,6 +190,14 @@ class Reloader:
             found = await bookings.bookings_for_counselor(ctx.db, counselor_id, now, horizon)
             count += sum(1 for b in found if b.status == "booked")
         return count
+
+    async def _sync_staff_room(self) -> None:
+        """The staff room made the config's; held alerts released with their rows deleted
+        in one transaction."""
+        policy = self.router.policy
+        await policy.sync_staff_room()
+        async with self.router.ctx.db.transaction():
+            await policy.release_held()
 
     def _spawn(self, coro: Any) -> None:
         """Outside the caller's transaction (a new task): invites and removals in Matrix."""

@@ -1,18 +1,20 @@
 """Timers as APScheduler jobs derived from the `timers` table, which is the truth.
 
 `refresh()` (at start-up and after every change) makes the scheduler match the pending rows:
-- a row due in the future gets a one-off job `timer-<id>`; its real run time is
+- a row due in the future (within `HORIZON`; later ones at a later refresh, one runs every
+  half horizon) gets a one-off job `timer-<id>`; its real run time is
   `datetime.now(UTC) + (due - clock.now())`, so an injected FakeClock works too;
 - a row already due runs at once if it is at most `missed_grace_minutes` late (the handler is
   told how late), and is marked missed if it is older — never silently dropped;
 - jobs whose rows are no longer pending are removed.
 
 A timer is marked done only *after* its action happened — never before:
-- kinds in `atomic_kinds` (reminders, the youth no-show check: their handlers only change the
+- kinds in `atomic_kinds` (reminders, the no-show checks: their handlers only change the
   database and queue notices in the outbox) run inside one transaction with the done-mark, so
-  they happen exactly once, also across a kill;
-- other kinds (the opening, which creates a room; the counselor check, which invites) run
-  first and are marked done after; they are idempotent (the opening has its intent row).
+  they happen exactly once, also across a kill; a kind's network half (`prepare`: the
+  counselor check invites the stand-in) runs just before that transaction, idempotently;
+- other kinds (the opening, which creates a room) run first and are marked done after; they
+  are idempotent (the opening has its intent row).
 A handler that fails (homeserver down) leaves its row pending; it is retried with back-off
 (`retry_delays`) and the lateness recorded is that of the run that succeeded. Concurrent
 fires of one timer in this process run it once. Rows of a kind without a handler stay pending
@@ -39,11 +41,19 @@ from bot.storage.db import Database
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Timer, timedelta], Awaitable[None]]
+# Runs an atomic handler inside its transaction, e.g. `Outbox.handling` (so that what the
+# handler `post()`s is written in that transaction too).
+Around = Callable[[Callable[[], Awaitable[None]]], Awaitable[None]]
 
 # Seconds to wait before the 1st, 2nd, … retry of a failed timer (the last one repeats).
 RETRY_DELAYS = (5.0, 15.0, 30.0, 60.0, 120.0, 300.0)
 
 JOB_PREFIX = "timer-"
+HORIZON_JOB = "horizon-refresh"
+# Only timers due within this horizon get a scheduler job; a refresh every half horizon picks
+# up the next ones. With thousands of future bookings, a start-up (or the refresh after every
+# booking) then costs the few timers due soon, not one job per row.
+HORIZON = timedelta(hours=1)
 # A scheduled job is moved only if its run time is off by more than this.
 _RESCHEDULE_TOLERANCE = timedelta(milliseconds=500)
 
@@ -58,6 +68,8 @@ class TimerService:
         scheduler: AsyncIOScheduler | None = None,
         grace_minutes: Mapping[str, int] | None = None,
         atomic_kinds: frozenset[str] | None = None,
+        prepare: Mapping[str, Handler] | None = None,
+        around: Around | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -73,10 +85,16 @@ class TimerService:
         self._warned_kinds: set[str] = set()
         self._started = False
         self.atomic_kinds = frozenset(
-            (store.REMIND_YOUTH, store.REMIND_COUNSELOR, store.CHECK_YOUTH)
+            (store.REMIND_YOUTH, store.REMIND_COUNSELOR, store.CHECK_YOUTH,
+             store.CHECK_COUNSELOR)
             if atomic_kinds is None else atomic_kinds
         )
+        # Per atomic kind, a network half run before the transaction (idempotent: it runs
+        # again if the transaction does not commit), e.g. inviting a stand-in.
+        self.prepare = dict(prepare or {})
+        self.around = around
         self.retry_delays: tuple[float, ...] = RETRY_DELAYS
+        self.horizon = HORIZON
         self._firing: set[int] = set()
         self._failures: dict[int, int] = {}
         self._retry_at: dict[int, datetime] = {}  # real UTC time of a failed timer's retry
@@ -88,6 +106,9 @@ class TimerService:
         if not self.scheduler.running:
             self.scheduler.start()
         self._started = True
+        self.scheduler.add_job(self.refresh, "interval",
+                               seconds=self.horizon.total_seconds() / 2, id=HORIZON_JOB,
+                               replace_existing=True, misfire_grace_time=None, coalesce=True)
         await self.refresh()
 
     async def shutdown(self, timeout: float = 10.0) -> None:
@@ -98,7 +119,7 @@ class TimerService:
                 self.scheduler.shutdown(wait=False)
         else:
             for job in self.scheduler.get_jobs():
-                if job.id.startswith(JOB_PREFIX):
+                if job.id.startswith(JOB_PREFIX) or job.id == HORIZON_JOB:
                     job.remove()
         if not await self.drain(timeout):
             for task in list(self._inflight.values()):
@@ -136,7 +157,9 @@ class TimerService:
             rows = await store.pending_timers(self.db)
             now = self.clock.now()
             wanted: set[str] = set()
-            for timer in rows:
+            for n, timer in enumerate(rows):
+                if n % 200 == 199:
+                    await asyncio.sleep(0)  # let the sync loop and the outbox run meanwhile
                 if timer.kind not in self.handlers:
                     if timer.kind not in self._warned_kinds:
                         self._warned_kinds.add(timer.kind)
@@ -150,6 +173,8 @@ class TimerService:
                     wanted.add(self._schedule_at(timer, retry_at))
                     continue
                 action = self._action(timer, now)
+                if action == "wait" and timer.due - now > self.horizon:
+                    continue  # a later refresh (HORIZON_JOB) schedules it
                 if action == "wait":
                     wanted.add(self._schedule(timer, now))
                 elif action == "run":
@@ -245,11 +270,17 @@ class TimerService:
                  timer.booking_id, int(late.total_seconds()))
         try:
             if timer.kind in self.atomic_kinds:
+                prepare = self.prepare.get(timer.kind)
+                if prepare is not None:
+                    await prepare(timer, late)
                 async with self.db.transaction():
                     # Done-mark and effect commit together (or neither does).
                     if not await store.claim_timer(self.db, timer.id, now):
                         return False  # cancelled meanwhile
-                    await handler(timer, late)
+                    if self.around is not None:
+                        await self.around(lambda: handler(timer, late))
+                    else:
+                        await handler(timer, late)
             else:
                 await handler(timer, late)
                 # Only now, with the action taken: the lateness of this (successful) run.

@@ -32,6 +32,7 @@ from bot.domain.messages import Message, plain
 from bot.handlers.context import Context
 from bot.handlers.transport import Invite
 from bot.metrics import METRICS
+from bot.storage import intents
 from bot.storage import sync_state as tstore
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,6 @@ class RoomPolicy:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self._invites: dict[str, deque[float]] = defaultdict(deque)
-        self._pending_alerts: list[Message] = []
         self._tasks: set[asyncio.Task[None]] = set()
 
     # --- invites ------------------------------------------------------------------------
@@ -168,8 +168,9 @@ class RoomPolicy:
         return {m for m in members
                 if m != self.ctx.transport.user_id and not self.ctx.is_staff(m)}
 
-    async def guard_staff_room(self) -> None:
-        """Remove whoever is in the staff room without being staff, then send what was held."""
+    async def guard_staff_room(self, *, release: bool = True) -> None:
+        """Remove whoever is in the staff room without being staff, then send what was held
+        (`release=False`: the caller releases it, see `release_held`)."""
         room_id = self.ctx.staff_room_id
         intruders = self.intruders()
         if room_id is None or intruders is None:
@@ -182,8 +183,8 @@ class RoomPolicy:
                 await self.ctx.transport.kick(room_id, user, reason=reason)
             except Exception:
                 log.exception("Could not remove a non-staff member from the staff room")
-        if not intruders:
-            await self._flush()
+        if not intruders and release:
+            await self.release_held()
 
     def wanted_staff(self) -> set[str]:
         """Who belongs in the staff room: the config's admins, counselors and
@@ -203,7 +204,7 @@ class RoomPolicy:
                 room_id):
             log.warning("The staff room is not known yet; its members are checked later")
             return
-        await self.guard_staff_room()
+        await self.guard_staff_room(release=False)  # the caller releases held posts
         await self._staff_levels(room_id)
         for user in sorted(self.wanted_staff() - (transport.room_members(room_id) or set())):
             if await transport.invite(room_id, user):
@@ -233,13 +234,14 @@ class RoomPolicy:
 
     async def post_to_staff(self, message: Message) -> bool:
         """The only way into the staff room: sent only while every member is staff (else held
-        and sent once the others are gone). True when it was sent now."""
+        — a row in the database, written with the decision — and sent once the others are
+        gone, also after a restart). True when it was sent now."""
         room_id = self.ctx.staff_room_id
         if room_id is None:
             return False
         intruders = self.intruders()
         if intruders:
-            self._pending_alerts.append(message)
+            await intents.hold_staff_post(self.ctx.db, message)
             METRICS.inc("chathulp_staff_posts_held_total")
             log.warning("Holding a staff-room notice: a non-staff member is present")
             await self.guard_staff_room()
@@ -247,8 +249,18 @@ class RoomPolicy:
         await self.ctx.transport.send_notice(room_id, message)
         return True
 
-    async def _flush(self) -> None:
+    async def release_held(self) -> int:
+        """Queue the held posts, oldest first, while only staff is in the room; each row is
+        deleted as its notice is queued (run inside a transaction, both commit together).
+        Returns how many were queued."""
         room_id = self.ctx.staff_room_id
-        while self._pending_alerts and room_id is not None and self.intruders() == set():
-            message = self._pending_alerts.pop(0)
-            await self.ctx.transport.send_notice(room_id, message)
+        queued = 0
+        for post in await intents.held_staff_posts(self.ctx.db):
+            if room_id is None or self.intruders() != set():
+                break
+            if await intents.release_staff_post(self.ctx.db, post.id):
+                await self.ctx.transport.send_notice(room_id, post.message)
+                queued += 1
+        if queued:
+            log.info("Sent %d held staff-room notice(s)", queued)
+        return queued

@@ -18,7 +18,7 @@ from bot.domain import session_rules as rules
 from bot.domain.messages import Message
 from bot.domain.when import format_when, short_when
 from bot.handlers.context import Context
-from bot.handlers.notify import staff_language, tell_counselor
+from bot.handlers.notify import counselor_dm, staff_language, tell_counselor
 from bot.handlers.transport import Membership
 from bot.metrics import METRICS
 from bot.services.booking import BookingService
@@ -46,6 +46,8 @@ class SessionRooms:
         self._opening = asyncio.Semaphore(OPENINGS_AT_ONCE)
         # Bookings being opened right now: a retry must not run beside a slow first attempt.
         self._in_progress: set[int] = set()
+        # Counselor no-show checks prepared (stand-in chosen and invited), per booking.
+        self._standins: dict[int, str | None] = {}
 
     @property
     def booking(self) -> BookingService:
@@ -80,7 +82,7 @@ class SessionRooms:
                 METRICS.inc("chathulp_openings_late_total")
             await self.open(timer.booking_id)
         elif timer.kind == CHECK_COUNSELOR:
-            await self.check_counselor(timer.booking_id)
+            await self.apply_counselor_check(timer.booking_id)
         elif timer.kind == CHECK_YOUTH:
             await self.check_youth(timer.booking_id)
 
@@ -205,19 +207,54 @@ class SessionRooms:
     # --- no-shows ---------------------------------------------------------------------------
 
     async def check_counselor(self, booking_id: int) -> None:
+        """The counselor no-show check: both halves (the running bot's timer runs the second
+        half in one transaction with the timer's done-mark, see bot/timers.py `prepare`)."""
+        await self.prepare_counselor_check(booking_id)
+        await self.apply_counselor_check(booking_id)
+
+    async def _no_show_pending(self, booking_id: int) -> tuple[store.Session, youths.Case] | None:
         session = await store.by_booking(self.ctx.db, booking_id)
         if session is None or session.state != "open" or session.counselor_joined:
-            return
+            return None
         case = await youths.get_case(self.ctx.db, session.case_id)
-        if case is None:
+        return None if case is None else (session, case)
+
+    async def prepare_counselor_check(self, booking_id: int) -> None:
+        """The network half, outside any transaction, idempotent (repeated after a crash):
+        choose a stand-in, invite them with moderator rights, and make sure the counselors'
+        DMs exist, so that the check itself only changes the database and queues notices."""
+        self._standins.pop(booking_id, None)
+        found = await self._no_show_pending(booking_id)
+        if found is None:
             return
-        original = session.counselor_id
-        standin = await self.booking.assign_standin(session, case)
-        youth_room = await youths.dm_room_of(self.ctx.db, session.youth_id)
+        session, case = found
+        standin = await self.booking.pick_standin(session, case)
         if standin is not None:
             assert session.room_id is not None
-            await self.ctx.transport.invite(session.room_id, standin)
+            if not await self.ctx.transport.invite(session.room_id, standin):
+                raise RuntimeError("inviting the stand-in failed")
             await self.ctx.transport.set_power(session.room_id, standin, 50)
+        for counselor in (session.counselor_id, standin):
+            if counselor is not None:
+                room_id = await counselor_dm(self.ctx, counselor)
+                if room_id is not None:
+                    await self.ctx.transport.wait_for_room(room_id)
+        self._standins[booking_id] = standin
+
+    async def apply_counselor_check(self, booking_id: int) -> None:
+        """The database half: the stand-in takes over (or the session ends as a no-show)
+        and every notice is queued — one transaction in the running bot."""
+        if booking_id not in self._standins:
+            await self.prepare_counselor_check(booking_id)
+        standin = self._standins.pop(booking_id, None)
+        found = await self._no_show_pending(booking_id)
+        if found is None:
+            return
+        session, case = found
+        original = session.counselor_id
+        youth_room = await youths.dm_room_of(self.ctx.db, session.youth_id)
+        if standin is not None:
+            await store.replace_counselor(self.ctx.db, session.id, standin, original)
             message = self.text(case.language, "counselor_no_show_standin",
                                 counselor=self._name(original), standin=self._name(standin))
             if youth_room:

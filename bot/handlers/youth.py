@@ -177,19 +177,42 @@ class YouthConversation:
         """Open an encrypted DM with a youth (e.g. a new account from an invite page).
 
         The intake starts when the youth joins (see `on_join`), so that they can read it.
+        (The running bot goes through `bot.intakes.IntakeOpener`, which makes this durable.)
         """
-        now = self.ctx.clock.now()
-        room_id = await self.ctx.transport.create_room(
+        room_id = await self.intake_room(user_id) or await self.create_intake_room(user_id)
+        await self.record_intake(user_id, room_id, campaign)
+        return room_id
+
+    async def intake_room(self, user_id: str) -> str | None:
+        """The intake DM already opened with a new account, if any: recorded, or created
+        just before a crash (a room of only the bot and this user) — never a second one."""
+        youth = await youths.get_youth(self.ctx.db, user_id, self.flow.new_state())
+        if youth is not None and youth.dm_room_id:
+            return youth.dm_room_id
+        transport = self.ctx.transport
+        for room_id in transport.joined_rooms():
+            info = transport.room_info(room_id)
+            if info is not None and info.encrypted and \
+                    transport.room_members(room_id) == {transport.user_id, user_id}:
+                return room_id
+        return None
+
+    async def create_intake_room(self, user_id: str) -> str:
+        """The network half of opening an intake: never inside a transaction."""
+        return await self.ctx.transport.create_room(
             invite=[user_id], is_direct=True, history_visibility="invited",
             power_levels=await dm_levels(self.ctx, user_id),
         )
+
+    async def record_intake(self, user_id: str, room_id: str, campaign: str | None) -> None:
+        """The database half: the room and the new youth (idempotent)."""
+        now = self.ctx.clock.now()
         await tstore.remember_room(self.ctx.db, room_id, "dm", user_id)
         youth, _ = await youths.first_contact(self.ctx.db, user_id, room_id,
                                               self.flow.new_state(), now)
         if campaign:
             await self._apply_campaign(youth, campaign)
         log.info("Opened an intake room for a new youth")
-        return room_id
 
     async def on_join(self, room_id: str, user_id: str) -> None:
         """A youth joined the DM the bot opened: begin the intake there."""

@@ -9,6 +9,10 @@ malformed encrypted message that is the decrypted `body`/`formatted_body`. Two g
   `"formatted_body": …`) or contains the text of the message being handled right now (see
   `guarding`) is reworded, its arguments and traceback withheld.
 
+A third guard keeps youth identifiers out: every Matrix user id in a record (nio names the
+sender of an event, the owner of a device, …) is replaced by `@…`, except the ids `allow()`ed
+(the bot's own, the staff's). Tracebacks are redacted the same way.
+
 `install()` is idempotent; the CLI and `App` call it at start.
 """
 
@@ -31,6 +35,12 @@ _NIO_VALIDATION = re.compile(r"validat", re.IGNORECASE)
 # (a "1" or "ok" is everywhere).
 _MIN_PIECE = 6
 
+# A Matrix user id: `@localpart:server[:port]` (the localpart grammar of the spec, plus the
+# historical characters some servers allow).
+_USER_ID = re.compile(r"@[A-Za-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(?::[0-9]+)?")
+REDACTED_ID = "@…"
+_allowed_ids: frozenset[str] = frozenset()
+
 _HANDLING: ContextVar[tuple[str, ...]] = ContextVar("chathulp_handling_texts", default=())
 _installed = False
 
@@ -51,6 +61,20 @@ def guarding(*texts: str | None) -> Iterator[None]:
         yield
     finally:
         _HANDLING.reset(token)
+
+
+def allow(user_ids: set[str] | frozenset[str] | list[str]) -> None:
+    """The user ids that may stay in log lines (the bot's own and the staff's)."""
+    global _allowed_ids
+    _allowed_ids = frozenset(user_ids)
+
+
+def redact_ids(text: str) -> str:
+    """`text` with every Matrix user id but the allowed ones replaced by `@…`."""
+    if "@" not in text:
+        return text
+    return _USER_ID.sub(
+        lambda m: m.group(0) if m.group(0) in _allowed_ids else REDACTED_ID, text)
 
 
 def _message(record: logging.LogRecord) -> str:
@@ -99,6 +123,11 @@ def sanitize(record: logging.LogRecord) -> logging.LogRecord:
     if _leaks(message, pieces):
         template = str(record.msg)
         _withhold(record, keep_template=not _leaks(template, pieces))
+    message = _message(record)
+    redacted = redact_ids(message)
+    if redacted != message:
+        record.msg = redacted
+        record.args = ()
     trace = _traceback(record)
     if trace and _leaks(trace, pieces):
         exc_type = record.exc_info[0] if record.exc_info else None
@@ -106,6 +135,9 @@ def sanitize(record: logging.LogRecord) -> logging.LogRecord:
         record.exc_info = None
         record.exc_text = None
         record.msg = f"{record.msg} [{name}; traceback {WITHHELD}]"
+    elif trace and redact_ids(trace) != trace:
+        record.exc_text = redact_ids(trace)  # formatters print exc_text as it is
+        record.exc_info = None
     return record
 
 

@@ -11,12 +11,19 @@ from dataclasses import dataclass
 from bot.config.models import Config
 from bot.domain import session_rules as rules
 from bot.reports import suppress
-from bot.reports.figures import DIMENSIONS, METRICS, TOTAL, UNKNOWN, Figures, Period, percentile
+from bot.reports.figures import (
+    CLAIM_MINUTES,
+    DIMENSIONS,
+    METRICS,
+    TOTAL,
+    UNKNOWN,
+    Figures,
+    Period,
+    percentile,
+)
 
 # Intake step whose option labels name a breakdown's values.
 STEPS = {"municipality": "municipality", "topic": "topic", "age_band": "age"}
-# How long a crisis alert may wait for a counselor to claim it, for `claimed_within`.
-CLAIM_MINUTES = 15
 
 
 @dataclass(frozen=True)
@@ -106,7 +113,8 @@ def make_report(fig: Figures, p: Period, config: Config) -> Report:
     for dim in DIMENSIONS:
         tables.append(_breakdown(lab, counts, dim, list(METRICS), total))
     tables.append(_single(lab, counts, "outcome", "sessions"))
-    tables.append(_single(lab, counts, "crisis", "alerts", extra_claims=True))
+    crisis = _single(lab, counts, "crisis", "alerts", extra_claims=True)
+    tables.append(crisis)
     tables.append(_single(lab, counts, "referral", "referrals"))
 
     waits = fig.wait_seconds()
@@ -114,7 +122,8 @@ def make_report(fig: Figures, p: Period, config: Config) -> Report:
     returned = counts.get(("followup", "", "returned"), 0)
     rate = suppress.rate(returned, youths)
     rows = [[lab.t(m), suppress.show(total(m))] for m in METRICS]
-    rows.append([lab.t("claimed_within", minutes=str(CLAIM_MINUTES)), lab.t("not_recorded")])
+    # The share of all alerts claimed in time (the crisis table's total row).
+    rows.append([lab.t("claimed_within", minutes=str(CLAIM_MINUTES)), crisis.rows[-1][2]])
     rows.append([lab.t("followup_rate"), rate or lab.t("not_enough")])
     if suppress.enough(len(waits)):
         rows.append([lab.t("wait_median"), lab.duration(percentile(waits, 0.5))])
@@ -149,7 +158,12 @@ def _single(lab: Labels, counts, dim: str, metric: str,
     rows = [[lab.value(dim, v), col.cells[v]] for v in order]
     rows.append([lab.t("total"), col.total])
     if extra_claims:
-        claimed = lab.t("claimed_within", minutes=str(CLAIM_MINUTES))
-        columns.append(claimed)
-        rows = [[*r, lab.t("not_recorded")] for r in rows]
+        columns.append(lab.t("claimed_within", minutes=str(CLAIM_MINUTES)))
+        # A share of the alerts, shown only where neither the claimed nor the other alerts
+        # are a small count (`suppress.rate`), so that no difference singles anyone out.
+        claims = {v: counts.get((dim, v, "claimed"), 0) for v in order}
+        shares = [suppress.rate(claims[v], cells[v]) for v in order]
+        shares.append(suppress.rate(sum(claims.values()), sum(cells.values())))
+        rows = [[*r, share or lab.t("not_enough")]
+                for r, share in zip(rows, shares, strict=True)]
     return Table(dim, lab.t(dim), columns, rows)

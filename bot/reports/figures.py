@@ -13,7 +13,9 @@ youths whose rows were deleted (kept in `report_counts`) simply add up. Definiti
 - sessions_booked: bookings starting in the month that were not cancelled; sessions_held:
   those ended as held (status done); no_show_youth / no_show_counselor: ended as no-show with /
   without the counselor in the room (and bookings marked missed, without a session).
-- crisis_alerts: crisis alerts raised in the month.
+- crisis_alerts: crisis alerts raised in the month; per category (breakdown 'crisis') also
+  `claimed`: those a counselor claimed within CLAIM_MINUTES of the alert (crisis_alerts.
+  claimed_at; an alert claimed later or never does not count).
 - follow-up (breakdown 'followup'): youths with a held session in the month, and those of them
   who by the end of the month had two held sessions with one and the same counselor. Over
   several months these are summed (youth-months).
@@ -34,6 +36,8 @@ DIMENSIONS = ("municipality", "topic", "age_band", "language", "campaign")
 METRICS = ("contacts", "intakes", "sessions_booked", "sessions_held", "no_show_youth",
            "no_show_counselor", "referrals_intake", "referrals_session", "crisis_alerts")
 TOTAL = "total"
+# How long a crisis alert may wait for a counselor to claim it, for the `claimed` figure.
+CLAIM_MINUTES = 15
 UNKNOWN = "unknown"
 Key = tuple[str, str, str]  # (breakdown, value, metric)
 
@@ -158,6 +162,8 @@ def compute(facts: Facts, months: Sequence[str], tz: tzinfo) -> Figures:
         month = month_of(a.created_at, tz)
         if month in wanted:
             fig.add(month, "crisis", a.category, "alerts")
+            if a.claimed_at is not None and a.claimed_at - a.created_at <= CLAIM_MINUTES * 60:
+                fig.add(month, "crisis", a.category, "claimed")
     for case_id, b in first_held.items():
         case = cases.get(case_id)
         month = month_of(b.start_at, tz)

@@ -123,17 +123,23 @@ class BookingService:
     ) -> str | None:
         """A fitting colleague on duty and free now takes over a session whose counselor did
         not show up (written to the session); None when nobody can."""
+        standin = await self.pick_standin(session, case)
+        if standin is not None:
+            await sessions_store.replace_counselor(self.ctx.db, session.id, standin,
+                                                   session.counselor_id)
+        return standin
+
+    async def pick_standin(
+        self, session: sessions_store.Session, case: youths.Case
+    ) -> str | None:
+        """Who `assign_standin` would choose now, without writing anything."""
         now = self.ctx.clock.now()
         cfg = self.ctx.config.scheduling
         needs = Needs(case.language, case.topic, case.municipality, case.urgency)
         busy = await bookings.busy_periods(self.ctx.db, now - _AROUND, now + _AROUND)
         absences = await bookings.list_absences(self.ctx.db)
-        standin = choose_standin(cfg, self.ctx.config.tz, needs, session.counselor_id, busy,
-                                 absences, now)
-        if standin is not None:
-            await sessions_store.replace_counselor(self.ctx.db, session.id, standin,
-                                                   session.counselor_id)
-        return standin
+        return choose_standin(cfg, self.ctx.config.tz, needs, session.counselor_id, busy,
+                              absences, now)
 
     # --- notices ------------------------------------------------------------------------
 

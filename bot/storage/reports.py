@@ -41,6 +41,7 @@ class CrisisFact:
     case_id: int | None
     category: str
     created_at: int
+    claimed_at: int | None = None  # when a counselor claimed it (`!claim`), if they did
 
 
 @dataclass(frozen=True)
@@ -86,15 +87,17 @@ async def facts(db: Database, start: int, end: int, youth: str | None = None) ->
                 for r in rows]
     if youth is None:
         rows = await db.fetchall(
-            "SELECT case_id, category, created_at FROM crisis_alerts "
+            "SELECT case_id, category, created_at, claimed_at FROM crisis_alerts "
             "WHERE tier = 'acute' AND created_at >= ? AND created_at < ? ORDER BY id", (start, end))
     else:
         rows = await db.fetchall(
-            "SELECT a.case_id, a.category, a.created_at FROM crisis_alerts a "
+            "SELECT a.case_id, a.category, a.created_at, a.claimed_at FROM crisis_alerts a "
             "JOIN cases c ON c.id = a.case_id WHERE a.tier = 'acute' AND a.created_at >= ? "
             "AND a.created_at < ? "
             "AND c.youth_id = ? ORDER BY a.id", (start, end, youth))
-    crises = [CrisisFact(r["case_id"], r["category"], r["created_at"]) for r in rows]
+    crises = [CrisisFact(r["case_id"], r["category"], r["created_at"],
+                         None if r["claimed_at"] is None else int(r["claimed_at"]))
+              for r in rows]
     return Facts(cases, bookings, crises)
 
 

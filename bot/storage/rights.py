@@ -32,6 +32,7 @@ ERASURE: list[tuple[str, str]] = [
     ("handled_events", "room_id IN (SELECT room_id FROM rooms WHERE user_id = ?)"),
     ("undecryptable", "sender = ?"),
     ("outbox", "room_id IN (SELECT room_id FROM rooms WHERE user_id = ?) OR user_id = ?"),
+    ("intake_intents", "user_id = ?"),
     ("rooms", "user_id = ?"),
     ("youths", "user_id = ?"),
 ]

@@ -364,3 +364,30 @@ async def v11(conn: Connection) -> None:
     # The service was closed when the youth wrote: told so until this moment (the next
     # opening, epoch seconds), so that the notice comes once per closed period.
     await conn.execute(f"ALTER TABLE youths ADD COLUMN closed_told_until {INT}")
+
+
+@step(12, "durable intents: intake DMs to open for web sign-ups, staff-room posts held back")
+async def v12(conn: Connection) -> None:
+    ID, INT = _types(conn)
+    # A web sign-up the page answered with "invited": the intake DM still to be opened. The
+    # row is written before the page answers and deleted in the transaction that records the
+    # opened room (bot/intakes.py), so a restart while rate-limited opens it later, once.
+    await conn.execute(
+        f"""CREATE TABLE intake_intents (
+               user_id     TEXT PRIMARY KEY,
+               campaign    TEXT,
+               created_at  {INT} NOT NULL,
+               attempts    {INT} NOT NULL DEFAULT 0,
+               last_error  TEXT
+           )"""
+    )
+    # Staff-room posts (crisis alerts among them) held while a non-staff member is in the
+    # staff room (bot/handlers/policy.py); sealed; deleted when queued in the outbox.
+    await conn.execute(
+        f"""CREATE TABLE held_staff_posts (
+               id          {ID},
+               body        TEXT NOT NULL,
+               html        TEXT NOT NULL,
+               created_at  {INT} NOT NULL
+           )"""
+    )

@@ -156,3 +156,39 @@ async def test_with_only_staff_the_alert_goes_out_at_once(h: Harness) -> None:
     mark = h.mark()
     await h.youth_says(YOUTH, CRISIS)
     assert len(h.since(mark, h.staff_room)) == 1
+
+
+async def test_a_held_alert_survives_a_restart_and_goes_out_once_the_room_is_clean(
+    h: Harness,
+) -> None:
+    from bot.handlers.router import Router
+    from bot.storage import intents
+
+    h.transport.fail["kick"] = RuntimeError("forbidden")
+    h.transport.user_joins(h.staff_room, SARA)
+    h.transport.user_joins(h.staff_room, STRANGER)
+    mark = h.mark()
+    await h.youth_says(YOUTH, CRISIS)
+    assert h.since(mark, h.staff_room) == []
+    held = await intents.held_staff_posts(h.db)
+    assert len(held) == 1
+    stored = await h.db.fetchval("SELECT body FROM held_staff_posts")
+    assert held[0].message.plain not in stored  # sealed at rest
+
+    # A restart (a new router, nothing in memory) while the stranger is still there: held.
+    h.router = Router(h.ctx)
+    async with h.db.transaction():
+        assert await h.router.policy.release_held() == 0
+    assert h.since(mark, h.staff_room) == []
+
+    # The stranger is gone (removed while the bot was down): at start-up it goes out, once.
+    del h.transport.fail["kick"]
+    h.transport.rooms[h.staff_room].members.discard(STRANGER)
+    h.router = Router(h.ctx)
+    await h.router.policy.guard_staff_room(release=False)
+    async with h.db.transaction():
+        assert await h.router.policy.release_held() == 1
+    assert h.since(mark, h.staff_room) == [held[0].message.plain]
+    assert await intents.held_staff_posts(h.db) == []
+    await h.router.on_membership(Membership(h.staff_room, "$m9", SARA, "join", "invite"))
+    assert len(h.since(mark, h.staff_room)) == 1

@@ -65,6 +65,7 @@ class AlertRow:
     case_id: int | None
     category: str
     created_at: int
+    claimed_at: int | None = None  # set by `generate` for most alerts
 
 
 @dataclass
@@ -127,6 +128,19 @@ def generate(seed: int = 12, youths: int = 280) -> SeedData:
             created = at + int(rng.uniform(86400, 20 * 86400))
     for _ in range(2):  # alerts without a case
         data.alerts.append(AlertRow(None, "suicide", int(rng.uniform(start, end))))
+    # Claims from a generator of their own (the rows above stay as they were): a fifth never
+    # claimed, half within 15 minutes (the limit itself included), the rest later.
+    claims = random.Random(seed + 1)
+    for i, alert in enumerate(data.alerts):
+        roll = claims.random()
+        if i == 0:
+            alert.claimed_at = alert.created_at + 900  # exactly 15 minutes: in time
+        elif i == 1:
+            alert.claimed_at = alert.created_at + 901  # one second later: not
+        elif roll < 0.5:
+            alert.claimed_at = alert.created_at + int(claims.uniform(10, 900))
+        elif roll < 0.8:
+            alert.claimed_at = alert.created_at + int(claims.uniform(901, 7200))
     return data
 
 
@@ -159,8 +173,10 @@ async def load(db: Database, data: SeedData) -> None:
                      b.start_at if b.counselor_joined else None, b.outcome, b.start_at))
         for a in data.alerts:
             await conn.execute(
-                "INSERT INTO crisis_alerts (case_id, category, step, created_at) "
-                "VALUES (?, ?, NULL, ?)", (a.case_id, a.category, a.created_at))
+                "INSERT INTO crisis_alerts (case_id, category, step, created_at, state, "
+                "claimed_at) VALUES (?, ?, NULL, ?, ?, ?)",
+                (a.case_id, a.category, a.created_at,
+                 "open" if a.claimed_at is None else "claimed", a.claimed_at))
         if db.engine is POSTGRES:
             for table in ("cases", "bookings"):
                 await conn.fetchval(

@@ -70,3 +70,25 @@ def test_install_is_idempotent_and_guards_every_logger(caplog) -> None:  # type:
     with caplog.at_level(logging.INFO):
         logging.getLogger("some.library").info("payload %r", {"body": "geheim"})
     assert caplog.records and all("geheim" not in r.getMessage() for r in caplog.records)
+
+
+def test_matrix_user_ids_are_redacted_but_allowed_ones_kept() -> None:
+    logguard.allow({"@bot:example.org"})
+    try:
+        rec = logguard.sanitize(record(
+            "nio.crypto.log", "Adding new device to the device store for user %s with "
+            "device id %s (bot %s)", "@zqx-youth.1:example.org:8448", "ABCDEF",
+            "@bot:example.org"))
+        assert text(rec) == ("Adding new device to the device store for user @… with device "
+                             "id ABCDEF (bot @bot:example.org)")
+        try:
+            raise KeyError("@zqx-youth.1:example.org has no devices")
+        except KeyError as exc:
+            rec = logguard.sanitize(record("bot.x", "Keys failed", exc=exc))
+        out = text(rec)
+        assert "zqx-youth" not in out and "KeyError" in out and "@…" in out
+        # An e-mail address is no Matrix id.
+        rec = logguard.sanitize(record("bot.x", "Contact %s", "privacy@example.org"))
+        assert text(rec) == "Contact privacy@example.org"
+    finally:
+        logguard.allow(set())

@@ -147,7 +147,14 @@ async def test_every_csv_matches_the_hand_count(db: Database, seeded: SeedData, 
         assert summary[labels[metric]] == next(
             r for r in read_csv(out[f"{stem}-municipality.csv"]) if r[0] == "Totaal"
         )[1 + METRICS.index(metric)]
-    assert summary["Opgenomen binnen 15 minuten"].startswith("n.v.t.")
+    # Crisis alerts claimed within 15 minutes (crisis_alerts.claimed_at), as a share.
+    alerts = [a for a in seeded.alerts if month(a.created_at) in months]
+    in_time = [a for a in alerts
+               if a.claimed_at is not None and a.claimed_at - a.created_at <= 900]
+    assert summary["Opgenomen binnen 15 minuten"] == (
+        rate(len(in_time), len(alerts)) or "te weinig om te tonen")
+    if len(months) == 3:
+        assert summary["Opgenomen binnen 15 minuten"].endswith("%")  # shown, not hidden
     # Follow-up: youths with a held session in a month; those with two with one counselor.
     youths = returned = 0
     for m in months:
@@ -195,7 +202,14 @@ async def test_every_csv_matches_the_hand_count(db: Database, seeded: SeedData, 
     assert set(shown) == set(true_alerts)
     check_column([shown[k] for k in sorted(true_alerts)], [true_alerts[k] for k in
                  sorted(true_alerts)], crisis_rows[-1][1], sum(true_alerts.values()))
-    assert all(r[2].startswith("n.v.t.") for r in crisis_rows[1:])
+    assert crisis_rows[0][2] == "Opgenomen binnen 15 minuten"
+    for category in true_alerts:
+        of = [a for a in alerts if a.category == category]
+        claimed = [a for a in of
+                   if a.claimed_at is not None and a.claimed_at - a.created_at <= 900]
+        row = next(r for r in crisis_rows[1:-1] if r[0] == category)
+        assert row[2] == (rate(len(claimed), len(of)) or "te weinig om te tonen")
+    assert crisis_rows[-1][2] == summary["Opgenomen binnen 15 minuten"]
     assert crisis_rows[-1][1] == summary[labels["crisis_alerts"]]
 
     # Nothing that points at a youth, anywhere.
@@ -339,3 +353,16 @@ def test_referrals_after_a_session_are_counted_per_directory_line() -> None:
     rows = {r[0]: r[1] for r in table.rows}
     assert rows["De Druglijn"] == "6" and rows["Lumi"] == "5" and rows["Onbekend"] == "5"
     assert rows["Totaal"] == "16"
+
+
+def test_claimed_within_15_minutes_counts_the_limit_itself_and_nothing_later() -> None:
+    from bot.reports.figures import compute
+    from bot.storage.reports import CrisisFact, Facts
+
+    t = int(datetime(2026, 9, 10, 12, 0, tzinfo=TZ).timestamp())
+    crises = [CrisisFact(None, "suicide", t, t + 900), CrisisFact(None, "suicide", t, t + 901),
+              CrisisFact(None, "suicide", t, None), CrisisFact(None, "abuse", t, t + 60)]
+    fig = compute(Facts([], [], crises), ["2026-09"], TZ).total()
+    assert fig[("crisis", "suicide", "alerts")] == 3
+    assert fig[("crisis", "suicide", "claimed")] == 1
+    assert fig[("crisis", "abuse", "claimed")] == 1

@@ -46,8 +46,11 @@ async def booking_with_reminders(db: Database, n: int = 1) -> int:
     return result.booking.id
 
 
-async def run_service(db: Database, clock: FakeClock, rec: Recorder) -> TimerService:
+async def run_service(db: Database, clock: FakeClock, rec: Recorder,
+                      horizon: timedelta | None = None) -> TimerService:
     svc = TimerService(db, clock, CFG, rec.handlers())
+    if horizon is not None:
+        svc.horizon = horizon
     await svc.start()
     await svc.drain(timeout=5)
     return svc
@@ -109,7 +112,7 @@ async def test_future_timer_fires_via_scheduler(db: Database) -> None:
     svc = TimerService(db, clock, CFG, {store.REMIND_COUNSELOR: rec})
     await svc.start()
     try:
-        job_ids = {job.id for job in svc.scheduler.get_jobs()}
+        job_ids = {job.id for job in svc.scheduler.get_jobs() if job.id.startswith("timer-")}
         counselor = [t for t in await store.timers_for_booking(db, booking_id)
                      if t.kind == store.REMIND_COUNSELOR]
         assert job_ids == {f"timer-{counselor[0].id}"}  # youth kinds have no handler here
@@ -125,28 +128,33 @@ async def test_future_timer_fires_via_scheduler(db: Database) -> None:
         await svc.shutdown()
 
 
+def timer_jobs(svc: TimerService) -> list:  # type: ignore[type-arg]
+    """The one-off jobs of timer rows (not the horizon's periodic refresh)."""
+    return [j for j in svc.scheduler.get_jobs() if j.id.startswith("timer-")]
+
+
 async def test_refresh_follows_cancel_and_new_bookings(db: Database) -> None:
     booking_id = await booking_with_reminders(db)
     clock = FakeClock(BOOKED_AT)
     rec = Recorder()
-    svc = await run_service(db, clock, rec)
+    svc = await run_service(db, clock, rec, horizon=timedelta(days=30))
     try:
-        assert len(svc.scheduler.get_jobs()) == 3
+        assert len(timer_jobs(svc)) == 3
         await store.cancel(db, booking_id, clock.now())
         await svc.refresh()
-        assert svc.scheduler.get_jobs() == []
+        assert timer_jobs(svc) == []
         await booking_with_reminders(db, 2)
         await svc.refresh()
-        jobs = svc.scheduler.get_jobs()
+        jobs = timer_jobs(svc)
         assert len(jobs) == 3
         # A refresh with nothing changed does not move the jobs.
         before = {j.id: j.next_run_time for j in jobs}
         await svc.refresh()
-        assert {j.id: j.next_run_time for j in svc.scheduler.get_jobs()} == before
+        assert {j.id: j.next_run_time for j in timer_jobs(svc)} == before
         # The fake clock jumps: jobs follow.
         clock.advance(timedelta(minutes=30))
         await svc.refresh()
-        after = {j.id: j.next_run_time for j in svc.scheduler.get_jobs()}
+        after = {j.id: j.next_run_time for j in timer_jobs(svc)}
         assert all(before[k] - after[k] > timedelta(minutes=29) for k in before)
         assert rec.calls == []
     finally:
@@ -242,3 +250,21 @@ def test_a_timer_kind_can_have_its_own_grace() -> None:
     late = due + timedelta(minutes=45)
     assert missed_timer_action(cfg, due, late) == "drop"
     assert missed_timer_action(cfg, due, late, grace_minutes=60) == "run"
+
+
+async def test_only_timers_within_the_horizon_get_a_job(db: Database) -> None:
+    """Thousands of future bookings cost no scheduler job each: a timer gets its job once it
+    is due within the horizon (the periodic refresh picks it up), and then fires."""
+    await booking_with_reminders(db)
+    clock = FakeClock(BOOKED_AT)
+    rec = Recorder()
+    svc = await run_service(db, clock, rec, horizon=timedelta(minutes=20))
+    try:
+        assert timer_jobs(svc) == []  # all due later than that
+        assert svc.scheduler.get_job("horizon-refresh") is not None
+        first = min(await store.pending_timers(db), key=lambda t: t.due)
+        clock.set(first.due - timedelta(minutes=10))
+        await svc.refresh()  # what the periodic job does
+        assert [j.id for j in timer_jobs(svc)] == [f"timer-{first.id}"]
+    finally:
+        await svc.shutdown()
