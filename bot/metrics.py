@@ -117,6 +117,10 @@ SPECS: tuple[MetricSpec, ...] = (
         "chathulp_storage_fault", "gauge",
         "1 while the database cannot be written (disk full, read-only); sync is held back.",
     ),
+    MetricSpec(
+        "chathulp_queue_length", "gauge",
+        "Youths waiting in the queue for \"now\" (every fitting counselor on duty busy).",
+    ),
 )
 
 _Collector = Counter | Gauge | Histogram
