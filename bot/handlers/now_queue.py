@@ -55,8 +55,8 @@ class NowQueue:
         self.ctx = ctx
         self.appointments = appointments
 
-    def text(self, language: str | None, key: str, **values: str) -> Message:
-        return self.ctx.config.catalogue.say(language, f"queue.{key}", **values)
+    def say(self, language: str | None, key: str, **values: str) -> Message:
+        return self.ctx.config.catalogue.say(language, key, **values)
 
     # --- who may take a youth now -------------------------------------------------------
 
@@ -80,10 +80,10 @@ class NowQueue:
         if first_match((LEAVE,), text) or word in ("cancel", "move"):
             await self.leave(entry)
             log.info("A youth left the queue to book")
-            return [self.text(language, "left"),
+            return [self.say(language, "queue.left"),
                     *await self.appointments.offer(youth, case, queue=False)]
         place, estimate = await self._place_of(entry.id, language)
-        return [self.text(language, "waiting", place=str(place), estimate=estimate)]
+        return [self.say(language, "queue.waiting", place=str(place), estimate=estimate)]
 
     async def join(self, youth: youths.Youth, case: youths.Case) -> list[Message]:
         """Put the youth in the queue; their place and estimate."""
@@ -106,7 +106,7 @@ class NowQueue:
         if self.ctx.timers is not None:
             await self.ctx.timers.refresh()
         log.info("A youth joined the queue for now")
-        return [self.text(language, "joined", place=str(place), estimate=estimate)]
+        return [self.say(language, "queue.joined", place=str(place), estimate=estimate)]
 
     async def leave(self, entry: rules.Waiting) -> None:
         async with tstore.atomically(self.ctx.db):
@@ -163,8 +163,8 @@ class NowQueue:
         await youths.set_offer(self.ctx.db, youth.user_id, None)
         room = await youths.dm_room_of(self.ctx.db, youth.user_id)
         if room is not None:
-            await self.ctx.transport.send_notice(room, self.text(
-                case.language, "your_turn",
+            await self.ctx.transport.send_notice(room, self.say(
+                case.language, "queue.your_turn",
                 counselor=self.appointments.booking.name(slot.counselor_id)))
         log.info("The next youth in the queue got a counselor")
         return True
@@ -187,13 +187,13 @@ class NowQueue:
             youth = await youths.get_youth(self.ctx.db, entry.youth_id,
                                            self.appointments.flow.new_state())
             if case is not None and youth is not None:
-                replies = [self.text(case.language, "expired", minutes=minutes),
+                replies = [self.say(case.language, "queue.expired", minutes=minutes),
                            *await self.appointments.offer(youth, case, queue=False)]
                 room = await youths.dm_room_of(self.ctx.db, youth.user_id)
                 if room is not None:
                     for message in replies:
                         await self.ctx.transport.send_notice(room, message)
-                await post_to_staff(self.ctx, self.text(None, "staff_expired", ref=case.ref,
+                await post_to_staff(self.ctx, self.say(None, "queue.staff_expired", ref=case.ref,
                                                         minutes=minutes))
             await self.tell_places()
         log.info("A youth waited the maximum in the queue and was offered a booking")
@@ -219,12 +219,12 @@ class NowQueue:
             if case is None or room is None:
                 continue
             estimate = self._estimate(case.language, place, eligible, recent)
-            await self.ctx.transport.send_notice(room, self.text(
-                case.language, "place", place=str(place), estimate=estimate))
+            await self.ctx.transport.send_notice(room, self.say(
+                case.language, "queue.place", place=str(place), estimate=estimate))
         told = await tstore.get_kv(self.ctx.db, TOLD_LENGTH)
         if told != str(count) and not (told is None and count == 0):
             await tstore.set_kv(self.ctx.db, TOLD_LENGTH, str(count))
-            await post_to_staff(self.ctx, self.text(None, "staff_length", count=str(count)))
+            await post_to_staff(self.ctx, self.say(None, "queue.staff_length", count=str(count)))
 
     async def _place_of(self, entry_id: int, language: str) -> tuple[int, str]:
         entries = await store.waiting(self.ctx.db)
@@ -236,8 +236,8 @@ class NowQueue:
                   recent: list[float]) -> str:
         minutes = rules.estimate_minutes(place, counselors, recent)
         if minutes is None:
-            return self.text(language, "no_estimate").plain
-        return self.text(language, "estimate", minutes=str(minutes)).plain
+            return self.say(language, "queue.no_estimate").plain
+        return self.say(language, "queue.estimate", minutes=str(minutes)).plain
 
     async def length(self) -> int:
         return len(await store.waiting(self.ctx.db))
