@@ -86,7 +86,8 @@ class NowQueue:
         return [self.say(language, "queue.waiting", place=str(place), estimate=estimate)]
 
     async def join(self, youth: youths.Youth, case: youths.Case) -> list[Message]:
-        """Put the youth in the queue; their place and estimate."""
+        """Put the youth in the queue; their place and estimate. If a counselor is free by
+        now (and nobody before them fits), they get them at once: the reply is their turn."""
         now = self.ctx.clock.now()
         language = youth.intake.language
         async with tstore.atomically(self.ctx.db):
@@ -100,6 +101,9 @@ class NowQueue:
                 due = now + timedelta(minutes=self.ctx.config.scheduling.queue_max_wait_minutes)
                 await bookings.add_timer(self.ctx.db, kind=QUEUE_EXPIRE, due=due, now=now,
                                          payload=str(entry_id))
+            if youth.user_id in await self._match():
+                await self.tell_places()
+                return []  # their turn already: `your_turn` is on its way
             place, estimate = await self._place_of(entry_id, language)
             await store.set_place_told(self.ctx.db, entry_id, place)
             await self.tell_places()
@@ -118,18 +122,24 @@ class NowQueue:
 
     async def dispatch(self) -> int:
         """Give every counselor who is free now the next fitting youth; how many got one."""
-        given = 0
         async with tstore.atomically(self.ctx.db):
             await store.lock(self.ctx.db)
-            entries = rules.order(await store.waiting(self.ctx.db))
-            if not entries:
-                return 0
-            eligible = await self.eligible()
-            if eligible:
-                for entry in entries:
-                    if await self._give(entry, eligible):
-                        given += 1
+            given = await self._match()
             await self.tell_places()
+        return len(given)
+
+    async def _match(self) -> set[str]:
+        """In queue order, each youth a fitting counselor who is free now, while there are;
+        the youths who got one. Runs under the queue's lock."""
+        entries = rules.order(await store.waiting(self.ctx.db))
+        if not entries:
+            return set()
+        eligible = await self.eligible()
+        given: set[str] = set()
+        if eligible:
+            for entry in entries:
+                if await self._give(entry, eligible):
+                    given.add(entry.youth_id)
         return given
 
     async def _give(self, entry: rules.Waiting, eligible: list[str]) -> bool:

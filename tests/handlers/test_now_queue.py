@@ -152,6 +152,19 @@ async def test_queue_places_turns_and_leaving(one: Harness) -> None:
     assert [w.youth_id for w in await now_queue.waiting(h.db)] == [B]
 
 
+async def test_free_again_before_the_choice_gets_the_counselor_at_once(one: Harness) -> None:
+    h = one
+    first = await h.open_now()
+    offer = (await h.finish_intake(A))[-1]
+    assert say(h, "queue.offer_queue") in offer
+    # Sara's session time (and buffer) passed without `!end`: she is free again.
+    h.at(first.start + timedelta(minutes=45 + 15 + 1))
+    assert await h.youth_says(A, "1") == [say(h, "queue.your_turn", counselor="Sara")]
+    booking = await bookings.active_booking(h.db, A)
+    assert booking is not None and booking.counselor_id == SARA
+    assert await now_queue.waiting(h.db) == []
+
+
 async def test_crisis_flagged_youth_goes_first(one: Harness) -> None:
     h = one
     await h.open_now()
