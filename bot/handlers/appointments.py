@@ -102,8 +102,10 @@ class Appointments:
             offer = json.loads(stored)
             queue = bool(offer.get("queue"))
             choice = _number(text, len(offer["slots"]) + queue)
-            if choice is not None and queue and choice == 1 and booking is None:
+            if choice is not None and queue and choice == 1:
                 await youths.set_offer(self.ctx.db, youth.user_id, None)
+                if booking is not None:  # booked meanwhile: nothing to wait for
+                    return [self._show(booking, language)]
                 return await self.queue.join(youth, case)
             if choice is not None:
                 return await self._choose(youth, case, offer, choice - queue)

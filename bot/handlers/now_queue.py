@@ -146,10 +146,11 @@ class NowQueue:
         case = await youths.get_case(self.ctx.db, entry.case_id)
         youth = await youths.get_youth(self.ctx.db, entry.youth_id,
                                        self.appointments.flow.new_state())
-        if case is None or youth is None:
-            await store.remove(self.ctx.db, entry.id)
-            return False
         now = self.ctx.clock.now()
+        if case is None or youth is None or await store.in_session(self.ctx.db, entry.youth_id,
+                                                                   now):
+            await store.remove(self.ctx.db, entry.id)  # gone, or being helped already
+            return False
         cfg = self.ctx.config.scheduling
         needs = Needs(
             language=youth.intake.language, topic=case.topic,

@@ -73,6 +73,16 @@ async def remove(db: Database, entry_id: int) -> bool:
     return await db.execute("DELETE FROM now_queue WHERE id = ?", (entry_id,)) == 1
 
 
+async def in_session(db: Database, youth_id: str, now: datetime) -> bool:
+    """The youth is being helped right now (a session room is open and its time not over,
+    e.g. a claimed crisis)."""
+    row = await db.fetchone(
+        "SELECT 1 FROM bookings WHERE youth_id = ? AND status = 'opened' AND end_at > ? "
+        "LIMIT 1", (youth_id, _ts(now))
+    )
+    return row is not None
+
+
 async def set_place_told(db: Database, entry_id: int, place: int) -> None:
     await db.execute("UPDATE now_queue SET place_told = ? WHERE id = ?", (place, entry_id))
 

@@ -222,3 +222,22 @@ async def ref_of(h: Harness, user: str) -> str:
     case = await youths.latest_case(h.db, user)
     assert case is not None
     return case.ref
+
+
+async def test_a_youth_helped_meanwhile_leaves_the_queue_without_a_second_room(
+    one: Harness,
+) -> None:
+    h = one
+    first = await h.open_now()
+    await queue_up(h, A)
+    case = await youths.latest_case(h.db, A)
+    assert case is not None
+    # A counselor claimed A's crisis alert meanwhile: A is in a session room now.
+    now = h.clock.now()
+    await alerts.crisis_booking(h.db, case.id, A, "@tom:fake", now, now + timedelta(minutes=45),
+                                now)
+    mark = h.mark()
+    await h.message(first.room_id or "", SARA, "!end done")
+    assert say(h, "queue.your_turn", counselor="Sara") not in h.since(mark, h.dms[A])
+    assert await now_queue.waiting(h.db) == []
+    assert await bookings.active_booking(h.db, A) is None  # no second booking with Sara
