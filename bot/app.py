@@ -213,9 +213,10 @@ class App:
              OPEN_SESSION: session_timer, CHECK_COUNSELOR: session_timer,
              CHECK_YOUTH: session_timer, ESCALATE: self.router.youth.desk.on_timer,
              QUEUE_EXPIRE: self.router.youth.appointments.queue.on_timer},
-            # An escalation due while the bot was down is done late, never dropped.
+            # An escalation (or the end of a wait in the queue) due while the bot was down is
+            # done late, never dropped.
             grace_minutes={OPEN_SESSION: config.session.opening_grace_minutes,
-                           ESCALATE: 7 * 24 * 60},
+                           ESCALATE: 7 * 24 * 60, QUEUE_EXPIRE: 7 * 24 * 60},
         )
         self.ctx.timers = self.timers
         self.ctx.admin = HomeserverAdmin.from_config(config)
