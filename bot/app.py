@@ -20,6 +20,7 @@ from bot.clock import Clock, SystemClock
 from bot.config.models import Config
 from bot.handlers.context import Context
 from bot.handlers.crisis import ESCALATE
+from bot.handlers.now_queue import QUEUE_EXPIRE
 from bot.handlers.policy import staff_power_levels
 from bot.handlers.router import Router
 from bot.intakes import IntakeOpener
@@ -208,6 +209,10 @@ class App:
         self._recovery_task: asyncio.Task[None] | None = None
         # How often unfinished session openings are retried while running (seconds).
         self.recovery_interval = 60.0
+        # How often the queue for "now" is matched with counselors who became free without a
+        # session ending (a booking's time passed, `!duty on`), in seconds.
+        self.queue_interval = 30.0
+        self._queue_task: asyncio.Task[None] | None = None
         reminders = self.router.youth.appointments.remind
         on_session_timer = self.router.sessions.on_timer
 
@@ -220,10 +225,12 @@ class App:
             self.db, self.clock, config.scheduling,
             {REMIND_YOUTH: reminders, REMIND_COUNSELOR: reminders,
              OPEN_SESSION: session_timer, CHECK_COUNSELOR: session_timer,
-             CHECK_YOUTH: session_timer, ESCALATE: self.router.youth.desk.on_timer},
-            # An escalation due while the bot was down is done late, never dropped.
+             CHECK_YOUTH: session_timer, ESCALATE: self.router.youth.desk.on_timer,
+             QUEUE_EXPIRE: self.router.youth.appointments.queue.on_timer},
+            # An escalation (or the end of a wait in the queue) due while the bot was down is
+            # done late, never dropped.
             grace_minutes={OPEN_SESSION: config.session.opening_grace_minutes,
-                           ESCALATE: 7 * 24 * 60},
+                           ESCALATE: 7 * 24 * 60, QUEUE_EXPIRE: 7 * 24 * 60},
             prepare={CHECK_COUNSELOR: self._prepare_counselor_check},
             around=self.outbox.handling,
         )
@@ -301,6 +308,8 @@ class App:
         # Retention: what expired while the bot was down is erased now, then daily.
         await self.retention.start()
         self._recovery_task = asyncio.create_task(self._keep_recovering(), name="recovery")
+        # The queue for "now" kept its order over the stop: whoever can be helped now is.
+        self._queue_task = asyncio.create_task(self._keep_dispatching(), name="queue")
         if self.config.web.enabled:
             from bot.web import start_web  # imported here: not on the way to the first answer
 
@@ -428,12 +437,24 @@ class App:
             except Exception:
                 log.exception("Retrying unfinished openings failed; trying again later")
 
+    async def _keep_dispatching(self) -> None:
+        queue = self.router.youth.appointments.queue
+        while True:
+            try:
+                await queue.dispatch()
+            except Exception:
+                log.exception("Matching the queue for now with free counselors failed")
+            await asyncio.sleep(self.queue_interval)
+
     async def stop(self) -> None:
         if self.reloader is not None:
             await self.reloader.settled()
         if self._recovery_task is not None:
             self._recovery_task.cancel()
             self._recovery_task = None
+        if self._queue_task is not None:
+            self._queue_task.cancel()
+            self._queue_task = None
         if self._web is not None:
             await self._web.cleanup()
             self._web = None

@@ -129,6 +129,10 @@ SPECS: tuple[MetricSpec, ...] = (
         "chathulp_config_reloads_total", "counter",
         "Config reloads applied (!reload or SIGHUP); refused ones are not counted.",
     ),
+    MetricSpec(
+        "chathulp_queue_length", "gauge",
+        "Youths waiting in the queue for \"now\" (every fitting counselor on duty busy).",
+    ),
 )
 
 _Collector = Counter | Gauge | Histogram

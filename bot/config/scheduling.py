@@ -169,6 +169,9 @@ class SchedulingConfig(Section):
     # true: counselors are on duty for crisis alerts in their working hours (within opening
     # hours, not absent) without saying `!duty on`; `!duty off` still takes them off.
     auto_duty: bool = False
+    # "Now" while every fitting counselor is busy: the youth waits in a queue at most this
+    # long; then they are offered a booking and the staff room is told.
+    queue_max_wait_minutes: int = Field(default=30, ge=1, le=24 * 60)
 
     @model_validator(mode="after")
     def _unique_counselors(self) -> SchedulingConfig:

@@ -18,7 +18,7 @@ is today). Otherwise other fitting counselors are offered and `Offer.continuity`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
@@ -125,12 +125,16 @@ def _pick(
 
 
 def _now_slot(
-    planner: Planner, counselors: Sequence[CounselorConfig], now: datetime
+    planner: Planner, counselors: Sequence[CounselorConfig], now: datetime,
+    now_ids: Collection[str] | None = None,
 ) -> Slot | None:
-    """A session starting now with the least-loaded fitting counselor who is on duty and free."""
+    """A session starting now with the least-loaded fitting counselor who is on duty and free
+    (and, if `now_ids` is given, one of them: see `bot.domain.now_queue.now_eligible`)."""
     at = ceil_minute(now)
     best: tuple[int, int, CounselorConfig] | None = None
     for order, c in enumerate(counselors):
+        if now_ids is not None and c.user_id not in now_ids:
+            continue
         free, load = planner.free_now(c, at)
         if free and (best is None or (load, order) < best[:2]):
             best = (load, order, c)
@@ -148,8 +152,10 @@ def find_slots(
     absences: Sequence[Absence],
     now: datetime,
     n: int | None = None,
+    now_ids: Collection[str] | None = None,
 ) -> Offer:
-    """The first `n` (default `cfg.offers`) slots to offer, "now" included when possible.
+    """The first `n` (default `cfg.offers`) slots to offer, "now" included when possible
+    (`now_ids`: only these counselors may take a youth now; None: anyone working).
 
     Slots are within working AND opening hours, outside closures, absences and bookings (with
     buffers), respect max sessions per day, start at least `min_notice_minutes` after `now`
@@ -182,7 +188,8 @@ def find_slots(
             first_day = (
                 from_ts(preferred_items[0][0]).astimezone(tz).date() if preferred_items else None
             )
-            now_slot = _now_slot(planner, [preferred], now) if cfg.offer_now else None
+            now_slot = (_now_slot(planner, [preferred], now, now_ids) if cfg.offer_now
+                        else None)
             if now_slot is not None or (first_day is not None and first_day <= window_last):
                 return offer(now_slot, preferred_items, "preferred")
             if planner.absences.absent_any(preferred.user_id, today, window_last):
@@ -191,7 +198,7 @@ def find_slots(
                 continuity = "preferred_no_slot"
         fitting = [c for c in fitting if c.user_id != needs.preferred_counselor]
 
-    now_slot = _now_slot(planner, fitting, now) if cfg.offer_now else None
+    now_slot = _now_slot(planner, fitting, now, now_ids) if cfg.offer_now else None
     count = want - (1 if now_slot is not None else 0)
     if urgent:
         items = _pick(planner, fitting, days[:1], earliest, count)

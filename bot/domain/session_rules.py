@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo
 
 from bot.config.intake import answer_key
@@ -360,6 +360,13 @@ def power_levels(bot_id: str, counselor_id: str, youth_id: str) -> dict[str, Any
         "redact": COUNSELOR_LEVEL,
         "notifications": {"room": COUNSELOR_LEVEL},
     }
+
+
+def room_link(room_id: str) -> str:
+    """A matrix.to link that opens the room in any Matrix client (via the room's server)."""
+    server = room_id.partition(":")[2]
+    via = f"?via={quote(server, safe='')}" if server else ""
+    return f"https://matrix.to/#/{quote(room_id, safe='!:')}{via}"
 
 
 def room_name(texts: Catalogue, language: str, start: datetime, tz: ZoneInfo) -> str:

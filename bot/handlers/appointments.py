@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING
 from bot.config.scheduling import SchedulingConfig
 from bot.domain.availability import Slot
 from bot.domain.messages import Message, fill, numbered, plain
-from bot.domain.offers import Needs, Offer, find_slots
+from bot.domain.now_queue import can_wait
+from bot.domain.offers import Needs, Offer, find_slots, reminder_times
 from bot.domain.when import format_when
 from bot.handlers.commands import Words, first_match
 from bot.handlers.context import Context
+from bot.handlers.now_queue import NowQueue
 from bot.handlers.policy import post_to_staff
 from bot.services.booking import BookingService
 from bot.storage import bookings, youths
@@ -58,6 +60,7 @@ class Appointments:
         self.flow = flow
         self.crisis = crisis
         self.booking = BookingService(ctx, flow)
+        self.queue = NowQueue(ctx, self)  # "now" while every fitting counselor is busy
 
     @property
     def cfg(self) -> SchedulingConfig:
@@ -77,6 +80,9 @@ class Appointments:
         language = youth.intake.language
         texts = self.ctx.config.text(language)
         word = booking_word(text)
+        waiting = await self.queue.on_text(youth, case, text, word)
+        if waiting is not None:
+            return waiting  # in the queue for "now": their place, or out of it to book
         booking = await bookings.active_booking(self.ctx.db, youth.user_id)
         stored = await youths.get_offer(self.ctx.db, youth.user_id)
 
@@ -94,19 +100,27 @@ class Appointments:
 
         if stored:
             offer = json.loads(stored)
-            choice = _number(text, len(offer["slots"]))
+            queue = bool(offer.get("queue"))
+            choice = _number(text, len(offer["slots"]) + queue)
+            if choice is not None and queue and choice == 1:
+                await youths.set_offer(self.ctx.db, youth.user_id, None)
+                if booking is not None:  # booked meanwhile: nothing to wait for
+                    return [self._show(booking, language)]
+                return await self.queue.join(youth, case)
             if choice is not None:
-                return await self._choose(youth, case, offer, choice)
+                return await self._choose(youth, case, offer, choice - queue)
             # Not a choice: show the same moments again, kindly.
             slots = [_slot_from(s) for s in offer["slots"]]
-            return [self._offer_message(slots, language, None, None)]
+            return [self._offer_message(slots, language, None, None, queue=queue)]
         if booking is not None:
             return [self._show(booking, language)]
         return await self.offer(youth, case)
 
     async def offer(self, youth: youths.Youth, case: youths.Case,
-                    moving: Booking | None = None) -> list[Message]:
-        """Find fitting free moments and offer them as numbered choices."""
+                    moving: Booking | None = None, queue: bool = True) -> list[Message]:
+        """Find fitting free moments and offer them as numbered choices. "Now" is offered
+        when a counselor who may take youths now is free; when they are all busy, waiting in
+        the queue is (`queue`: may be offered; not when moving a booking)."""
         now = self.ctx.clock.now()
         language = youth.intake.language
         texts = self.ctx.config.text(language)
@@ -124,22 +138,32 @@ class Appointments:
             busy = [b for b in busy if not (b.counselor_id == moving.counselor_id
                                             and b.start == moving.start)]
         absences = await bookings.list_absences(self.ctx.db)
-        result: Offer = find_slots(self.cfg, self.ctx.config.tz, needs, busy, absences, now)
-        if not result.slots:
+        now_ids = await self.queue.eligible()
+        result: Offer = find_slots(self.cfg, self.ctx.config.tz, needs, busy, absences, now,
+                                   now_ids=now_ids)
+        wait = (queue and moving is None and not any(s.now for s in result.slots)
+                and can_wait(self.cfg, needs, now_ids))
+        if wait:
+            # Every fitting counselor on duty is busy: waiting is the first choice.
+            result = Offer(result.slots[: max(self.cfg.offers - 1, 0)], result.continuity)
+        if not result.slots and not wait:
             await youths.set_offer(self.ctx.db, youth.user_id, None)
             await self._staff_notice(self.ctx.config.catalogue.say(None, "staff_no_slots",
                                                                    ref=case.ref))
             # Nobody free: say so honestly, with the lines that are open (never the crisis text).
             return [plain(texts.no_slots)]
         stored = {"slots": [_slot_json(s) for s in result.slots],
-                  "moving": moving.id if moving else None}
+                  "moving": moving.id if moving else None, "queue": wait}
         await youths.set_offer(self.ctx.db, youth.user_id, json.dumps(stored))
-        return [self._offer_message(list(result.slots), language, result.continuity, preferred)]
+        return [self._offer_message(list(result.slots), language, result.continuity, preferred,
+                                    queue=wait)]
 
     def _offer_message(self, slots: list[Slot], language: str, continuity: str | None,
-                       preferred: str | None) -> Message:
+                       preferred: str | None, *, queue: bool = False) -> Message:
         texts = self.ctx.config.text(language)
         options = []
+        if queue:
+            options.append(self.ctx.config.catalogue.plain(language, "queue.offer_queue"))
         for slot in slots:
             template = texts.offer_now if slot.now else texts.offer_slot
             values = {"when": self._when(slot.start, language),
@@ -178,6 +202,11 @@ class Appointments:
         await youths.set_offer(self.ctx.db, youth.user_id, None)
         values = {"when": self._when(booking.start, language),
                   "counselor": self._name(booking.counselor_id)}
+        # Never promise a reminder that will not come: none for "now" or a near moment.
+        if slot.now:
+            return [self.ctx.config.catalogue.say(language, "queue.booked_now", **values)]
+        if not reminder_times(self.cfg, booking.start, now, "youth"):
+            return [self.ctx.config.catalogue.say(language, "queue.booked_soon", **values)]
         return [fill(texts.booked, values)]
 
     def _show(self, booking: Booking, language: str) -> Message:

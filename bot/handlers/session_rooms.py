@@ -137,7 +137,10 @@ class SessionRooms:
         session = await store.get(self.ctx.db, session.id)  # type: ignore[assignment]
         assert session is not None
         await self._invite_both(session)
-        await store.mark_open(self.ctx.db, session, now)
+        async with tstore.atomically(self.ctx.db):
+            # The pointer in the youth's DM commits with the opening: said exactly once.
+            if await store.mark_open(self.ctx.db, session, now):
+                await self._point_youth(session, case)
         for kind, minutes in ((CHECK_COUNSELOR, self.cfg.counselor_no_show_minutes),
                               (CHECK_YOUTH, self.cfg.youth_no_show_minutes)):
             await bookings.add_timer(self.ctx.db, kind=kind, booking_id=booking_id,
@@ -146,6 +149,15 @@ class SessionRooms:
             await self.ctx.timers.refresh()
         METRICS.inc("chathulp_sessions_opened_total")
         log.info("Session %d opened", session.id)
+
+    async def _point_youth(self, session: store.Session, case: youths.Case) -> None:
+        """Who is coming and how to get in, in the youth's DM (an invite alone is easy to miss)."""
+        youth_room = await youths.dm_room_of(self.ctx.db, session.youth_id)
+        if youth_room is None or session.room_id is None:
+            return
+        await self.ctx.transport.send_notice(youth_room, self.text(
+            case.language, "room_ready", counselor=self._name(session.counselor_id),
+            link=rules.room_link(session.room_id)))
 
     async def _invite_both(self, session: store.Session) -> None:
         assert session.room_id is not None
@@ -311,6 +323,8 @@ class SessionRooms:
                 and session.state != "left":
             await self.ctx.transport.send_notice(session.room_id, closed)
             await self.ctx.transport.leave(session.room_id)
+        # The counselor is free: the next youth waiting for "now", if any, is theirs.
+        await self.appointments.queue.dispatch()
 
     def when(self, at: datetime, language: str) -> str:
         return format_when(at, self.ctx.config.tz, language, self.ctx.clock.now())

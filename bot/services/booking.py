@@ -60,8 +60,10 @@ class BookingService:
         absences = await bookings.list_absences(self.ctx.db)
         if not slot_is_free(cfg, self.ctx.config.tz, slot, busy, absences, now):
             return BookResult(None, "slot_taken")
-        # The reminders and the session opening are booked with the slot, atomically.
-        plan = [*reminder_plan(cfg, slot, now), (OPEN_SESSION, None, slot.start)]
+        # The reminders and the session opening are booked with the slot, atomically. "Now"
+        # opens at once: the timer is due as soon as this booking commits.
+        plan = [*reminder_plan(cfg, slot, now),
+                (OPEN_SESSION, None, min(now, slot.start) if slot.now else slot.start)]
         buffer = timedelta(minutes=cfg.buffer_minutes)
         if moving is not None and moving.status == "booked":
             result = await bookings.move(self.ctx.db, moving.id, slot=slot, now=now,

@@ -391,3 +391,20 @@ async def v12(conn: Connection) -> None:
                created_at  {INT} NOT NULL
            )"""
     )
+
+
+@step(13, "the live queue for \"now\": youths waiting for the first free counselor")
+async def v13(conn: Connection) -> None:
+    ID, INT = _types(conn)
+    # One row per waiting youth (a youth waits at most once). The order is derived, not
+    # stored: crisis-flagged first, then urgency "today", then the oldest `joined_at`.
+    # `place_told` is the place the youth was last told (so a change is said once).
+    await conn.execute(
+        f"""CREATE TABLE now_queue (
+               id          {ID},
+               youth_id    TEXT NOT NULL UNIQUE,
+               case_id     {INT} NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+               joined_at   {INT} NOT NULL,
+               place_told  {INT}
+           )"""
+    )

@@ -90,9 +90,10 @@ async def set_room(db: Database, session_id: int, room_id: str) -> None:
                      (room_id, session_id))
 
 
-async def mark_open(db: Database, session: Session, now: datetime) -> None:
+async def mark_open(db: Database, session: Session, now: datetime) -> bool:
+    """True for the one call that opened it."""
     async with db.transaction() as conn:
-        await conn.execute(
+        opened = await conn.execute(
             "UPDATE sessions SET state = 'open', opened_at = ? WHERE id = ? AND state = 'opening'",
             (_ts(now), session.id),
         )
@@ -101,6 +102,7 @@ async def mark_open(db: Database, session: Session, now: datetime) -> None:
             "WHERE id = ? AND status = 'booked'",
             (session.room_id, _ts(now), session.booking_id),
         )
+    return opened == 1
 
 
 async def mark_joined(db: Database, session_id: int, who: str, now: datetime) -> None:

@@ -155,6 +155,8 @@ TEXTS: dict[str, Any] = {
         "referred_youth": "Your counselor refers you to {line}. This is how to reach them:\n"
                           "{lines}",
         "unknown_line": "'{text}' is not on the list of helplines. Choose from: {lines}.",
+        "room_ready": "{counselor} is there for you. Open the invitation to start the chat: "
+                      "{link}",
     },
     "commands": {
         "help_intro": "Commands (here, in your chat with me; #CODE is optional when you have "
@@ -583,5 +585,30 @@ TEXTS: dict[str, Any] = {
         "no_session": "{ref} has no session yet. This works from the first session on.",
         "close_claimed": "The alert of {ref} was claimed by {counselor}; only they (or the "
                          "case's counselor) can close it.",
+    },
+    "queue": {
+        "booked_now": "Great, {counselor} has time for you now. I'm making a private chat for "
+                      "the two of you right away and will send you the link.",
+        "booked_soon": "Great, your appointment is booked: {when}, with {counselor}. I'll invite "
+                       "you to a private chat then. Type 'appointment' to see it, 'move' to pick "
+                       "another moment or 'cancel' to cancel.",
+        "offer_queue": "Right now: wait for the first counselor who is free",
+        "joined": "Everyone working right now is in a chat. You are number {place} in the "
+                  "queue. {estimate} As soon as someone is free, it's your turn. Rather pick a "
+                  "moment? Type 'book'.",
+        "place": "You are now number {place} in the queue. {estimate}",
+        "waiting": "You are still in the queue, number {place}. {estimate} Rather pick a "
+                   "moment? Type 'book'.",
+        "estimate": "I think it will take about {minutes} minutes.",
+        "no_estimate": "I can't tell yet how long it will take.",
+        "your_turn": "It's your turn: {counselor} is free for you now.",
+        "left": "Okay, you are no longer in the queue.",
+        "expired": "Sorry, nobody has been free for {minutes} minutes. I won't let you wait "
+                   "any longer: pick a moment that suits you below. Is it urgent? Call Awel "
+                   "for free on 102. Day and night: Tele-Onthaal 106 and the Zelfmoordlijn "
+                   "1813; in danger: 112.",
+        "staff_length": "Queue for 'now': {count} waiting.",
+        "staff_expired": "Case {ref} waited {minutes} minutes in the queue; I offered a "
+                         "booking.",
     },
 }

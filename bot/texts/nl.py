@@ -164,6 +164,8 @@ TEXTS: dict[str, Any] = {
         "referred_youth": "Je hulpverlener verwijst je door naar {line}. Zo bereik je hen:\n"
                           "{lines}",
         "unknown_line": "'{text}' staat niet in de lijst van hulplijnen. Kies uit: {lines}.",
+        "room_ready": "{counselor} is er voor je. Open de uitnodiging om het gesprek te "
+                      "starten: {link}",
     },
     "commands": {
         "help_intro": "Commando's (in dit gesprek met mij; #CODE is optioneel als je maar één "
@@ -603,5 +605,30 @@ TEXTS: dict[str, Any] = {
         "no_session": "{ref} heeft nog geen gesprek. Dit kan pas vanaf het eerste gesprek.",
         "close_claimed": "De alert van {ref} is opgenomen door {counselor}; alleen die "
                          "(of de hulpverlener van het dossier) sluit hem.",
+    },
+    "queue": {
+        "booked_now": "Top, {counselor} heeft nu tijd voor je. Ik maak meteen een "
+                      "privégesprek voor jullie twee en stuur je de link.",
+        "booked_soon": "Top, je afspraak staat: {when}, met {counselor}. Ik nodig je dan uit in "
+                       "een privégesprek. Typ 'afspraak' om hem te zien, 'verzet' om een ander "
+                       "moment te kiezen of 'annuleer' om te annuleren.",
+        "offer_queue": "Nu meteen: wachten op de eerste hulpverlener die vrij is",
+        "joined": "Iedereen die nu werkt, is in gesprek. Je staat in de wachtrij op plaats "
+                  "{place}. {estimate} Zodra iemand vrij is, kom jij aan de beurt. Liever een "
+                  "moment kiezen? Typ 'boeken'.",
+        "place": "Je staat nu op plaats {place} in de wachtrij. {estimate}",
+        "waiting": "Je staat nog in de wachtrij, op plaats {place}. {estimate} Liever een "
+                   "moment kiezen? Typ 'boeken'.",
+        "estimate": "Ik schat dat het ongeveer {minutes} minuten duurt.",
+        "no_estimate": "Hoe lang het duurt, kan ik nog niet inschatten.",
+        "your_turn": "Je bent aan de beurt: {counselor} is nu vrij voor je.",
+        "left": "Oké, je staat niet meer in de wachtrij.",
+        "expired": "Sorry, al {minutes} minuten is er niemand vrij. Ik laat je niet langer "
+                   "wachten: kies hieronder een moment dat past. Is het dringend? Bel gratis "
+                   "Awel op 102. Dag en nacht: Tele-Onthaal 106 en de Zelfmoordlijn 1813; in "
+                   "gevaar: 112.",
+        "staff_length": "Wachtrij voor 'nu': {count} wachtend.",
+        "staff_expired": "Dossier {ref} wachtte {minutes} minuten in de wachtrij; ik bood een "
+                         "afspraak aan.",
     },
 }

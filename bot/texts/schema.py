@@ -124,6 +124,9 @@ class SessionTexts(TextGroup):
     referred_youth: str = text("line", "lines")
     # `!end referred <line>` with a line the directory does not have. {lines}: the ids.
     unknown_line: str = text("text", "lines")
+    # In the youth's DM when their session room opens: who is coming and how to get in.
+    # {link}: a matrix.to link to the session room.
+    room_ready: str = text("counselor", "link")
 
 
 class CommandTexts(TextGroup):
@@ -546,6 +549,33 @@ class CaseloadTexts(TextGroup):
     close_claimed: str = text("ref", "counselor")
 
 
+class QueueTexts(TextGroup):
+    """Choosing "now": the confirmation (no reminder comes for it) and the live queue while
+    every fitting counselor on duty is busy. {place}: 1, 2, …; {estimate}: `estimate` or
+    `no_estimate`; {minutes}: a number; {ref}: the case (staff room)."""
+
+    # Booked "now": the room opens in a moment (the `session.room_ready` pointer follows).
+    booked_now: str = text("counselor")
+    # Booked so soon that no reminder comes before it.
+    booked_soon: str = text("when", "counselor")
+    # The offer's choice to wait for the first free counselor.
+    offer_queue: str = text()
+    joined: str = text("place", "estimate")
+    place: str = text("place", "estimate")
+    waiting: str = text("place", "estimate")
+    estimate: str = text("minutes")
+    no_estimate: str = text()
+    # A counselor is free: the youth's turn (the room pointer follows).
+    your_turn: str = text("counselor")
+    # The youth chose to leave the queue (an offer of moments follows).
+    left: str = text()
+    # Waited `scheduling.queue_max_wait_minutes`: out of the queue, an offer follows.
+    expired: str = text("minutes")
+    # Staff room, case references only.
+    staff_length: str = text("count")
+    staff_expired: str = text("ref", "minutes")
+
+
 class Texts(TextGroup):
     """Every text of one language. Top level: the bot's own texts in a youth's DM."""
 
@@ -605,6 +635,7 @@ class Texts(TextGroup):
     chat: ChatTexts
     report: ReportTexts
     caseload: CaseloadTexts
+    queue: QueueTexts
 
 
 GROUPS: dict[str, type[TextGroup]] = {
@@ -618,6 +649,7 @@ GROUPS: dict[str, type[TextGroup]] = {
     "chat": ChatTexts,
     "report": ReportTexts,
     "caseload": CaseloadTexts,
+    "queue": QueueTexts,
 }
 
 

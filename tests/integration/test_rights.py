@@ -53,7 +53,12 @@ async def test_history_file_decrypts_and_erasure_purges_the_session_room(
     await j.join(j.youth, room)
     await j.join(sara, room)
     await j.youth.next_message(room, sender=j.bot_id, after=mark)  # the summary
+    mark = j.youth.mark()
     assert "is afgesloten" in await j.command(sara, "!end done")
+    # The youth's "closed" notice is sent beside the counselor's reply: wait for it, so the
+    # next answer in the DM is the one to the next question.
+    await j.youth.wait_for(lambda: any(
+        m.room_id == j.room and "afgesloten" in m.body for m in j.youth.received[mark:]))
 
     # The export: two encrypted attachments; the youth's client downloads and decrypts them.
     files: list[RoomEncryptedFile] = []

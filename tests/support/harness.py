@@ -26,6 +26,7 @@ from bot.config.models import Config
 from bot.handlers import notify
 from bot.handlers.context import Context
 from bot.handlers.crisis import ESCALATE
+from bot.handlers.now_queue import QUEUE_EXPIRE
 from bot.handlers.router import Router
 from bot.handlers.transport import Incoming, Invite, Kind, Membership
 from bot.storage import bookings, migrations, sealing, sessions
@@ -210,6 +211,7 @@ class Harness:
             CHECK_COUNSELOR: self.router.sessions.on_timer,
             CHECK_YOUTH: self.router.sessions.on_timer,
             ESCALATE: self.router.youth.desk.on_timer,
+            QUEUE_EXPIRE: self.router.youth.appointments.queue.on_timer,
         }
         now = self.clock.now()
         ran = 0

@@ -175,7 +175,7 @@ def test_no_sentence_literals_in_handlers_or_domain(folder: str) -> None:
 
 # --- every key used in code exists ------------------------------------------------------------
 
-DOTTED = re.compile(r"^(intake|session|commands|crisis|web|poster|chat)\.[a-z_]+$")
+DOTTED = re.compile(r"^(intake|session|commands|crisis|web|poster|chat|queue)\.[a-z_]+$")
 
 
 def _used_keys() -> list[tuple[str, str]]:
