@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from bot.config.scheduling import SchedulingConfig
 from bot.domain.availability import Slot
 from bot.domain.messages import Message, fill, numbered, plain
-from bot.domain.offers import Needs, Offer, find_slots
+from bot.domain.offers import Needs, Offer, find_slots, youth_reminded
 from bot.domain.when import format_when
 from bot.handlers.commands import Words, first_match
 from bot.handlers.context import Context
@@ -178,7 +178,9 @@ class Appointments:
         await youths.set_offer(self.ctx.db, youth.user_id, None)
         values = {"when": self._when(booking.start, language),
                   "counselor": self._name(booking.counselor_id)}
-        return [fill(texts.booked, values)]
+        # No promise of a reminder that will not come ("now" or very near).
+        reminded = youth_reminded(self.ctx.config.scheduling, booking.start, now)
+        return [fill(texts.booked if reminded else texts.booked_no_reminder, values)]
 
     def _show(self, booking: Booking, language: str) -> Message:
         texts = self.ctx.config.text(language)

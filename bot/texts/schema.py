@@ -116,6 +116,12 @@ class SessionTexts(TextGroup):
     unknown_outcome: str = text("text", "outcomes")
     bad_user: str = text()
     unknown_colleague: str = text("colleague")
+    # Instead of session_closed, chosen by state: a next appointment is already booked
+    # ({when}: its time) / the youth did not come ({when}: the missed session's time).
+    session_closed_next: str = text("outcome", "counselor", "when")
+    session_closed_no_show: str = text("outcome", "counselor", "when")
+    # Instead of followup_booked_youth when no reminder will come (the follow-up is too near).
+    followup_booked_youth_no_reminder: str = text("when", "counselor")
 
 
 class CommandTexts(TextGroup):
@@ -397,6 +403,8 @@ class ChatTexts(TextGroup):
     offline: str = text()
     no_crypto: str = text()
     not_built: str = text()
+    # In the page's <noscript>: the chat needs JavaScript.
+    no_script: str = text()
 
 
 class PosterTexts(TextGroup):
@@ -502,6 +510,11 @@ class Texts(TextGroup):
     # Staff room, operations: the database cannot be written (disk full, read-only), and again.
     staff_storage_fault: str = text()
     staff_storage_ok: str = text()
+    # The very first message when the intake asks the language first (the language is not
+    # known yet): short, in every language the intake offers. `greeting` follows the choice.
+    greeting_first: str = text()
+    # Instead of `booked` when no reminder will come (a "now" or very near booking).
+    booked_no_reminder: str = text("when", "counselor")
 
     intake: IntakeTexts
     session: SessionTexts
