@@ -95,6 +95,8 @@ TEXTS: dict[str, Any] = {
                     "Awel (102, awel.be) or Tele-Onthaal (106, tele-onthaal.be) are always "
                     "there for you.\nMade a mistake? Type 'restart'.",
         "skipped": "(skipped)",
+        # Sent before the youth's language is known: both languages, as in Dutch.
+        "reprompt_language": nl.TEXTS["intake"]["reprompt_language"],
     },
     "session": {
         "room_name": "Chat {when}",

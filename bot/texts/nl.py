@@ -108,6 +108,8 @@ TEXTS: dict[str, Any] = {
                     "Bij Awel (102, awel.be) of Tele-Onthaal (106, tele-onthaal.be) kan je "
                     "altijd terecht.\nHeb je je vergist? Typ dan 'opnieuw'.",
         "skipped": "(overgeslagen)",
+        "reprompt_language": "Oei, dat begreep ik niet. Typ het nummer van je taal.\n"
+                             "Sorry, I didn't get that. Type the number of your language.",
     },
     "session": {
         "room_name": "Gesprek {when}",

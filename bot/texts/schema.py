@@ -53,6 +53,9 @@ class IntakeTexts(TextGroup):
     referral: str = text()
     # How a skipped free-text answer shows in summaries.
     skipped: str = text()
+    # Instead of reprompt_choice at the step that asks the language (not known yet): in
+    # every language the intake offers.
+    reprompt_language: str = text()
 
 
 class SessionTexts(TextGroup):

@@ -121,3 +121,18 @@ async def test_a_very_near_follow_up_promises_no_reminder(h: Harness) -> None:
     (nearer,) = h.since(mark, youth_dm)
     assert nearer.startswith(_start(texts(h).session.followup_booked_youth_no_reminder))
     assert "herinnering" not in nearer
+
+
+async def test_a_youth_who_has_not_chosen_a_language_is_not_answered_in_dutch_only(
+        h: Harness) -> None:
+    first = await h.youth_says(YOUTH, "hello")
+    assert "Hi!" in first[0] and "Which language" in first[1]
+    (again,) = await h.youth_says(YOUTH, "hello?")  # not a choice: asked again, in both
+    assert "I didn't get that" in again and "begreep ik niet" in again
+    assert "Which language" in again
+    # Once chosen, everything is in that language.
+    greeting, question = await h.youth_says(YOUTH, "english")
+    assert greeting.startswith("Good that you're writing to us!")
+    assert question.startswith("How old are you?")
+    (age_again,) = await h.youth_says(YOUTH, "banana")
+    assert "begreep" not in age_again and "didn't quite get that" in age_again

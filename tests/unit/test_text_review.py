@@ -16,7 +16,7 @@ from bot.texts import BUILT_IN, Catalogue, all_keys, en
 TEXTS = Catalogue.default()
 # Sent before the reader's language is known: in both languages on purpose.
 BILINGUAL = {"greeting_first", "group_room", "undecryptable", "crash", "unencrypted_room",
-             "staff_room_only"}
+             "staff_room_only", "intake.reprompt_language"}
 # Dutch values that quote English words on purpose (examples the parser accepts, names).
 QUOTES_ENGLISH = {"commands.followup_examples", "web.other_lang", "chat.other_lang"}
 
