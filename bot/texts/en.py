@@ -281,10 +281,10 @@ TEXTS: dict[str, Any] = {
         "anon": "<b>Anonymous</b>: no name, e-mail address or phone number needed.",
         "enc": "<b>Encrypted</b>: your chat with your counselor is read only by you and your "
         "counselor.",
-        "who": "<b>Who reads what?</b> First our chatbot asks you a few short questions, so you "
-        "get to the right counselor; it stores your answers (encrypted) and the counselors of "
-        "our service see them. Then you chat with a professional counselor; the chatbot "
-        "leaves that chat.",
+        "who": "<b>Who reads what?</b> First our chatbot asks you a few short questions. That "
+        "way you get to the right counselor. The chatbot stores your answers (encrypted) and "
+        "the counselors of our service see them. Then you chat with a professional "
+        "counselor. The chatbot leaves that chat.",
         "hours_h": "When are we there?",
         "hours_unknown": "The chat tells you our opening hours.",
         "hours_note": "You can send a message and pick a time whenever you like.",
@@ -307,14 +307,14 @@ TEXTS: dict[str, Any] = {
         "crisis_h": "Do you need help right now?",
         "crisis_p": "Then don't wait for the chat. Call or chat with:",
         "who_bot_stays": "<b>Who reads what?</b> First our chatbot asks you a few short "
-        "questions, so you get to the right counselor; it stores your answers (encrypted) and "
-        "the counselors of our service see them. Then you chat with a professional counselor; "
-        "the chatbot stays in that chat to send help in danger, but does not store what you "
-        "say.",
+        "questions. That way you get to the right counselor. The chatbot stores your answers "
+        "(encrypted) and the counselors of our service see them. Then you chat with a "
+        "professional counselor. The chatbot stays in that chat to send help in danger. It "
+        "does not store what you say.",
         "privacy_read_p_bot_stays": "The <b>chatbot</b> reads and stores your answers to the "
-        "questions, so a counselor can help you; the counselors of our service see those "
-        "answers. Your <b>chat with your counselor</b> is encrypted; the chatbot stays in it "
-        "to send help at once on words of danger, but does not store what you say.",
+        "questions, so a counselor can help you. The counselors of our service see those "
+        "answers. Your <b>chat with your counselor</b> is encrypted. The chatbot stays in it "
+        "to send help at once on words of danger. It does not store what you say.",
         "privacy_link": "Privacy: what we keep and why",
         "privacy_title": "Privacy",
         "privacy_intro": "Here you can read what happens with what you tell us.",
@@ -328,8 +328,8 @@ TEXTS: dict[str, Any] = {
         "What you write, the answers and the notes are stored <b>encrypted</b>.",
         "privacy_read_h": "Who reads what?",
         "privacy_read_p": "The <b>chatbot</b> reads and stores your answers to the questions, "
-        "so a counselor can help you; the counselors of our service see those answers. Your "
-        "<b>chat with your counselor</b> is encrypted: the chatbot opens it and <b>leaves</b> "
+        "so a counselor can help you. The counselors of our service see those answers. Your "
+        "<b>chat with your counselor</b> is encrypted. The chatbot opens it and <b>leaves</b> "
         "once you are both there. After that only you and your counselor read it.",
         "privacy_keep_h": "How long?",
         "privacy_keep_p": "What you wrote in your own words: {free_text_days} days after your "
@@ -461,13 +461,13 @@ TEXTS: dict[str, Any] = {
                         "encrypted, like this chat.",
         "history_file_failed": "Sending the file did not work right now. Please try again "
                                "later.",
-        "forget_ask": "Do you want us to erase everything about you? Then we erase: your "
+        "forget_ask": "Do you want us to erase everything about you? Then we erase your "
                       "answers to the questions, what you wrote in your own words, your "
-                      "appointments (an upcoming one is cancelled; your counselor only hears "
-                      "that it was cancelled), counselors' notes and alerts about you, and "
-                      "your chats with counselors on our server. Only anonymous numbers (how "
-                      "many chats per month) stay. This cannot be undone.\nType '{confirm}' "
-                      "to confirm. Type anything else and nothing is erased.",
+                      "appointments, counselors' notes, alerts about you and your chats with "
+                      "counselors on our server. An upcoming appointment is cancelled. Your "
+                      "counselor only hears that it was cancelled. Only anonymous numbers "
+                      "(how many chats per month) stay. This cannot be undone.\nType "
+                      "'{confirm}' to confirm. Type anything else and nothing is erased.",
         "forget_done": "Done: everything about you is erased. If you write again later, "
                        "you start completely fresh.",
         "forget_rooms_kept": "Your chats with counselors themselves are still on the service's "

@@ -298,10 +298,10 @@ TEXTS: dict[str, Any] = {
         "anon": "<b>Anoniem</b>: je geeft geen naam, e-mailadres of telefoonnummer.",
         "enc": "<b>Versleuteld</b>: je gesprek met je hulpverlener lezen alleen jij en je "
         "hulpverlener.",
-        "who": "<b>Wie leest wat?</b> Eerst stelt onze chatbot je een paar korte vragen, zodat "
-        "je bij de juiste hulpverlener terechtkomt; hij bewaart je antwoorden (versleuteld) en "
+        "who": "<b>Wie leest wat?</b> Eerst stelt onze chatbot je een paar korte vragen. Zo "
+        "kom je bij de juiste hulpverlener. De chatbot bewaart je antwoorden (versleuteld) en "
         "de hulpverleners van onze dienst zien ze. Daarna chat je met een professionele "
-        "hulpverlener; de chatbot gaat dan uit dat gesprek.",
+        "hulpverlener. De chatbot gaat dan uit dat gesprek.",
         "hours_h": "Wanneer zijn we er?",
         "hours_unknown": "Bekijk onze openingsuren in de chat.",
         "hours_note": "Je kan altijd al een bericht sturen en een moment kiezen.",
@@ -324,15 +324,15 @@ TEXTS: dict[str, Any] = {
         "crisis_h": "Heb je nu meteen hulp nodig?",
         "crisis_p": "Wacht dan niet op de chat. Bel of chat met:",
         "who_bot_stays": "<b>Wie leest wat?</b> Eerst stelt onze chatbot je een paar korte "
-        "vragen, zodat je bij de juiste hulpverlener terechtkomt; hij bewaart je antwoorden "
+        "vragen. Zo kom je bij de juiste hulpverlener. De chatbot bewaart je antwoorden "
         "(versleuteld) en de hulpverleners van onze dienst zien ze. Daarna chat je met een "
-        "professionele hulpverlener; de chatbot blijft in dat gesprek om bij gevaar hulp te "
-        "sturen, maar bewaart niet wat jullie zeggen.",
+        "professionele hulpverlener. De chatbot blijft in dat gesprek om bij gevaar hulp te "
+        "sturen. Wat jullie zeggen, bewaart hij niet.",
         "privacy_read_p_bot_stays": "De <b>chatbot</b> leest en bewaart je antwoorden op de "
-        "vragen, zodat een hulpverlener je kan helpen; de hulpverleners van onze dienst zien "
-        "die antwoorden. Je <b>gesprek met je hulpverlener</b> is versleuteld; de chatbot "
-        "blijft erin om bij woorden van gevaar meteen hulp te sturen, maar bewaart niet wat "
-        "jullie zeggen.",
+        "vragen, zodat een hulpverlener je kan helpen. De hulpverleners van onze dienst zien "
+        "die antwoorden. Je <b>gesprek met je hulpverlener</b> is versleuteld. De chatbot "
+        "blijft erin om bij woorden van gevaar meteen hulp te sturen. Wat jullie zeggen, "
+        "bewaart hij niet.",
         "privacy_link": "Privacy: wat we bewaren en waarom",
         "privacy_title": "Privacy",
         "privacy_intro": "Hier lees je wat er gebeurt met wat je ons vertelt.",
@@ -347,9 +347,9 @@ TEXTS: dict[str, Any] = {
         "<b>versleuteld</b>.",
         "privacy_read_h": "Wie leest wat?",
         "privacy_read_p": "De <b>chatbot</b> leest en bewaart je antwoorden op de vragen, "
-        "zodat een hulpverlener je kan helpen; de hulpverleners van onze dienst zien die "
-        "antwoorden. Je <b>gesprek met je hulpverlener</b> is versleuteld: de chatbot opent "
-        "het, en <b>gaat weg</b> zodra jullie er allebei zijn. Daarna lezen alleen jij en je "
+        "zodat een hulpverlener je kan helpen. De hulpverleners van onze dienst zien die "
+        "antwoorden. Je <b>gesprek met je hulpverlener</b> is versleuteld. De chatbot opent "
+        "het en <b>gaat weg</b> zodra jullie er allebei zijn. Daarna lezen alleen jij en je "
         "hulpverlener het.",
         "privacy_keep_h": "Hoe lang?",
         "privacy_keep_p": "Wat je in je eigen woorden schreef: {free_text_days} dagen na je "
@@ -480,14 +480,14 @@ TEXTS: dict[str, Any] = {
         "history_file": "Hier is je geschiedenis als bestand: als tekst en als JSON. De "
                         "bestanden zijn versleuteld, net als dit gesprek.",
         "history_file_failed": "Het bestand sturen lukte nu niet. Probeer het later nog eens.",
-        "forget_ask": "Wil je dat we alles over jou wissen? Dan wissen we: je antwoorden op "
-                      "de vragen, wat je in je eigen woorden schreef, je afspraken (een "
-                      "komende afspraak wordt geannuleerd; je hulpverlener hoort alleen dat "
-                      "ze geannuleerd is), de notities van hulpverleners en meldingen over "
-                      "jou, en je gesprekken met hulpverleners op onze server. Alleen "
-                      "anonieme aantallen (hoeveel gesprekken per maand) blijven. Dit kan "
-                      "niet ongedaan worden.\nTyp '{confirm}' om te bevestigen. Typ iets "
-                      "anders, dan wissen we niets.",
+        "forget_ask": "Wil je dat we alles over jou wissen? Dan wissen we je antwoorden op "
+                      "de vragen, wat je in je eigen woorden schreef, je afspraken, de "
+                      "notities van hulpverleners, meldingen over jou en je gesprekken met "
+                      "hulpverleners op onze server. Een komende afspraak wordt geannuleerd. "
+                      "Je hulpverlener hoort alleen dat ze geannuleerd is. Alleen anonieme "
+                      "aantallen (hoeveel gesprekken per maand) blijven. Dit kan niet "
+                      "ongedaan worden.\nTyp '{confirm}' om te bevestigen. Typ iets anders, "
+                      "dan wissen we niets.",
         "forget_done": "Klaar: alles over jou is gewist. Stuur je later nog eens een "
                        "bericht, dan begin je helemaal opnieuw.",
         "forget_rooms_kept": "Je gesprekken met hulpverleners zelf staan nog op de server van "
