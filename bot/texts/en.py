@@ -102,7 +102,7 @@ TEXTS: dict[str, Any] = {
         "room_name": "Chat {when}",
         "room_topic": "Private chat, end-to-end encrypted.",
         "greeting": "Hi, welcome! This is your chat with {counselor}. What you told us is "
-                    "below. So you don't have to explain it again.",
+                    "below. That way you don't have to explain it again.",
         "summary_title": "What you told us so far",
         "story_label": "In your own words",
         "earlier_sessions": "Earlier chats with {counselor}: {count}",
