@@ -2,8 +2,9 @@
 
 The opening: when the intake asks the language first, the youth's language is not known yet,
 so the very first message is short and in both languages (`greeting_first`); the full
-greeting (who reads what) follows the language choice, in that language, before the next
-question. Without a language step the greeting leads the intake's intro, as one message.
+greeting (who reads what) follows the language choice, in that language, in one message with
+the intake's intro and the next question. Without a language step the greeting leads the
+intake's intro, as one message.
 
 The closing: the youth who did not come gets no thanks for talking (`session_closed_no_show`);
 a youth whose next appointment is already booked is told when it is, not to "send a message
@@ -57,9 +58,10 @@ def with_greeting(
         and asks_language in after.answers
         and after.status == "active"
     )
-    if chose_language:
+    if chose_language and replies:
+        # One message, as the first one is without a language step: greeting, intro, question.
         opening = greeting(after.language) + catalogue.say(after.language, "intake.intro")
-        return [opening, *replies]
+        replies[0] = opening + replies[0]
     return replies
 
 
