@@ -15,7 +15,7 @@ from bot.config.referrals import ReferralsConfig
 from bot.config.rights import PrivacyConfig, RetentionConfig
 from bot.config.scheduling import SchedulingConfig
 from bot.config.session import SessionConfig
-from bot.config.texts import LanguageTexts, overrides_data
+from bot.config.texts import LanguageTexts, missing_texts, overrides_data, used_languages
 from bot.config.web import Campaign, WebConfig
 from bot.texts import BUILT_IN, Catalogue, Texts
 
@@ -136,6 +136,11 @@ class Config(Section):
                 f"default_language '{self.default_language}' has no texts (built in: nl, en; "
                 "another language needs a complete block under 'texts')"
             )
+        # Every language a youth can be spoken to in has every text (check-config names gaps).
+        used = used_languages(self.default_language, self.intake.languages,
+                              self.session.languages)
+        if problems := missing_texts(merged, used):
+            raise ValueError("; ".join(problems))
         self._catalogue = Catalogue.build(merged, self.default_language)
         return self
 

@@ -76,3 +76,50 @@ def overrides_data(texts: dict[str, Any], group: str = "") -> dict[str, dict[str
                     data[name].pop(key, None)
         out[lang] = data
     return out
+
+
+def used_languages(default_language: str, intake_languages: list[str],
+                   session_languages: list[str]) -> dict[str, str]:
+    """Every language a youth can be spoken to in -> where the config says so.
+
+    A counselor's language that the intake does not offer needs no texts: no youth can
+    choose it (the staff read the default language)."""
+    used: dict[str, str] = {}
+    # Config paths (joined so that they are not taken for text keys).
+    intake, session = ".".join(("intake", "languages")), ".".join(("session", "languages"))
+    for lang, where in ((default_language, "default_language"),
+                        *((lang, intake) for lang in intake_languages),
+                        *((lang, session) for lang in session_languages)):
+        used.setdefault(lang, where)
+    return used
+
+
+def missing_texts(overrides: dict[str, dict[str, Any]], used: dict[str, str]) -> list[str]:
+    """One problem per used language that lacks texts: the built-in languages (nl, en) have
+    every key; any other needs a complete block under `texts.<language>`, and the problem
+    names every missing key."""
+    from bot.texts import BUILT_IN, all_keys
+
+    problems: list[str] = []
+    for lang, where in used.items():
+        if lang in BUILT_IN:
+            continue
+        block = overrides.get(lang, {})
+        missing = [key for key in all_keys() if _value(block, key) is None]
+        if not missing:
+            continue
+        problems.append(
+            f"every text in '{lang}' (used in {where}), but texts.{lang} misses "
+            f"{len(missing)} keys (a language without built-in texts needs all of them; the "
+            f"English ones are in bot/texts/en.py): {', '.join(missing)}"
+        )
+    return problems
+
+
+def _value(data: dict[str, Any], key: str) -> Any:
+    node: Any = data
+    for part in key.split("."):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node

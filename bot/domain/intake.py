@@ -225,7 +225,9 @@ class IntakeFlow:
         option = self._match(step, text, key)
         if option is None:
             texts = self._texts(state.language)
-            reprompt = plain(texts.reprompt_choice) + self._question(step, state.language)
+            # The language is not known yet at the step that asks it: both languages.
+            again = texts.reprompt_language if step.sets_language else texts.reprompt_choice
+            reprompt = plain(again) + self._question(step, state.language)
             return IntakeResult(state, [reprompt])
         new = self._store(state, step, option.id)
         if option.refer:

@@ -251,6 +251,12 @@ def reminder_times(
     return sorted(((m, due) for m, due in out if due > booked_utc), key=lambda x: x[1])
 
 
+def youth_reminded(cfg: SchedulingConfig, start: datetime, booked_at: datetime) -> bool:
+    """True when a booking made at `booked_at` gets at least one reminder for the youth
+    (texts may promise one only then)."""
+    return bool(reminder_times(cfg, start, booked_at, "youth"))
+
+
 TimerAction = Literal["wait", "run", "drop"]
 
 

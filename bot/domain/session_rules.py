@@ -397,13 +397,16 @@ def summary_message(
     greeting = fill(t.greeting, {"counselor": counselor_name})
     plain_lines = [t.summary_title]
     html = f"<p><b>{text_to_html(t.summary_title)}</b></p>"
+    story = (free_text or "").strip()
+    # The youth's own words once: in the quote below, not also as a summary line.
+    answers_described = [(label, value) for label, value in answers_described
+                         if not story or value.strip() != story]
     if answers_described:
         items = []
         for label, value in answers_described:
             plain_lines.append(f"• {label}: {value}")
             items.append(f"<li><b>{text_to_html(label)}</b>: {text_to_html(value)}</li>")
         html += f"<ul>{''.join(items)}</ul>"
-    story = (free_text or "").strip()
     if story:
         plain_lines.append(f"{t.story_label}:")
         plain_lines.extend(f"> {line}" for line in story.split("\n"))

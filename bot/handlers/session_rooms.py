@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from bot.config.session import SessionConfig
 from bot.domain import session_rules as rules
 from bot.domain.messages import Message
+from bot.domain.text_choice import closing_key
 from bot.domain.when import format_when, short_when
 from bot.handlers.context import Context
 from bot.handlers.notify import counselor_dm, staff_language, tell_counselor
@@ -314,8 +315,13 @@ class SessionRooms:
         if case is None:
             return
         label = rules.outcome_label(self.cfg, outcome, case.language)
-        closed = self.text(case.language, "session_closed", outcome=label,
-                           counselor=self._name(session.counselor_id))
+        # Chosen by state: no thanks to a youth who did not come; a booked next appointment
+        # is named instead of "send me a message any time".
+        upcoming = await bookings.active_booking(self.ctx.db, session.youth_id)
+        at = upcoming.start if upcoming is not None and outcome != "no-show" else session.start
+        closed = self.text(case.language, closing_key(outcome, upcoming is not None),
+                           outcome=label, counselor=self._name(session.counselor_id),
+                           when=self.when(at, case.language))
         youth_room = await youths.dm_room_of(self.ctx.db, session.youth_id)
         if youth_room:
             await self.ctx.transport.send_notice(youth_room, closed)

@@ -10,6 +10,7 @@ import logging
 import re
 from datetime import datetime, timedelta
 
+from bot.domain import text_choice
 from bot.domain.crisis import CrisisMatcher
 from bot.domain.intake import IntakeFlow, IntakeResult, IntakeState
 from bot.domain.messages import Message, plain
@@ -117,10 +118,9 @@ class YouthConversation:
             # the same step.
             result = self.flow.welcome_back(state)
 
-        replies = list(result.replies)
-        if state.status == "new":
-            # One opening message, not three: the greeting leads the intake's intro.
-            replies[0] = self.rights.greeting(result.state.language) + replies[0]
+        # The opening texts where they belong (bilingual first, the greeting after the language).
+        replies = text_choice.with_greeting(self.ctx.config.catalogue, self.ctx.config.intake,
+                                        state, result, self.rights.greeting)
         await self._save(youth, case, result, msg.room_id, now)
         if result.completed:
             # Straight on to the appointment: the first fitting free moments.
@@ -229,8 +229,8 @@ class YouthConversation:
     ) -> None:
         known = {"municipality": youth.municipality} if youth.municipality else {}
         result = self.flow.start(youth.intake, known)
-        replies = list(result.replies)
-        replies[0] = self.rights.greeting(result.state.language) + replies[0]
+        replies = text_choice.with_greeting(self.ctx.config.catalogue, self.ctx.config.intake,
+                                        youth.intake, result, self.rights.greeting)
         await self._save(youth, case, result, room_id, now)
         replies = await self._closed_first(youth.user_id, result.state.language, replies,
                                            after_first=True)

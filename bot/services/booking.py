@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from bot.domain.availability import BusyPeriod, Slot, slot_fits, slot_is_free
 from bot.domain.messages import fill, plain
-from bot.domain.offers import Needs, choose_standin
+from bot.domain.offers import Needs, choose_standin, youth_reminded
 from bot.domain.when import format_when
 from bot.handlers.notify import staff_language, tell_counselor
 from bot.metrics import METRICS
@@ -106,8 +106,11 @@ class BookingService:
         await self._booked()
         youth_room = await youths.dm_room_of(self.ctx.db, youth_id)
         if youth_room:
+            # No promise of a reminder that will not come (a follow-up that is very near).
+            key = ("session.followup_booked_youth" if youth_reminded(cfg, slot.start, now)
+                   else "session.followup_booked_youth_no_reminder")
             self.ctx.transport.post(youth_room, self.ctx.config.catalogue.say(
-                case.language, "session.followup_booked_youth",
+                case.language, key,
                 when=self._when(start, case.language), counselor=self.name(counselor_id)))
         return result
 

@@ -7,42 +7,43 @@ from typing import Any
 from bot.texts import nl
 
 TEXTS: dict[str, Any] = {
-    "greeting": "Hi! Good that you're reaching out. I'm the service's chatbot: I read and "
-                "store (encrypted) your answers to a few questions, so a counselor can help "
-                "you. Your chat with the counselor is encrypted and only the two of you read "
-                "it: I leave it. You don't have to tell us your name. Type 'privacy' to know "
-                "what we keep.",
-    "greeting_bot_stays": "Hi! Good that you're reaching out. I'm the service's chatbot: I "
-                          "read and store (encrypted) your answers to a few questions, so a "
-                          "counselor can help you. Your chat with the counselor is encrypted; I "
-                          "stay in it to send help at once in danger, but I don't store what "
-                          "you say. You don't have to tell us your name. Type 'privacy' to know "
-                          "what we keep.",
-    "unencrypted_room": "This chat is not encrypted, so I won't continue here. Start a new, "
-                        "encrypted chat with me and I'll gladly help you.",
+    # After the language is chosen (or first, when the intake asks no language): who reads
+    # what, truthfully. One paragraph; the intake's intro follows in the same message.
+    "greeting": "Good that you're writing to us! I'm the service's chatbot. I read and store "
+                "your answers (encrypted), so a counselor can help you well. Your chat with "
+                "the counselor is encrypted too. Once you are both there, I leave. Then only "
+                "the two of you read the chat. You don't have to give your name. Type "
+                "'privacy' to read what we keep.",
+    "greeting_bot_stays": "Good that you're writing to us! I'm the service's chatbot. I read "
+                          "and store your answers (encrypted), so a counselor can help you "
+                          "well. Your chat with the counselor is encrypted too. I stay in it to "
+                          "send help at once if you are in danger, but I don't store what you "
+                          "say. You don't have to give your name. Type 'privacy' to read what "
+                          "we keep.",
     # Sent before the youth's language is known: both languages, as in Dutch.
+    "unencrypted_room": nl.TEXTS["unencrypted_room"],
     "group_room": nl.TEXTS["group_room"],
     "undecryptable": nl.TEXTS["undecryptable"],
     "crash": nl.TEXTS["crash"],
-    "staff_room_only": "This room is for the service's staff only.",
+    "staff_room_only": nl.TEXTS["staff_room_only"],
     "not_understood_media": "I can only read text messages. Could you type it?",
-    "offer_intro": "Thank you. Pick a moment for your chat with a counselor:",
+    "offer_intro": "Pick a moment for your chat with a counselor:",
     "offer_now": "Right now, with {counselor}",
     "offer_slot": "{when}, with {counselor}",
-    "offer_outro": "Reply with the number of the moment that suits you.",
+    "offer_outro": "Send the number of the moment that suits you.",
     "continuity_away": "{counselor}, who you talked with before, is away right now. So I'm "
                        "suggesting a colleague.",
     "continuity_no_slot": "{counselor}, who you talked with before, has no free moment in the "
                           "coming days. So I'm suggesting a colleague.",
     "continuity_gone": "{counselor}, who you talked with before, no longer works here. So I'm "
                        "suggesting a colleague.",
-    "no_slots": "Sorry, there is no free moment in the coming days. Try again later by typing "
-                "'appointment'. Is it urgent? Awel listens: call 102 for free or chat at awel.be. "
-                "Day and night: Tele-Onthaal 106 and the Zelfmoordlijn 1813; in danger: 112.",
+    "no_slots": "Sorry, there is no free moment in the coming days. Type 'appointment' again "
+                "later. Is it urgent? Awel listens: call 102 for free or chat at awel.be. Day "
+                "and night: Tele-Onthaal 106 and the Zelfmoordlijn 1813. In danger? Call 112.",
     "slot_taken": "Oops, someone else just picked that moment. Sorry! Here are new moments:",
     "booked": "Great, your appointment is set: {when}, with {counselor}. You'll get a "
-              "reminder. Type 'appointment' to see it, 'move' to pick another moment or "
-              "'cancel' to cancel.",
+              "reminder before it. Type 'appointment' to see it, 'move' for another moment or "
+              "'cancel' to cancel it.",
     "appointment_show": "Your appointment: {when}, with {counselor}. Type 'move' or 'cancel' if "
                         "it no longer suits you.",
     "appointment_none": "You have no appointment right now.",
@@ -69,9 +70,15 @@ TEXTS: dict[str, Any] = {
     "closed_no_opening": "We're closed right now: nobody of our team is reading. I'm the "
                          "chatbot. Need someone right now? These lines are there day and "
                          "night:\n{lines}",
+    # Sent before the youth's language is known: both languages, as in Dutch.
+    "greeting_first": nl.TEXTS["greeting_first"],
+    # Instead of `booked` when no reminder will come (a "now" or very near booking).
+    "booked_no_reminder": "Great, your appointment is set: {when}, with {counselor}. I'll "
+                          "invite you to a private chat then. Type 'move' for another moment "
+                          "or 'cancel' to cancel it.",
     "intake": {
-        "intro": "First a few short questions, so we can find the right counselor for you. "
-                 "Just answer with the number or the word. Stuck? Type 'help'.",
+        "intro": "I'll ask you a few short questions, so we can find the right counselor for "
+                 "you. Answer with the number or the word. Stuck? Type 'help'.",
         "reprompt_choice": "Oops, I didn't quite get that. No problem! Type the number or the "
                            "word of your choice:",
         "reprompt_text": "Just write it in your own words, a few words are fine too.",
@@ -82,13 +89,13 @@ TEXTS: dict[str, Any] = {
                 "• {restart}: start all over\n"
                 "• {skip}: skip an open question\n"
                 "In danger? Call 112. Thinking about suicide? Call 1813 for free.",
-        "paused": "Okay, let's pause. Nothing gets lost. Just send me a message whenever you "
-                  "want to go on, and we'll continue where we were.",
+        "paused": "Okay, let's pause. Nothing gets lost. Send me a message when you want to "
+                  "go on, and we'll continue where we were.",
         "welcome_back": "Good to see you again! Let's continue where we left off.",
         "restarted": "Okay, let's start over.",
         "completed": "Thank you, that's it! I have everything I need.",
-        "done": "Thanks for your message. Your question has reached us, we'll help you as soon "
-                "as we can.",
+        "done": "Your questions are answered. Type 'appointment' to see your appointment or "
+                "to pick a moment.",
         "truncated": "Your message was very long, so I kept the first {max} characters. You can "
                      "tell the rest to your counselor later.",
         "referral": "Thank you for your message. This chat is for young people aged 12 to 25. "
@@ -96,26 +103,27 @@ TEXTS: dict[str, Any] = {
         "skipped": "(skipped)",
         "outside_region": "You live outside our region. No problem: we'll help you here too. "
                           "Good to know: you can also find help close to home:\n{lines}",
+        # Sent before the youth's language is known: both languages, as in Dutch.
+        "reprompt_language": nl.TEXTS["intake"]["reprompt_language"],
     },
     "session": {
         "room_name": "Chat {when}",
         "room_topic": "Private chat, end-to-end encrypted.",
-        "greeting": "Hi, welcome! This is your chat with {counselor}. Below is a short "
-                    "summary of what you told us, so you don't have to explain it again.",
+        "greeting": "Hi, welcome! This is your chat with {counselor}. What you told us is "
+                    "below. That way you don't have to explain it again.",
         "summary_title": "What you told us so far",
         "story_label": "In your own words",
         "earlier_sessions": "Earlier chats with {counselor}: {count}",
-        "bot_leaves": "You're both here. I'll leave you to it now: from now on only the two "
-                      "of you can read this chat.",
-        "session_closed": "The chat has been closed ({outcome}). Thank you for talking to us! "
-                          "Want to talk again later? Just send me a message.",
-        "counselor_no_show_standin": "I'm sorry: {counselor} unfortunately can't be here. "
-                                     "{standin} is taking over and will join you in this chat "
-                                     "shortly.",
-        "counselor_no_show_none": "I'm really sorry: {counselor} unfortunately can't be here, "
-                                  "and nobody else is free right now. It's not your fault. "
-                                  "I'll send you a few new times right away, feel free to "
-                                  "pick one.",
+        "bot_leaves": "You're both here. I'm leaving now: from now on only the two of you "
+                      "read this chat.",
+        # Without a booked follow-up (with one: session_closed_next; no-show: _no_show).
+        "session_closed": "Your chat with {counselor} is closed. Thank you for talking to us! "
+                          "Want to talk again later? Feel free to send me a message.",
+        "counselor_no_show_standin": "Sorry: {counselor} can't be here. {standin} is taking "
+                                     "over and will join you in this chat shortly.",
+        "counselor_no_show_none": "Sorry: {counselor} can't be here, and nobody else is free "
+                                  "right now. It's not your fault. Below are new moments. "
+                                  "Feel free to pick one.",
         "standin_took_over": "You were not in the session of case {ref}; {standin} takes "
                              "over.",
         "standin_invited": "You are invited to step in for case {ref} (now).",
@@ -157,6 +165,16 @@ TEXTS: dict[str, Any] = {
         "unknown_line": "'{text}' is not on the list of helplines. Choose from: {lines}.",
         "room_ready": "{counselor} is there for you. Open the invitation to start the chat: "
                       "{link}",
+        # Instead of session_closed: a next appointment is booked / the youth did not come.
+        "session_closed_next": "Your chat with {counselor} is closed. Thank you for talking to "
+                               "us! Your next chat is booked: {when}. Type 'appointment' to "
+                               "see or move it.",
+        "session_closed_no_show": "We didn't see you at your chat with {counselor} ({when}). "
+                                  "No problem, that can happen. Still want to talk? Type "
+                                  "'appointment' and pick a new moment.",
+        # Instead of followup_booked_youth when no reminder will come (it is very near).
+        "followup_booked_youth_no_reminder": "A new chat with {counselor} is booked for you: "
+                                             "{when}. I'll invite you to a private chat then.",
     },
     "commands": {
         "help_intro": "Commands (here, in your chat with me; #CODE is optional when you have "
@@ -228,12 +246,12 @@ TEXTS: dict[str, Any] = {
                        "{step}. The young person got the crisis numbers. Open the case and get "
                        "in touch at once.",
         "no_step": "none (intake over)",
-        "someone_online": "Someone of our team is online now and knows about your message. You "
-                          "can just keep typing here.",
+        "someone_online": "Someone of our team is online now and gets your alert. Stay here if "
+                          "you like: I'll let you know what happens.",
         "nobody_online": "To be honest: right now nobody of our team is online. So please call "
                          "or chat now with one of the lines above: 1813, 106 and 112 are there "
-                         "day and night. You can keep typing here too; we will read it as soon "
-                         "as we are back.",
+                         "day and night. Your alert is waiting for our team, but don't wait for "
+                         "it.",
         "again_online": "I hear you. Someone of our team knows about it. In danger? Call 112. "
                         "Zelfmoordlijn: 1813, day and night.",
         "again_nobody": "I hear you. Nobody of our team is online right now: call the "
@@ -284,10 +302,10 @@ TEXTS: dict[str, Any] = {
         "anon": "<b>Anonymous</b>: no name, e-mail address or phone number needed.",
         "enc": "<b>Encrypted</b>: your chat with your counselor is read only by you and your "
         "counselor.",
-        "who": "<b>Who reads what?</b> First our chatbot asks you a few short questions, so you "
-        "get to the right counselor; it stores your answers (encrypted) and the counselors of "
-        "our service see them. Then you chat with a professional counselor; the chatbot "
-        "leaves that chat.",
+        "who": "<b>Who reads what?</b> First our chatbot asks you a few short questions. That "
+        "way you get to the right counselor. The chatbot stores your answers (encrypted) and "
+        "the counselors of our service see them. Then you chat with a professional "
+        "counselor. The chatbot leaves that chat.",
         "hours_h": "When are we there?",
         "hours_unknown": "The chat tells you our opening hours.",
         "hours_note": "You can send a message and pick a time whenever you like.",
@@ -310,14 +328,14 @@ TEXTS: dict[str, Any] = {
         "crisis_h": "Do you need help right now?",
         "crisis_p": "Then don't wait for the chat. Call or chat with:",
         "who_bot_stays": "<b>Who reads what?</b> First our chatbot asks you a few short "
-        "questions, so you get to the right counselor; it stores your answers (encrypted) and "
-        "the counselors of our service see them. Then you chat with a professional counselor; "
-        "the chatbot stays in that chat to send help in danger, but does not store what you "
-        "say.",
+        "questions. That way you get to the right counselor. The chatbot stores your answers "
+        "(encrypted) and the counselors of our service see them. Then you chat with a "
+        "professional counselor. The chatbot stays in that chat to send help in danger. It "
+        "does not store what you say.",
         "privacy_read_p_bot_stays": "The <b>chatbot</b> reads and stores your answers to the "
-        "questions, so a counselor can help you; the counselors of our service see those "
-        "answers. Your <b>chat with your counselor</b> is encrypted; the chatbot stays in it "
-        "to send help at once on words of danger, but does not store what you say.",
+        "questions, so a counselor can help you. The counselors of our service see those "
+        "answers. Your <b>chat with your counselor</b> is encrypted. The chatbot stays in it "
+        "to send help at once on words of danger. It does not store what you say.",
         "privacy_link": "Privacy: what we keep and why",
         "privacy_title": "Privacy",
         "privacy_intro": "Here you can read what happens with what you tell us.",
@@ -331,8 +349,8 @@ TEXTS: dict[str, Any] = {
         "What you write, the answers and the notes are stored <b>encrypted</b>.",
         "privacy_read_h": "Who reads what?",
         "privacy_read_p": "The <b>chatbot</b> reads and stores your answers to the questions, "
-        "so a counselor can help you; the counselors of our service see those answers. Your "
-        "<b>chat with your counselor</b> is encrypted: the chatbot opens it and <b>leaves</b> "
+        "so a counselor can help you. The counselors of our service see those answers. Your "
+        "<b>chat with your counselor</b> is encrypted. The chatbot opens it and <b>leaves</b> "
         "once you are both there. After that only you and your counselor read it.",
         "privacy_keep_h": "How long?",
         "privacy_keep_p": "What you wrote in your own words: {free_text_days} days after your "
@@ -447,6 +465,8 @@ TEXTS: dict[str, Any] = {
         "offline": "No connection. Trying again…",
         "no_crypto": "This browser cannot open an encrypted chat. Please use a recent browser.",
         "not_built": "The browser chat is not available here yet.",
+        # Shown when the browser runs no JavaScript.
+        "no_script": "Turn on JavaScript to use the chat.",
     },
     "rights": {
         "history_title": "Your chats with us:",
@@ -462,13 +482,13 @@ TEXTS: dict[str, Any] = {
                         "encrypted, like this chat.",
         "history_file_failed": "Sending the file did not work right now. Please try again "
                                "later.",
-        "forget_ask": "Do you want us to erase everything about you? Then we erase: your "
+        "forget_ask": "Do you want us to erase everything about you? Then we erase your "
                       "answers to the questions, what you wrote in your own words, your "
-                      "appointments (an upcoming one is cancelled; your counselor only hears "
-                      "that it was cancelled), counselors' notes and alerts about you, and "
-                      "your chats with counselors on our server. Only anonymous numbers (how "
-                      "many chats per month) stay. This cannot be undone.\nType '{confirm}' "
-                      "to confirm. Type anything else and nothing is erased.",
+                      "appointments, counselors' notes, alerts about you and your chats with "
+                      "counselors on our server. An upcoming appointment is cancelled. Your "
+                      "counselor only hears that it was cancelled. Only anonymous numbers "
+                      "(how many chats per month) stay. This cannot be undone.\nType "
+                      "'{confirm}' to confirm. Type anything else and nothing is erased.",
         "forget_done": "Done: everything about you is erased. If you write again later, "
                        "you start completely fresh.",
         "forget_rooms_kept": "Your chats with counselors themselves are still on the service's "

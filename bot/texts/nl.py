@@ -7,53 +7,59 @@ from typing import Any
 _BILINGUAL = " / "
 
 TEXTS: dict[str, Any] = {
-    "greeting": "Hoi! Fijn dat je ons een bericht stuurt. Ik ben de chatbot van de dienst: "
-                "ik lees en bewaar (versleuteld) je antwoorden op een paar vragen, zodat een "
-                "hulpverlener je kan helpen. Je gesprek met de hulpverlener is versleuteld en "
-                "lezen alleen jullie twee: ik ga daar weg. Je hoeft je naam niet te zeggen. "
-                "Typ 'privacy' om te weten wat we bewaren.",
-    "greeting_bot_stays": "Hoi! Fijn dat je ons een bericht stuurt. Ik ben de chatbot van de "
-                          "dienst: ik lees en bewaar (versleuteld) je antwoorden op een paar "
-                          "vragen, zodat een hulpverlener je kan helpen. Je gesprek met de "
-                          "hulpverlener is versleuteld; ik blijf erin om bij gevaar meteen hulp "
-                          "te kunnen sturen, maar ik bewaar niet wat jullie zeggen. Je hoeft je "
-                          "naam niet te zeggen. Typ 'privacy' om te weten wat we bewaren.",
-    "unencrypted_room": "Dit gesprek is niet versleuteld, dus hier praat ik niet verder. Start "
-                        "een nieuw, versleuteld gesprek met mij, dan help ik je graag.",
+    # After the language is chosen (or first, when the intake asks no language): who reads
+    # what, truthfully. One paragraph; the intake's intro follows in the same message.
+    "greeting": "Fijn dat je ons schrijft! Ik ben de chatbot van de dienst. Ik lees en bewaar "
+                "je antwoorden (versleuteld), zodat een hulpverlener je goed kan helpen. Je "
+                "gesprek met de hulpverlener is ook versleuteld. Zodra jullie er allebei zijn, "
+                "ga ik weg. Dan lezen alleen jullie twee het gesprek. Je naam hoeft niet. Typ "
+                "'privacy' om te lezen wat we bewaren.",
+    "greeting_bot_stays": "Fijn dat je ons schrijft! Ik ben de chatbot van de dienst. Ik lees "
+                          "en bewaar je antwoorden (versleuteld), zodat een hulpverlener je "
+                          "goed kan helpen. Je gesprek met de hulpverlener is ook versleuteld. "
+                          "Ik blijf erin om bij gevaar meteen hulp te sturen, maar ik bewaar "
+                          "niet wat jullie zeggen. Je naam hoeft niet. Typ 'privacy' om te "
+                          "lezen wat we bewaren.",
+    # The language of the reader is not known yet: Dutch and English.
+    "unencrypted_room": "Dit gesprek is niet versleuteld, dus hier praat ik niet. Start een "
+                        "nieuw, versleuteld gesprek met mij." + _BILINGUAL + "This chat is not "
+                        "encrypted, so I won't talk here. Please start a new, encrypted chat "
+                        "with me.",
     "group_room": "Ik praat alleen in een-op-een gesprekken. Start een privégesprek met mij."
                   + _BILINGUAL + "I only talk in one-to-one chats. Please start a private "
                   "chat with me.",
     "undecryptable": "Ik kon je laatste bericht niet lezen (versleuteling). Wil je het nog "
                      "eens sturen?" + _BILINGUAL + "I couldn't read your last message "
                      "(encryption). Could you send it again?",
-    "staff_room_only": "Deze kamer is alleen voor de medewerkers van de dienst.",
+    "staff_room_only": "Deze kamer is alleen voor de medewerkers van de dienst." + _BILINGUAL
+                       + "This room is for the service's staff only.",
     "crash": "Sorry, er ging bij mij iets mis. Probeer het zo nog eens." + _BILINGUAL
              + "Sorry, something went wrong on my side. Please try again in a moment.",
     "not_understood_media": "Ik kan alleen tekstberichten lezen. Wil je het typen?",
-    "offer_intro": "Dank je. Kies een moment voor je gesprek met een hulpverlener:",
+    "offer_intro": "Kies een moment voor je gesprek met een hulpverlener:",
     "offer_now": "Nu meteen, met {counselor}",
     "offer_slot": "{when}, met {counselor}",
-    "offer_outro": "Antwoord met het nummer van het moment dat je past.",
+    "offer_outro": "Stuur het nummer van het moment dat jou past.",
     "continuity_away": "{counselor}, met wie je eerder sprak, is er nu even niet. Daarom stel "
                        "ik een collega voor.",
     "continuity_no_slot": "{counselor}, met wie je eerder sprak, heeft de komende dagen geen "
                           "vrij moment. Daarom stel ik een collega voor.",
     "continuity_gone": "{counselor}, met wie je eerder sprak, werkt hier niet meer. Daarom "
                        "stel ik een collega voor.",
-    "no_slots": "Sorry, er is de komende tijd geen vrij moment. Probeer het later nog eens "
-                "door 'afspraak' te typen. Is het dringend? Awel luistert: bel gratis 102 of "
-                "chat op awel.be. Dag en nacht: Tele-Onthaal 106 en de Zelfmoordlijn 1813; in "
-                "gevaar: 112.",
+    "no_slots": "Sorry, er is de komende dagen geen vrij moment. Typ later nog eens "
+                "'afspraak'. Is het dringend? Awel luistert: bel gratis 102 of chat op "
+                "awel.be. Dag en nacht: Tele-Onthaal 106 en de Zelfmoordlijn 1813. In gevaar? "
+                "Bel 112.",
     "slot_taken": "Oei, dat moment is net door iemand anders gekozen. Sorry! Hier zijn nieuwe "
                   "momenten:",
     "booked": "Top, je afspraak staat: {when}, met {counselor}. Je krijgt vooraf een "
-              "herinnering. Typ 'afspraak' om hem te zien, 'verzet' om een ander moment te "
-              "kiezen of 'annuleer' om te annuleren.",
+              "herinnering. Typ 'afspraak' om hem te zien, 'verzet' voor een ander moment of "
+              "'annuleer' om hem te annuleren.",
     "appointment_show": "Je afspraak: {when}, met {counselor}. Typ 'verzet' of 'annuleer' als "
                         "het niet meer past.",
     "appointment_none": "Je hebt nu geen afspraak.",
-    "cancelled": "Je afspraak is geannuleerd. Typ 'afspraak' als je een nieuw moment wilt "
-                 "kiezen.",
+    "cancelled": "Je afspraak is geannuleerd. Wil je een nieuw moment kiezen? Typ "
+                 "'afspraak'.",
     "reminder": "Herinnering: je gesprek met {counselor} is {when}. Ik nodig je dan uit in een "
                 "privégesprek.",
     "late_apology": "(Sorry, dit bericht komt later dan gepland.)",
@@ -76,10 +82,16 @@ TEXTS: dict[str, Any] = {
     "closed_no_opening": "We zijn nu gesloten: er leest nu niemand van ons team mee. Ik ben de "
                          "chatbot. Heb je nu meteen iemand nodig? Deze lijnen zijn er dag en "
                          "nacht:\n{lines}",
+    # The very first message when the intake asks the language first: short, in both.
+    "greeting_first": "Hoi! Ik ben de chatbot van de dienst. Dit gesprek is versleuteld.\n"
+                      "Hi! I'm the service's chatbot. This chat is encrypted.",
+    # Instead of `booked` when no reminder will come (a "now" or very near booking).
+    "booked_no_reminder": "Top, je afspraak staat: {when}, met {counselor}. Ik nodig je dan "
+                          "uit in een privégesprek. Typ 'verzet' voor een ander moment of "
+                          "'annuleer' om hem te annuleren.",
     "intake": {
-        "intro": "Ik stel je eerst een paar korte vragen, zodat we de juiste hulpverlener voor "
-                 "je vinden. Antwoord gewoon met het nummer of met het woord. Zit je vast? "
-                 "Typ 'hulp'.",
+        "intro": "Ik stel je een paar korte vragen, zodat we de juiste hulpverlener voor je "
+                 "vinden. Antwoord met het nummer of met het woord. Zit je vast? Typ 'hulp'.",
         "reprompt_choice": "Oei, dat begreep ik niet helemaal. Geen probleem! Typ het nummer "
                            "of het woord van je keuze:",
         "reprompt_text": "Schrijf het gerust in je eigen woorden, een paar woorden is ook goed.",
@@ -90,13 +102,13 @@ TEXTS: dict[str, Any] = {
                 "• {restart}: alles opnieuw beginnen\n"
                 "• {skip}: een open vraag overslaan\n"
                 "Ben je in gevaar? Bel 112. Denk je aan zelfmoord? Bel gratis 1813.",
-        "paused": "Oké, we pauzeren even. Er gaat niets verloren. Stuur me gewoon een berichtje "
-                  "wanneer je verder wilt, dan gaan we verder waar we waren.",
+        "paused": "Oké, we pauzeren even. Er gaat niets verloren. Stuur me een berichtje als je "
+                  "verder wilt, dan gaan we door waar we waren.",
         "welcome_back": "Fijn dat je er weer bent! We gaan verder waar we gebleven waren.",
         "restarted": "Oké, we beginnen opnieuw.",
         "completed": "Dankjewel, dat was het! Ik heb alles wat ik nodig heb.",
-        "done": "Dankjewel voor je bericht. Je vraag is goed bij ons aangekomen, we helpen je "
-                "zo snel mogelijk verder.",
+        "done": "Je vragen zijn beantwoord. Typ 'afspraak' om je afspraak te zien of een "
+                "moment te kiezen.",
         "truncated": "Je bericht was heel lang, daarom heb ik de eerste {max} tekens bewaard. "
                      "De rest kan je straks aan je hulpverlener vertellen.",
         "referral": "Dankjewel voor je bericht. Deze chat is voor jongeren van 12 tot 25 jaar. "
@@ -104,26 +116,27 @@ TEXTS: dict[str, Any] = {
         "skipped": "(overgeslagen)",
         "outside_region": "Je woont buiten onze regio. Geen probleem: we helpen je hier ook "
                           "verder. Goed om te weten: ook dicht bij huis kan je terecht:\n{lines}",
+        "reprompt_language": "Oei, dat begreep ik niet. Typ het nummer van je taal.\n"
+                             "Sorry, I didn't get that. Type the number of your language.",
     },
     "session": {
         "room_name": "Gesprek {when}",
         "room_topic": "Privégesprek, end-to-end versleuteld.",
-        "greeting": "Hoi, welkom! Dit is je gesprek met {counselor}. Hieronder staat kort wat "
-                    "je ons al vertelde, zodat je het niet opnieuw hoeft uit te leggen.",
+        "greeting": "Hoi, welkom! Dit is je gesprek met {counselor}. Wat je al vertelde, staat "
+                    "hieronder. Zo hoef je het niet opnieuw uit te leggen.",
         "summary_title": "Wat je ons al vertelde",
         "story_label": "In je eigen woorden",
         "earlier_sessions": "Eerdere gesprekken met {counselor}: {count}",
-        "bot_leaves": "Jullie zijn er allebei. Ik laat jullie nu alleen: vanaf nu kunnen "
-                      "enkel jullie twee dit gesprek lezen.",
-        "session_closed": "Het gesprek is afgesloten ({outcome}). Dankjewel dat je met ons "
-                          "praatte! Wil je later nog eens praten? Stuur me gewoon een bericht.",
-        "counselor_no_show_standin": "Het spijt me: {counselor} kan er helaas niet bij zijn. "
-                                     "{standin} neemt het over en komt zo bij je in dit "
-                                     "gesprek.",
-        "counselor_no_show_none": "Het spijt me echt: {counselor} kan er helaas niet bij zijn, "
-                                  "en er is nu niemand anders vrij. Dat ligt niet aan jou. "
-                                  "Ik stuur je meteen een paar nieuwe momenten, kies er "
-                                  "gerust eentje.",
+        "bot_leaves": "Jullie zijn er allebei. Ik ga nu weg: vanaf nu lezen alleen jullie twee "
+                      "dit gesprek.",
+        # Without a booked follow-up (with one: session_closed_next; no-show: _no_show).
+        "session_closed": "Je gesprek met {counselor} is afgesloten. Dankjewel dat je met ons "
+                          "praatte! Wil je later nog eens praten? Stuur me gerust een bericht.",
+        "counselor_no_show_standin": "Sorry: {counselor} kan er niet bij zijn. {standin} neemt "
+                                     "het over en komt zo bij je in dit gesprek.",
+        "counselor_no_show_none": "Sorry: {counselor} kan er niet bij zijn, en er is nu "
+                                  "niemand anders vrij. Dat ligt niet aan jou. Hieronder "
+                                  "staan nieuwe momenten. Kies er gerust een.",
         "standin_took_over": "Je was niet in het gesprek van dossier {ref}; {standin} neemt "
                              "het over.",
         "standin_invited": "Je bent uitgenodigd om in te vallen voor dossier {ref} (nu).",
@@ -166,6 +179,17 @@ TEXTS: dict[str, Any] = {
         "unknown_line": "'{text}' staat niet in de lijst van hulplijnen. Kies uit: {lines}.",
         "room_ready": "{counselor} is er voor je. Open de uitnodiging om het gesprek te "
                       "starten: {link}",
+        # Instead of session_closed: a next appointment is booked / the youth did not come.
+        "session_closed_next": "Je gesprek met {counselor} is afgesloten. Dankjewel dat je met "
+                               "ons praatte! Je volgende gesprek staat klaar: {when}. Typ "
+                               "'afspraak' om het te zien of te verzetten.",
+        "session_closed_no_show": "We zagen je niet bij je gesprek met {counselor} ({when}). "
+                                  "Geen probleem, dat kan gebeuren. Wil je toch praten? Typ "
+                                  "'afspraak' en kies een nieuw moment.",
+        # Instead of followup_booked_youth when no reminder will come (it is very near).
+        "followup_booked_youth_no_reminder": "Er staat een nieuw gesprek met {counselor} voor "
+                                             "je klaar: {when}. Ik nodig je dan uit in een "
+                                             "privégesprek.",
     },
     "commands": {
         "help_intro": "Commando's (in dit gesprek met mij; #CODE is optioneel als je maar één "
@@ -239,16 +263,16 @@ TEXTS: dict[str, Any] = {
                  "• Ben je nu in gevaar? Bel meteen 112.\n"
                  "{lines}",
         # No text of the youth's message, ever: the staff room is wider than the case.
-        "staff_alert": "🚨 DRINGEND: mogelijke crisis ({category}) bij case {ref}, intakestap: "
-                       "{step}. De jongere kreeg de crisisnummers. Open de case en neem meteen "
+        "staff_alert": "🚨 DRINGEND: mogelijke crisis ({category}) bij dossier {ref}, intakestap: "
+                       "{step}. De jongere kreeg de crisisnummers. Open het dossier en neem meteen "
                        "contact op.",
         "no_step": "geen (intake voorbij)",
-        "someone_online": "Iemand van ons team is nu online en weet van je bericht. Je mag hier "
-                          "gewoon verder typen.",
-        "nobody_online": "Eerlijk gezegd: op dit moment is er niemand van ons team online. Bel "
-                         "of chat daarom nu met een van de lijnen hierboven: 1813, 106 en 112 "
-                         "zijn er dag en nacht. Je mag hier ook verder typen; we lezen het "
-                         "zodra we er weer zijn.",
+        "someone_online": "Iemand van ons team is nu online en krijgt je melding. Blijf gerust "
+                          "hier: ik laat je weten wat er gebeurt.",
+        "nobody_online": "Eerlijk gezegd: er is nu niemand van ons team online. Bel of chat "
+                         "daarom nu met een van de lijnen hierboven: 1813, 106 en 112 zijn er "
+                         "dag en nacht. Je melding staat klaar voor ons team, maar wacht daar "
+                         "niet op.",
         "again_online": "Ik lees je. Iemand van ons team weet ervan. Ben je in gevaar? Bel 112. "
                         "Zelfmoordlijn: 1813, dag en nacht.",
         "again_nobody": "Ik lees je. Er is nu niemand van ons team online: bel de Zelfmoordlijn "
@@ -262,27 +286,27 @@ TEXTS: dict[str, Any] = {
         "alert_nobody": "Niemand van dienst op dit moment; de jongere kreeg te horen dat er nu "
                         "niemand online is.",
         "alert_claim_hint": "Neem het op met: !claim {ref}",
-        "alert_again": "🚨 Opnieuw crisiswoorden ({category}) bij case {ref} ({hits} berichten). "
-                       "De alert staat nog open: !claim {ref}",
-        "escalate_staff": "🚨🚨 NOG NIET OPGENOMEN: crisisalert ({category}) bij case {ref} staat "
-                          "al {minutes} minuten open. Neem het op met: !claim {ref}",
+        "alert_again": "🚨 Opnieuw crisiswoorden ({category}) bij dossier {ref} ({hits} "
+                       "berichten). De alert staat nog open: !claim {ref}",
+        "escalate_staff": "🚨🚨 NOG NIET OPGENOMEN: crisisalert ({category}) bij dossier {ref} "
+                          "staat al {minutes} minuten open. Neem het op met: !claim {ref}",
         "escalate_youth": "Er heeft nog niemand van ons team kunnen reageren, sorry. Wacht "
                           "daarom niet: bel nu de Zelfmoordlijn 1813 (dag en nacht) of, als je "
                           "in gevaar bent, 112.",
         "youth_coming": "{counselor} van ons team komt nu met je praten. Je krijgt zo een "
                         "uitnodiging voor een nieuw, beveiligd gesprek.",
-        "claim_won": "Je hebt case {ref} opgenomen. Het gesprek met de jongere wordt nu "
+        "claim_won": "Je hebt dossier {ref} opgenomen. Het gesprek met de jongere wordt nu "
                      "geopend; je krijgt zo een uitnodiging.",
-        "claim_taken": "Case {ref} is al opgenomen door {counselor}.",
-        "claim_closed": "De alert van case {ref} is al gesloten.",
-        "claim_ref": "Welke case? Bijvoorbeeld: !claim #K7Q-4MX",
-        "no_alert": "Er is geen crisisalert voor case {ref}.",
+        "claim_taken": "Dossier {ref} is al opgenomen door {counselor}.",
+        "claim_closed": "De alert van dossier {ref} is al gesloten.",
+        "claim_ref": "Welk dossier? Bijvoorbeeld: !claim #K7Q-4MX",
+        "no_alert": "Er is geen crisisalert voor dossier {ref}.",
         "alerts_none": "Er zijn geen open crisisalerts.",
         "alerts_title": "Open crisisalerts:",
         "alerts_item": "• {ref} — {category}, {when}, {state}",
         "state_open": "nog niet opgenomen",
         "state_claimed": "opgenomen door {counselor}",
-        "closed": "De alert van case {ref} is gesloten.",
+        "closed": "De alert van dossier {ref} is gesloten.",
         "duty_on": "Je bent nu van dienst voor crisisalerts.",
         "duty_off": "Je bent niet meer van dienst voor crisisalerts.",
         "duty_now": "Nu van dienst: {names}.",
@@ -298,10 +322,10 @@ TEXTS: dict[str, Any] = {
         "anon": "<b>Anoniem</b>: je geeft geen naam, e-mailadres of telefoonnummer.",
         "enc": "<b>Versleuteld</b>: je gesprek met je hulpverlener lezen alleen jij en je "
         "hulpverlener.",
-        "who": "<b>Wie leest wat?</b> Eerst stelt onze chatbot je een paar korte vragen, zodat "
-        "je bij de juiste hulpverlener terechtkomt; hij bewaart je antwoorden (versleuteld) en "
+        "who": "<b>Wie leest wat?</b> Eerst stelt onze chatbot je een paar korte vragen. Zo "
+        "kom je bij de juiste hulpverlener. De chatbot bewaart je antwoorden (versleuteld) en "
         "de hulpverleners van onze dienst zien ze. Daarna chat je met een professionele "
-        "hulpverlener; de chatbot gaat dan uit dat gesprek.",
+        "hulpverlener. De chatbot gaat dan uit dat gesprek.",
         "hours_h": "Wanneer zijn we er?",
         "hours_unknown": "Bekijk onze openingsuren in de chat.",
         "hours_note": "Je kan altijd al een bericht sturen en een moment kiezen.",
@@ -324,15 +348,15 @@ TEXTS: dict[str, Any] = {
         "crisis_h": "Heb je nu meteen hulp nodig?",
         "crisis_p": "Wacht dan niet op de chat. Bel of chat met:",
         "who_bot_stays": "<b>Wie leest wat?</b> Eerst stelt onze chatbot je een paar korte "
-        "vragen, zodat je bij de juiste hulpverlener terechtkomt; hij bewaart je antwoorden "
+        "vragen. Zo kom je bij de juiste hulpverlener. De chatbot bewaart je antwoorden "
         "(versleuteld) en de hulpverleners van onze dienst zien ze. Daarna chat je met een "
-        "professionele hulpverlener; de chatbot blijft in dat gesprek om bij gevaar hulp te "
-        "sturen, maar bewaart niet wat jullie zeggen.",
+        "professionele hulpverlener. De chatbot blijft in dat gesprek om bij gevaar hulp te "
+        "sturen. Wat jullie zeggen, bewaart hij niet.",
         "privacy_read_p_bot_stays": "De <b>chatbot</b> leest en bewaart je antwoorden op de "
-        "vragen, zodat een hulpverlener je kan helpen; de hulpverleners van onze dienst zien "
-        "die antwoorden. Je <b>gesprek met je hulpverlener</b> is versleuteld; de chatbot "
-        "blijft erin om bij woorden van gevaar meteen hulp te sturen, maar bewaart niet wat "
-        "jullie zeggen.",
+        "vragen, zodat een hulpverlener je kan helpen. De hulpverleners van onze dienst zien "
+        "die antwoorden. Je <b>gesprek met je hulpverlener</b> is versleuteld. De chatbot "
+        "blijft erin om bij woorden van gevaar meteen hulp te sturen. Wat jullie zeggen, "
+        "bewaart hij niet.",
         "privacy_link": "Privacy: wat we bewaren en waarom",
         "privacy_title": "Privacy",
         "privacy_intro": "Hier lees je wat er gebeurt met wat je ons vertelt.",
@@ -347,9 +371,9 @@ TEXTS: dict[str, Any] = {
         "<b>versleuteld</b>.",
         "privacy_read_h": "Wie leest wat?",
         "privacy_read_p": "De <b>chatbot</b> leest en bewaart je antwoorden op de vragen, "
-        "zodat een hulpverlener je kan helpen; de hulpverleners van onze dienst zien die "
-        "antwoorden. Je <b>gesprek met je hulpverlener</b> is versleuteld: de chatbot opent "
-        "het, en <b>gaat weg</b> zodra jullie er allebei zijn. Daarna lezen alleen jij en je "
+        "zodat een hulpverlener je kan helpen. De hulpverleners van onze dienst zien die "
+        "antwoorden. Je <b>gesprek met je hulpverlener</b> is versleuteld. De chatbot opent "
+        "het en <b>gaat weg</b> zodra jullie er allebei zijn. Daarna lezen alleen jij en je "
         "hulpverlener het.",
         "privacy_keep_h": "Hoe lang?",
         "privacy_keep_p": "Wat je in je eigen woorden schreef: {free_text_days} dagen na je "
@@ -464,6 +488,8 @@ TEXTS: dict[str, Any] = {
         "no_crypto": "Deze browser kan geen versleutelde chat openen. Gebruik een recente "
         "browser.",
         "not_built": "De chat in de browser is hier nog niet beschikbaar.",
+        # Shown when the browser runs no JavaScript.
+        "no_script": "Zet JavaScript aan om de chat te gebruiken.",
     },
     "rights": {
         "history_title": "Je gesprekken met ons:",
@@ -478,14 +504,14 @@ TEXTS: dict[str, Any] = {
         "history_file": "Hier is je geschiedenis als bestand: als tekst en als JSON. De "
                         "bestanden zijn versleuteld, net als dit gesprek.",
         "history_file_failed": "Het bestand sturen lukte nu niet. Probeer het later nog eens.",
-        "forget_ask": "Wil je dat we alles over jou wissen? Dan wissen we: je antwoorden op "
-                      "de vragen, wat je in je eigen woorden schreef, je afspraken (een "
-                      "komende afspraak wordt geannuleerd; je hulpverlener hoort alleen dat "
-                      "ze geannuleerd is), de notities van hulpverleners en meldingen over "
-                      "jou, en je gesprekken met hulpverleners op onze server. Alleen "
-                      "anonieme aantallen (hoeveel gesprekken per maand) blijven. Dit kan "
-                      "niet ongedaan worden.\nTyp '{confirm}' om te bevestigen. Typ iets "
-                      "anders, dan wissen we niets.",
+        "forget_ask": "Wil je dat we alles over jou wissen? Dan wissen we je antwoorden op "
+                      "de vragen, wat je in je eigen woorden schreef, je afspraken, de "
+                      "notities van hulpverleners, meldingen over jou en je gesprekken met "
+                      "hulpverleners op onze server. Een komende afspraak wordt geannuleerd. "
+                      "Je hulpverlener hoort alleen dat ze geannuleerd is. Alleen anonieme "
+                      "aantallen (hoeveel gesprekken per maand) blijven. Dit kan niet "
+                      "ongedaan worden.\nTyp '{confirm}' om te bevestigen. Typ iets anders, "
+                      "dan wissen we niets.",
         "forget_done": "Klaar: alles over jou is gewist. Stuur je later nog eens een "
                        "bericht, dan begin je helemaal opnieuw.",
         "forget_rooms_kept": "Je gesprekken met hulpverleners zelf staan nog op de server van "

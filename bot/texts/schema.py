@@ -57,6 +57,9 @@ class IntakeTexts(TextGroup):
     # An option with `refer_to` but no `refer` (a municipality outside the region): the
     # intake goes on. {lines}: where else the youth can go (the directory's lines).
     outside_region: str = text("lines")
+    # Instead of reprompt_choice at the step that asks the language (not known yet): in
+    # every language the intake offers.
+    reprompt_language: str = text()
 
 
 class SessionTexts(TextGroup):
@@ -127,6 +130,12 @@ class SessionTexts(TextGroup):
     # In the youth's DM when their session room opens: who is coming and how to get in.
     # {link}: a matrix.to link to the session room.
     room_ready: str = text("counselor", "link")
+    # Instead of session_closed, chosen by state: a next appointment is already booked
+    # ({when}: its time) / the youth did not come ({when}: the missed session's time).
+    session_closed_next: str = text("outcome", "counselor", "when")
+    session_closed_no_show: str = text("outcome", "counselor", "when")
+    # Instead of followup_booked_youth when no reminder will come (the follow-up is too near).
+    followup_booked_youth_no_reminder: str = text("when", "counselor")
 
 
 class CommandTexts(TextGroup):
@@ -426,6 +435,8 @@ class ChatTexts(TextGroup):
     offline: str = text()
     no_crypto: str = text()
     not_built: str = text()
+    # In the page's <noscript>: the chat needs JavaScript.
+    no_script: str = text()
 
 
 class PosterTexts(TextGroup):
@@ -624,6 +635,11 @@ class Texts(TextGroup):
     closed_now: str = text("when", "lines")
     # The same when no opening is planned within a year (all days closed).
     closed_no_opening: str = text("lines")
+    # The very first message when the intake asks the language first (the language is not
+    # known yet): short, in every language the intake offers. `greeting` follows the choice.
+    greeting_first: str = text()
+    # Instead of `booked` when no reminder will come (a "now" or very near booking).
+    booked_no_reminder: str = text("when", "counselor")
 
     intake: IntakeTexts
     session: SessionTexts

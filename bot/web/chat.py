@@ -141,7 +141,7 @@ def chat_page(state: WebState, lang: str) -> str:
         f'<script type="application/json" id="chat-config">{data}</script>'
         '<div id="app" data-lang="' + e(lang) + '">'
         f'<p class="status" role="status" id="boot">{e(t.loading)}</p></div>'
-        "<noscript><p>JavaScript is needed for the chat.</p></noscript>"
+        f"<noscript><p>{e(t.no_script)}</p></noscript>"
         "</body></html>\n"
     )
 

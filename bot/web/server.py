@@ -392,9 +392,12 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
-    except web.HTTPNotFound:
+    except (web.HTTPNotFound, web.HTTPMethodNotAllowed) as exc:
+        # A page in the reader's language (aiohttp's own answer is a line of English).
         state = request.app[STATE]
-        return _not_found(state, pages.pick_language(request.query.get("lang")))
+        response = _not_found(state, pages.pick_language(request.query.get("lang")))
+        response.set_status(exc.status)
+        return response
     except web.HTTPException:
         raise
     except asyncio.CancelledError:

@@ -392,7 +392,8 @@ def test_language_answer_switches_all_following_texts() -> None:
     result = run(FLOW, "english", "3", "school", "today", "kortrijk", "skip")
     assert result.completed
     assert "Thank you" in result.replies[-1].plain
-    assert FLOW.handle(result.state, "hello?").replies[0].plain.startswith("Thanks")
+    assert FLOW.handle(result.state, "hello?").replies[0].plain.startswith(
+        "Your questions are answered")
 
 
 def test_describe_gives_labels_in_the_requested_language() -> None:
@@ -422,7 +423,7 @@ def test_completed_is_true_exactly_once_then_done_text() -> None:
         later = FLOW.handle(result.state, text)
         assert not later.completed
         assert later.state == result.state
-        assert "goed bij ons aangekomen" in later.replies[0].plain
+        assert "Je vragen zijn beantwoord" in later.replies[0].plain
 
 
 # --- known answers (campaign) -------------------------------------------------------------------

@@ -327,7 +327,7 @@ def test_defaults() -> None:
     assert [o.id for o in cfg.outcomes] == ["done", "follow-up", "referred", "no-show"]
     assert cfg.texts == {}  # the texts are in the catalogue (bot/texts)
     session = TEXTS.texts("nl").session
-    assert "{counselor} kan er helaas niet bij zijn" in session.counselor_no_show_standin
+    assert "{counselor} kan er niet bij zijn" in session.counselor_no_show_standin
     assert session.handover_question.startswith("{counselor} stelt voor dat {colleague}")
 
 

@@ -241,8 +241,9 @@ async def test_admins_read_the_audit_trail_without_personal_data(tmp_path: Path)
 async def test_greeting_and_privacy_are_true_when_the_bot_stays(tmp_path: Path) -> None:
     h = await Harness.start(tmp_path, session={"bot_stays": True})
     try:
-        (first, *_) = await h.youth_says(YOUTH, "hoi")
-        assert "ik blijf erin" in first and "ik ga daar weg" not in first
+        await h.youth_says(YOUTH, "hoi")
+        (first, *_) = await h.youth_says(YOUTH, "1")  # the greeting follows the language
+        assert "Ik blijf erin" in first and "ga ik weg" not in first
         (reply,) = await h.youth_says(YOUTH, "privacy")
         assert "blijft de chatbot" in reply
     finally:
@@ -250,5 +251,6 @@ async def test_greeting_and_privacy_are_true_when_the_bot_stays(tmp_path: Path) 
 
 
 async def test_greeting_says_the_bot_reads_the_intake_and_leaves(h: Harness) -> None:
-    (first, *_) = await h.youth_says(YOUTH, "hoi")
-    assert "lees en bewaar" in first and "ik ga daar weg" in first
+    await h.youth_says(YOUTH, "hoi")
+    (first, *_) = await h.youth_says(YOUTH, "1")  # the greeting follows the language
+    assert "lees en bewaar" in first and "ga ik weg" in first

@@ -10,8 +10,14 @@ from tests.support.harness import SARA, YOUTH, Harness
 async def test_first_message_gets_greeting_and_first_question(h: Harness) -> None:
     replies = await h.youth_says(YOUTH, "hoi")
     assert len(replies) == 2
-    assert replies[0].startswith(h.config.text("nl").greeting.split("\n")[0][:20])
-    assert "1." in replies[1]
+    # The language is not known yet: a short opening in both languages, then the question.
+    assert replies[0] == h.config.text("nl").greeting_first
+    assert "1." in replies[1] and "Which language" in replies[1]
+    # The full greeting (who reads what) follows the choice, in the chosen language.
+    (greeting,) = await h.youth_says(YOUTH, "2")  # one message: greeting, intro, question
+    assert greeting.startswith(h.config.text("en").greeting)
+    assert h.config.text("en").intake.intro in greeting
+    assert greeting.split("\n\n")[-1].startswith("How old are you?")
 
 
 async def test_undecryptable_message_is_answered_in_both_languages(h: Harness) -> None:

@@ -127,7 +127,7 @@ async def test_erasure_deactivates_an_account_the_service_made(mx: MatrixEnv) ->
     mark = youth.mark()
     await youth.join(room)
     greeting = await youth.next_message(room, sender=bot_id, after=mark)
-    assert "chatbot" in greeting.body and "privacy" in greeting.body
+    assert "chatbot" in greeting.body  # short, in both languages; the rest after the choice
     await youth.wait_for(lambda: any("taal" in m.body for m in youth.received[mark:]))
     (question,) = await ask(youth, room, bot_id, "vergeet mij")
     assert "WIS ALLES" in question

@@ -165,7 +165,7 @@ def _code_strings(path: Path) -> list[tuple[int, str]]:
             if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in skip]
 
 
-@pytest.mark.parametrize("folder", ["bot/handlers", "bot/domain"])
+@pytest.mark.parametrize("folder", ["bot/handlers", "bot/domain", "bot/services", "bot/web"])
 def test_no_sentence_literals_in_handlers_or_domain(folder: str) -> None:
     found = [f"{path.relative_to(ROOT)}:{line}: {value[:50]!r}"
              for path in sorted((ROOT / folder).glob("*.py"))
@@ -184,7 +184,7 @@ def _used_keys() -> list[tuple[str, str]]:
     used: list[tuple[str, str]] = []
     files = [*sorted((ROOT / "bot").rglob("*.py")), ROOT / "scripts" / "make_posters.py"]
     for path in files:
-        if "texts" in path.parts:
+        if "texts" in path.relative_to(ROOT).parts:  # not the catalogue itself
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         where = str(path.relative_to(ROOT))
