@@ -147,8 +147,10 @@ class Drill:
                    if m.room_id == room_id and m.sender == self.bot_id
                    and (not counselor or m.body.startswith(AGENDA_REPLIES)))
 
-    async def exchange(self, user: MatrixUser, room_id: str, text: str, expected: int) -> int:
-        """Send; wait until `expected` replies came (or the timeout); returns how many."""
+    async def exchange(self, user: MatrixUser, room_id: str, text: str, expected: int,
+                       quiet: float = 0.0) -> int:
+        """Send; wait until `expected` replies came (or the timeout) and, with `quiet`, until
+        no further reply came for that many seconds; returns how many."""
         mark = user.mark()
         for attempt in range(30):
             try:
@@ -162,6 +164,13 @@ class Drill:
                                 REPLY_TIMEOUT, "the reply")
         except TimeoutError:
             pass
+        # The reference run: a step's replies may be several outbox sends (e.g. "that was
+        # all" and the offer); moving on after the first would count the rest for the next.
+        while quiet:
+            seen = self.replies(user, room_id, mark)
+            await asyncio.sleep(quiet)
+            if self.replies(user, room_id, mark) == seen:
+                break
         return self.replies(user, room_id, mark)
 
     async def youth_run(self, reference: bool = False) -> None:
@@ -172,7 +181,7 @@ class Drill:
         counts = []
         for n, text in enumerate(YOUTH_STEPS):
             expected = 1 if reference else self.expected["youth"][n]
-            got = await self.exchange(user, room, text, expected)
+            got = await self.exchange(user, room, text, expected, 2.0 if reference else 0.0)
             counts.append(got)
             await asyncio.sleep(random.uniform(0.05, 0.8))
         if reference:

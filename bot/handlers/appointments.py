@@ -206,7 +206,7 @@ class Appointments:
         if slot.now:
             return [self.ctx.config.catalogue.say(language, "queue.booked_now", **values)]
         if not reminder_times(self.cfg, booking.start, now, "youth"):
-            return [self.ctx.config.catalogue.say(language, "queue.booked_soon", **values)]
+            return [fill(texts.booked_no_reminder, values)]
         return [fill(texts.booked, values)]
 
     def _show(self, booking: Booking, language: str) -> Message:

@@ -609,9 +609,6 @@ TEXTS: dict[str, Any] = {
     "queue": {
         "booked_now": "Great, {counselor} has time for you now. I'm making a private chat for "
                       "the two of you right away and will send you the link.",
-        "booked_soon": "Great, your appointment is booked: {when}, with {counselor}. I'll invite "
-                       "you to a private chat then. Type 'appointment' to see it, 'move' to pick "
-                       "another moment or 'cancel' to cancel.",
         "offer_queue": "Right now: wait for the first counselor who is free",
         "joined": "Everyone working right now is in a chat. You are number {place} in the "
                   "queue. {estimate} As soon as someone is free, it's your turn. Rather pick a "

@@ -635,9 +635,6 @@ TEXTS: dict[str, Any] = {
     "queue": {
         "booked_now": "Top, {counselor} heeft nu tijd voor je. Ik maak meteen een "
                       "privégesprek voor jullie twee en stuur je de link.",
-        "booked_soon": "Top, je afspraak staat: {when}, met {counselor}. Ik nodig je dan uit in "
-                       "een privégesprek. Typ 'afspraak' om hem te zien, 'verzet' om een ander "
-                       "moment te kiezen of 'annuleer' om te annuleren.",
         "offer_queue": "Nu meteen: wachten op de eerste hulpverlener die vrij is",
         "joined": "Iedereen die nu werkt, is in gesprek. Je staat in de wachtrij op plaats "
                   "{place}. {estimate} Zodra iemand vrij is, kom jij aan de beurt. Liever een "

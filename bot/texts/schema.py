@@ -567,8 +567,6 @@ class QueueTexts(TextGroup):
 
     # Booked "now": the room opens in a moment (the `session.room_ready` pointer follows).
     booked_now: str = text("counselor")
-    # Booked so soon that no reminder comes before it.
-    booked_soon: str = text("when", "counselor")
     # The offer's choice to wait for the first free counselor.
     offer_queue: str = text()
     joined: str = text("place", "estimate")

@@ -109,7 +109,7 @@ async def test_closed_notice_once_per_closed_period(tmp_path: Path) -> None:
                             scheduling={"opening_hours": OPENING})
     try:
         first, question = await h.youth_says(YOUTH, "hoi")
-        assert first.startswith(say(h, "greeting"))
+        assert first.startswith(say(h, "greeting_first"))
         notice = first.split("\n\n")[-1]
         assert notice.startswith("We zijn nu gesloten: er leest nu niemand van ons team mee.")
         assert "We zijn er weer morgen om 12:00." in notice

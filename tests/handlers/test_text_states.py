@@ -29,7 +29,7 @@ async def test_a_now_booking_promises_no_reminder_a_later_one_does(h: Harness) -
     offer = (await h.finish_intake())[-1]
     assert "1. Nu meteen" in offer
     (now_reply,) = await h.youth_says(YOUTH, "1")
-    assert now_reply.startswith(_start(texts(h).booked_no_reminder))
+    assert now_reply.startswith(_start(texts(h).queue.booked_now))
     assert "herinnering" not in now_reply
 
     later = await Harness.start(h.config.data_dir.parent / "later")

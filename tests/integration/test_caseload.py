@@ -36,11 +36,17 @@ async def test_a_standin_reads_the_notes_of_the_case_they_took_over(mx: MatrixEn
 
     # The booked counselor does not come: the colleague stands in.
     await j.join(j.youth, room)
+    before = standin.mark()
     j.clock.set(datetime(2026, 12, 1, 10, 6, tzinfo=BRUSSELS))
     await j.app.timers.refresh()
     await standin.wait_for(lambda: room in standin.invites, timeout=30)
 
     dm = await j.dm(standin)
+    # The invite comes before the take-over commits; the notice that says so comes after.
+    await standin.wait_for(
+        lambda: any(m.room_id == dm and m.sender == j.bot_id and ref in m.body
+                    for m in standin.received[before:]),
+        timeout=30, what="the stand-in notice")
     mark = standin.mark()
     await standin.say(dm, f"!case #{ref}")
     reply = await standin.next_message(dm, sender=j.bot_id, after=mark)  # decrypted by Tom

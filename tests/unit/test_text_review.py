@@ -33,7 +33,7 @@ def test_no_line_break_splits_a_sentence(lang: str) -> None:
         for m in re.finditer(r"\n", value):
             before, after = value[:m.start()].rstrip(" "), value[m.end():]
             line = before.rpartition("\n")[2]
-            if before.endswith((".", "!", "?", ":", "…", ")", "\n")) or after.startswith(
+            if before.endswith((".", "!", "?", ":", "…", ")", "}", "\n")) or after.startswith(
                     ("•", "{", "\n")) or line.startswith("•"):
                 continue
             split.append((key, value[max(0, m.start() - 30):m.end() + 20]))
