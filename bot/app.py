@@ -43,6 +43,7 @@ from bot.storage.bookings import (
     Timer,
 )
 from bot.storage.db import Database
+from bot.storage.followup import FORGET_PHONE
 from bot.timers import TimerService
 from bot.web import start_web
 
@@ -206,10 +207,11 @@ class App:
             self.db, self.clock, config.scheduling,
             {REMIND_YOUTH: reminders, REMIND_COUNSELOR: reminders,
              OPEN_SESSION: session_timer, CHECK_COUNSELOR: session_timer,
-             CHECK_YOUTH: session_timer, ESCALATE: self.router.youth.desk.on_timer},
+             CHECK_YOUTH: session_timer, ESCALATE: self.router.youth.desk.on_timer,
+             FORGET_PHONE: session_timer},
             # An escalation due while the bot was down is done late, never dropped.
             grace_minutes={OPEN_SESSION: config.session.opening_grace_minutes,
-                           ESCALATE: 7 * 24 * 60},
+                           ESCALATE: 7 * 24 * 60, FORGET_PHONE: 7 * 24 * 60},
         )
         self.ctx.timers = self.timers
         self.ctx.admin = HomeserverAdmin.from_config(config)

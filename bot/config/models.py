@@ -10,6 +10,7 @@ from pydantic import Field, PrivateAttr, SecretStr, field_validator, model_valid
 
 from bot.config.base import Section, UserId
 from bot.config.crisis import CrisisConfig
+from bot.config.followup import FollowupConfig
 from bot.config.intake import IntakeConfig
 from bot.config.rights import PrivacyConfig, RetentionConfig
 from bot.config.scheduling import SchedulingConfig
@@ -81,6 +82,7 @@ class Config(Section):
     campaigns: list[Campaign] = []
     privacy: PrivacyConfig = PrivacyConfig()
     retention: RetentionConfig = RetentionConfig()
+    followup: FollowupConfig = FollowupConfig()
 
     @field_validator("timezone")
     @classmethod

@@ -27,6 +27,7 @@ ERASURE: list[tuple[str, str]] = [
     ("handovers", f"case_id IN {_CASES}"),
     ("case_notes", f"case_id IN {_CASES}"),
     ("crisis_alerts", f"case_id IN {_CASES}"),
+    ("case_messages", "youth_id = ?"),
     ("bookings", "youth_id = ?"),
     ("cases", "youth_id = ?"),
     ("handled_events", "room_id IN (SELECT room_id FROM rooms WHERE user_id = ?)"),

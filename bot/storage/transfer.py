@@ -19,11 +19,11 @@ TABLES: tuple[str, ...] = (
     "kv", "handled_events", "rooms", "youths", "cases", "crisis_alerts", "bookings",
     "absences", "timers", "sessions", "case_notes", "handovers", "audit_log",
     "service_accounts", "undecryptable", "report_counts",
-    "report_waits", "duty", "outbox",
+    "report_waits", "duty", "outbox", "case_messages",
 )
 # Tables whose `id` is generated (a sequence on PostgreSQL).
 _SERIAL = ("cases", "crisis_alerts", "bookings", "absences", "timers", "sessions",
-           "case_notes", "handovers", "audit_log", "outbox")
+           "case_notes", "handovers", "audit_log", "outbox", "case_messages")
 _BATCH = 1000
 
 

@@ -37,6 +37,7 @@ from bot.storage.bookings import (
     REMIND_YOUTH,
 )
 from bot.storage.db import Database
+from bot.storage.followup import FORGET_PHONE
 from bot.storage.sessions import Session
 from tests.support.fake_transport import FakeTransport
 
@@ -210,6 +211,7 @@ class Harness:
             CHECK_COUNSELOR: self.router.sessions.on_timer,
             CHECK_YOUTH: self.router.sessions.on_timer,
             ESCALATE: self.router.youth.desk.on_timer,
+            FORGET_PHONE: self.router.sessions.on_timer,
         }
         now = self.clock.now()
         ran = 0
