@@ -194,6 +194,9 @@ TEXTS: dict[str, Any] = {
         "away_too_long": "That is longer than a year; please give a shorter period.",
         "away_examples": "Use: !away today, !away 2026-12-24, or !away 2026-12-24 2027-01-02 "
                          "(first and last day away; 24/12/2026 and 24/12 work too).",
+        "help_reply": "answer a youth's message, in their chat with the bot",
+        "arg_form": "[chat|video|phone|visit]",
+        "arg_ref": "#CODE",
     },
     "crisis": {
         "reply": "What you write is really important to me. You are not alone in this.\n"
@@ -583,8 +586,5 @@ TEXTS: dict[str, Any] = {
                      "visit.",
         "no_office": "No office is set up (followup.offices). Choose chat, video or phone.",
         "unknown_office": "I don't know the office '{office}'. Choose from: {offices}.",
-        "help_reply": "answer a youth's message, in their chat with the bot",
-        "arg_form": "[chat|video|phone|visit]",
-        "arg_ref": "#CODE",
     },
 }

@@ -205,6 +205,9 @@ TEXTS: dict[str, Any] = {
         "away_examples": "Bijvoorbeeld: !away vandaag, !away 2026-12-24 of !away 2026-12-24 "
                          "2027-01-02 (eerste en laatste dag afwezig; 24/12/2026 en 24/12 "
                          "werken ook).",
+        "help_reply": "antwoord op een bericht van een jongere, in hun chat met de bot",
+        "arg_form": "[chat|video|phone|visit]",
+        "arg_ref": "#CODE",
     },
     "crisis": {
         "reply": "Wat je schrijft, vind ik heel belangrijk. Je staat er niet alleen voor.\n"
@@ -599,8 +602,5 @@ TEXTS: dict[str, Any] = {
         "no_office": "Er is geen kantoor ingesteld (followup.offices). Kies chat, video of "
                      "phone.",
         "unknown_office": "Kantoor '{office}' ken ik niet. Kies uit: {offices}.",
-        "help_reply": "antwoord op een bericht van een jongere, in hun chat met de bot",
-        "arg_form": "[chat|video|phone|visit]",
-        "arg_ref": "#CODE",
     },
 }

@@ -173,6 +173,10 @@ class CommandTexts(TextGroup):
     away_past: str = text("day")
     away_too_long: str = text()
     away_examples: str = text()
+    # `!reply #REF <text>` (bot/handlers/followup.py) and its arguments; `!followup`'s form.
+    help_reply: str = text()
+    arg_form: str = text()
+    arg_ref: str = text()
 
 
 class CrisisTexts(TextGroup):
@@ -511,10 +515,6 @@ class FollowupTexts(TextGroup):
     video_off: str = text()
     no_office: str = text()
     unknown_office: str = text("office", "offices")
-    # `!help` and usage lines.
-    help_reply: str = text()
-    arg_form: str = text()
-    arg_ref: str = text()
 
 
 class Texts(TextGroup):
