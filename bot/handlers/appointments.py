@@ -187,8 +187,12 @@ class Appointments:
 
     def _show(self, booking: Booking, language: str) -> Message:
         texts = self.ctx.config.text(language)
-        return fill(texts.appointment_show, {"when": self._when(booking.start, language),
-                                             "counselor": self._name(booking.counselor_id)})
+        shown = fill(texts.appointment_show, {"when": self._when(booking.start, language),
+                                              "counselor": self._name(booking.counselor_id)})
+        # A video, phone or visit session: how it takes place (chat needs no word).
+        how = self.booking.forms.booked(booking, language, how=booking.form != "chat",
+                                        hint=False)
+        return shown + how if how else shown
 
     # --- timers -----------------------------------------------------------------------------
 

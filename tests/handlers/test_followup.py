@@ -347,3 +347,11 @@ async def test_erasure_takes_the_number_and_the_message_records(h: Harness) -> N
         assert YOUTH not in dump and "0499" not in dump, table
     assert b"0499 98 76 54" not in raw_file(h)
     assert await rights.youth_data(h.db, YOUTH) == rights.YouthData(0, 0, [], None)
+
+
+async def test_the_appointment_word_shows_how_it_takes_place(h: Harness) -> None:
+    office = h.config.followup.offices[0]
+    await followup(h, "visit")
+    (shown,) = await h.youth_says(YOUTH, "afspraak")
+    assert has(shown, h.config.text("nl").appointment_show)
+    assert office.say("address", "nl", "nl") in shown
