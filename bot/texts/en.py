@@ -524,7 +524,7 @@ TEXTS: dict[str, Any] = {
         "form_chat": "chat session",
         "form_video": "video call",
         "form_phone": "phone call",
-        "form_visit": "meeting at the office ({office})",
+        "form_visit": "meeting at the office, {office}",
         "booked_chat": "It is a chat session. At that time I will invite you to a private "
                        "chat with {counselor}.",
         "booked_video": "It is a video call. At that time I will invite you to a private chat "
@@ -562,10 +562,9 @@ TEXTS: dict[str, Any] = {
                                 "a time. After that you can send your counselor a message.",
         "message_too_long": "Your message is too long: more than {max} characters. Can you "
                             "make it shorter? You can tell the rest in the session.",
-        "message_limit": "You just sent {counselor} a few messages. Please wait until "
-                         "{counselor} has read them. You can send a message again later. Is "
-                         "it urgent? Call Awel (102). Day and night: the Zelfmoordlijn (1813). "
-                         "In danger: 112.",
+        "message_limit": "You just sent {counselor} a few messages. This one was not sent. "
+                         "You can send a message again later. Is it urgent? Call Awel (102). "
+                         "Day and night: the Zelfmoordlijn (1813). In danger: 112.",
         "message_from_counselor": "Message from {counselor}:\n{text}\n\nWant to answer? Type "
                                   "'message' and then your answer.",
         "history_form": "({form})",

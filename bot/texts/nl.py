@@ -540,7 +540,7 @@ TEXTS: dict[str, Any] = {
         "form_chat": "chatgesprek",
         "form_video": "videogesprek",
         "form_phone": "telefoongesprek",
-        "form_visit": "gesprek op kantoor ({office})",
+        "form_visit": "gesprek op kantoor, {office}",
         "booked_chat": "Het is een chatgesprek. Op dat moment nodig ik je uit in een "
                        "privégesprek met {counselor}.",
         "booked_video": "Het is een videogesprek. Op dat moment nodig ik je uit in een "
@@ -577,10 +577,10 @@ TEXTS: dict[str, Any] = {
                                 "te kiezen. Daarna kan je je hulpverlener een bericht sturen.",
         "message_too_long": "Je bericht is te lang: meer dan {max} tekens. Kan je het korter "
                             "maken? De rest kan je in het gesprek vertellen.",
-        "message_limit": "Je stuurde {counselor} net al een paar berichten. Wacht even tot "
-                         "{counselor} ze gelezen heeft. Later kan je weer een bericht sturen. "
-                         "Is het dringend? Bel Awel (102). Dag en nacht: de Zelfmoordlijn "
-                         "(1813). In gevaar: 112.",
+        "message_limit": "Je stuurde {counselor} net al een paar berichten. Dit bericht is "
+                         "niet verstuurd. Later kan je weer een bericht sturen. Is het "
+                         "dringend? Bel Awel (102). Dag en nacht: de Zelfmoordlijn (1813). In "
+                         "gevaar: 112.",
         "message_from_counselor": "Bericht van {counselor}:\n{text}\n\nAntwoorden? Typ "
                                   "'bericht' en dan je antwoord.",
         "history_form": "({form})",

@@ -188,7 +188,7 @@ async def test_visit_tells_the_office_and_opens_no_room(h: Harness) -> None:
     # Its history line says how it took place.
     (history,) = await h.youth_says(YOUTH, "geschiedenis")
     name = office.say("name", "nl", "nl")
-    assert "(chatgesprek)" in history and f"(gesprek op kantoor ({name}))" in history
+    assert "(chatgesprek)" in history and f"(gesprek op kantoor, {name})" in history
 
 
 async def test_visit_to_an_office_that_does_not_exist(h: Harness) -> None:
