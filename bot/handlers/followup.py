@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from bot.domain import forms
 from bot.domain.messages import Message
+from bot.domain.session_rules import case_ref
 from bot.domain.when import format_when
 from bot.handlers.commands import Argument, Call, FreeText, ParseEnv, UsageError
 from bot.handlers.context import Context
@@ -145,8 +146,6 @@ class CaseRef(Argument):
     kind = "ref"
 
     def parse(self, text: str, env: ParseEnv) -> tuple[str, str]:
-        from bot.domain.session_rules import case_ref
-
         first = text.split(maxsplit=1)
         ref = case_ref(first[0]) if first else None
         if ref is None:

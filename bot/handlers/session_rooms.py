@@ -153,8 +153,10 @@ class SessionRooms:
 
     async def _open_without_room(self, session: store.Session, now: datetime) -> None:
         """A phone or visit session: no room, no no-show checks; it is open (for `!end`,
-        the history) from its booked time on."""
+        the history) from its booked time on. The counselor is there by definition (they
+        call, or receive the youth), so `!end no-show` counts as the youth's no-show."""
         await store.mark_open(self.ctx.db, session, now)
+        await store.mark_joined(self.ctx.db, session.id, "counselor", now)
         METRICS.inc("chathulp_sessions_opened_total")
         log.info("Session %d began (no room: phone or visit)", session.id)
 

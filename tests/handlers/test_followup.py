@@ -134,6 +134,7 @@ async def test_phone_number_only_if_the_youth_chooses_sealed_and_erased(h: Harne
     assert rooms == 0  # the counselor calls: no room
     session = await store.by_booking(h.db, booking.id)
     assert session is not None and session.state == "open" and session.room_id is None
+    assert session.counselor_joined  # they call: a no-show would be the youth's
     # No "the youth is not in the room" for a phone call.
     mark = h.mark()
     h.at(NEXT + timedelta(minutes=20))
