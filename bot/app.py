@@ -45,6 +45,7 @@ from bot.storage.bookings import (
     Timer,
 )
 from bot.storage.db import Database
+from bot.storage.followup import FORGET_PHONE
 from bot.timers import TimerService
 
 if TYPE_CHECKING:
@@ -226,11 +227,13 @@ class App:
             {REMIND_YOUTH: reminders, REMIND_COUNSELOR: reminders,
              OPEN_SESSION: session_timer, CHECK_COUNSELOR: session_timer,
              CHECK_YOUTH: session_timer, ESCALATE: self.router.youth.desk.on_timer,
-             QUEUE_EXPIRE: self.router.youth.appointments.queue.on_timer},
-            # An escalation (or the end of a wait in the queue) due while the bot was down is
-            # done late, never dropped.
+             QUEUE_EXPIRE: self.router.youth.appointments.queue.on_timer,
+             FORGET_PHONE: session_timer},
+            # An escalation, the end of a wait in the queue or a phone number to forget, due
+            # while the bot was down, is done late, never dropped.
             grace_minutes={OPEN_SESSION: config.session.opening_grace_minutes,
-                           ESCALATE: 7 * 24 * 60, QUEUE_EXPIRE: 7 * 24 * 60},
+                           ESCALATE: 7 * 24 * 60, QUEUE_EXPIRE: 7 * 24 * 60,
+                           FORGET_PHONE: 7 * 24 * 60},
             prepare={CHECK_COUNSELOR: self._prepare_counselor_check},
             around=self.outbox.handling,
         )

@@ -10,6 +10,7 @@ from pydantic import Field, PrivateAttr, SecretStr, field_validator, model_valid
 
 from bot.config.base import Section, UserId
 from bot.config.crisis import CrisisConfig
+from bot.config.followup import FollowupConfig
 from bot.config.intake import IntakeConfig
 from bot.config.referrals import ReferralsConfig
 from bot.config.rights import PrivacyConfig, RetentionConfig
@@ -84,6 +85,7 @@ class Config(Section):
     retention: RetentionConfig = RetentionConfig()
     # The helplines the bot and counselors refer to (bot/config/referrals.py).
     referrals: ReferralsConfig = ReferralsConfig()
+    followup: FollowupConfig = FollowupConfig()
 
     @field_validator("timezone")
     @classmethod

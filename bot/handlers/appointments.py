@@ -24,6 +24,7 @@ from bot.handlers.now_queue import NowQueue
 from bot.handlers.policy import post_to_staff
 from bot.services.booking import BookingService
 from bot.storage import bookings, youths
+from bot.storage import followup as followup_store
 from bot.storage.bookings import Booking, Timer
 
 if TYPE_CHECKING:
@@ -204,15 +205,24 @@ class Appointments:
                   "counselor": self._name(booking.counselor_id)}
         # Never promise a reminder that will not come: none for "now" or a near moment.
         if slot.now:
-            return [self.ctx.config.catalogue.say(language, "queue.booked_now", **values)]
-        if not reminder_times(self.cfg, booking.start, now, "youth"):
-            return [fill(texts.booked_no_reminder, values)]
-        return [fill(texts.booked, values)]
+            confirmation = self.ctx.config.catalogue.say(language, "queue.booked_now", **values)
+        elif not reminder_times(self.cfg, booking.start, now, "youth"):
+            confirmation = fill(texts.booked_no_reminder, values)
+        else:
+            confirmation = fill(texts.booked, values)
+        # How it takes place (a moved video, phone or visit session), how to send a message.
+        extra = self.booking.forms.booked(booking, language, how=booking.form != "chat",
+                                          hint=not slot.now)
+        return [confirmation + extra if extra else confirmation]
 
     def _show(self, booking: Booking, language: str) -> Message:
         texts = self.ctx.config.text(language)
-        return fill(texts.appointment_show, {"when": self._when(booking.start, language),
-                                             "counselor": self._name(booking.counselor_id)})
+        shown = fill(texts.appointment_show, {"when": self._when(booking.start, language),
+                                              "counselor": self._name(booking.counselor_id)})
+        # A video, phone or visit session: how it takes place (chat needs no word).
+        how = self.booking.forms.booked(booking, language, how=booking.form != "chat",
+                                        hint=False)
+        return shown + how if how else shown
 
     # --- timers -----------------------------------------------------------------------------
 
@@ -229,14 +239,23 @@ class Appointments:
             if room_id is None:
                 return
             texts = self.ctx.config.text(case.language)
-            message = fill(texts.reminder, {"when": self._when(booking.start, case.language),
+            when = self._when(booking.start, case.language)
+            message = fill(texts.reminder, {"when": when,
                                             "counselor": self._name(booking.counselor_id)})
+            # A video, phone or visit session: the reminder says which, and what to do.
+            phone = (await followup_store.phone_of(self.ctx.db, booking.id)
+                     if booking.form == "phone" else None)
+            message = self.booking.forms.reminder(booking, case.language, when,
+                                                  phone) or message
             if late:
                 message = message + plain(texts.late_apology)
             await self.ctx.transport.send_notice(room_id, message)
         else:
-            await self.booking.notify_counselor(booking.counselor_id, "staff_reminder", booking,
-                                                case.ref, late=late)
+            phone = (await followup_store.phone_of(self.ctx.db, booking.id)
+                     if booking.form == "phone" else None)
+            await self.booking.notify_counselor(
+                booking.counselor_id, "staff_reminder", booking, case.ref, late=late,
+                extra=self.booking.forms.staff_note(booking, phone, with_phone=True))
 
     # --- helpers ----------------------------------------------------------------------------
 

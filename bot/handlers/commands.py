@@ -28,6 +28,7 @@ from typing import Any, Generic, TypeVar
 
 from bot.config.intake import answer_key
 from bot.config.models import Config
+from bot.domain import forms
 from bot.domain import session_rules as rules
 from bot.domain.availability import parse_away
 from bot.domain.messages import Message, plain
@@ -156,6 +157,35 @@ class FollowupTime(Argument):
             return rules.parse_followup(text, env.now, tz, default), ""
         except UserError as exc:
             raise UsageError(exc.key, **exc.values) from None
+
+
+class SessionForm(Argument):
+    """How a follow-up takes place, as the LAST word(s): 'chat' (the default), 'video',
+    'phone', 'visit [office]' (words of any language, see `bot.domain.forms`). Its value is
+    (form, office id or None); the words before it are left for the other arguments."""
+
+    kind = "form"
+
+    def parse(self, text: str, env: ParseEnv) -> tuple[tuple[str, str | None], str]:
+        words = text.split()
+        cfg = env.config.followup
+        form, office, used = None, None, 0
+        if words and (form := forms.form_of(words[-1])) is not None:
+            used = 1
+        elif len(words) >= 2 and forms.form_of(words[-2]) == "visit":
+            form, office, used = "visit", words[-1].lower(), 2
+        if form is None:
+            return (forms.DEFAULT_FORM, None), text
+        if form == "video" and not cfg.video_url:
+            raise UsageError("followup.video_off")
+        if form == "visit":
+            if not cfg.offices:
+                raise UsageError("followup.no_office")
+            if cfg.office(office) is None:
+                raise UsageError("followup.unknown_office", office=str(office),
+                                 offices=", ".join(o.id for o in cfg.offices))
+            office = cfg.office(office).id  # type: ignore[union-attr]
+        return (form, office), " ".join(words[:-used])
 
 
 class Colleague(Argument):

@@ -14,6 +14,7 @@ from bot.domain.when import format_when
 from bot.handlers.commands import Words, first_match
 from bot.handlers.context import Context
 from bot.services.erasure import Eraser
+from bot.services.forms import joined
 from bot.storage import bookings, rights, youths
 
 if TYPE_CHECKING:
@@ -103,13 +104,16 @@ class YouthRights:
                 "counselor": self.booking.name(item.counselor_id),
                 "topic": self._answer("topic", item.topic, language) or unknown,
                 "outcome": outcome,
+                "form": self.booking.forms.label(item.form, item.place, language),
             })
         upcoming = await bookings.active_booking(self.ctx.db, youth_id)
         following = None
         if upcoming is not None:
             following = {"start": upcoming.start.isoformat(),
                          "when": self._when(upcoming.start, language),
-                         "counselor": self.booking.name(upcoming.counselor_id)}
+                         "counselor": self.booking.name(upcoming.counselor_id),
+                         "form": self.booking.forms.label(upcoming.form, upcoming.place,
+                                                          language)}
         return {"service": cfg.web.service_name, "sessions": items,
                 "next_appointment": following}
 
@@ -119,14 +123,18 @@ class YouthRights:
         if data["sessions"]:
             message = say(language, "rights.history_title")
             for item in data["sessions"]:
-                values = {k: v for k, v in item.items() if k != "start"}
-                message = message + say(language, "rights.history_item", **values)
+                values = {k: v for k, v in item.items() if k not in ("start", "form")}
+                message = message + joined(say(language, "rights.history_item", **values),
+                                           say(language, "followup.history_form",
+                                               form=item["form"]))
         else:
             message = say(language, "rights.history_none")
         if data["next_appointment"]:
             nxt = data["next_appointment"]
-            message = message + say(language, "rights.history_next", when=nxt["when"],
-                                    counselor=nxt["counselor"])
+            message = message + joined(
+                say(language, "rights.history_next", when=nxt["when"],
+                    counselor=nxt["counselor"]),
+                say(language, "followup.history_form", form=nxt["form"]))
         return message + say(language, "rights.history_hint")
 
     async def _history_file(self, youth_id: str, room_id: str,

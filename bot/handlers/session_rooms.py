@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.config.session import SessionConfig
+from bot.domain import forms
 from bot.domain import session_rules as rules
 from bot.domain.messages import Message
 from bot.domain.text_choice import closing_key
@@ -24,9 +25,11 @@ from bot.handlers.transport import Membership
 from bot.metrics import METRICS
 from bot.services.booking import BookingService
 from bot.storage import bookings, youths
+from bot.storage import followup as followup_store
 from bot.storage import sessions as store
 from bot.storage import sync_state as tstore
 from bot.storage.bookings import CHECK_COUNSELOR, CHECK_YOUTH, OPEN_SESSION, Timer
+from bot.storage.followup import FORGET_PHONE
 from bot.texts import Catalogue
 
 if TYPE_CHECKING:
@@ -86,6 +89,10 @@ class SessionRooms:
             await self.apply_counselor_check(timer.booking_id)
         elif timer.kind == CHECK_YOUTH:
             await self.check_youth(timer.booking_id)
+        elif timer.kind == FORGET_PHONE:  # a phone session's number, after the session
+            if await followup_store.forget_phone(self.ctx.db, timer.booking_id):
+                log.info("Phone number of booking %d erased after the session",
+                         timer.booking_id)
 
     async def recover(self) -> None:
         """At start-up: finish openings that a crash interrupted."""
@@ -115,6 +122,9 @@ class SessionRooms:
             return
         case = await youths.get_case(self.ctx.db, booking.case_id)
         if case is None:
+            return
+        if not forms.opens_room(booking.form):
+            await self._open_without_room(session, now)
             return
         # Only an opening that was interrupted can have a room we lost track of.
         room_id = session.room_id or (None if fresh else await self._find_room(session.nonce))
@@ -159,6 +169,25 @@ class SessionRooms:
         await self.ctx.transport.send_notice(youth_room, self.text(
             case.language, "room_ready", counselor=self._name(session.counselor_id),
             link=rules.room_link(session.room_id)))
+
+    async def _open_without_room(self, session: store.Session, now: datetime) -> None:
+        """A phone or visit session: no room, no no-show checks; it is open (for `!end`,
+        the history) from its booked time on. The counselor is there by definition (they
+        call, or receive the youth), so `!end no-show` counts as the youth's no-show."""
+        await store.mark_open(self.ctx.db, session, now)
+        await store.mark_joined(self.ctx.db, session.id, "counselor", now)
+        METRICS.inc("chathulp_sessions_opened_total")
+        log.info("Session %d began (no room: phone or visit)", session.id)
+
+    async def _post_call_link(self, session: store.Session) -> None:
+        """A video session: a fresh call link in the room (once, with the summary)."""
+        booking = await bookings.get_booking(self.ctx.db, session.booking_id)
+        link = self.booking.forms.call_link() if booking and booking.form == "video" else None
+        if link is None or session.room_id is None:
+            return
+        case = await youths.get_case(self.ctx.db, session.case_id)
+        await self.ctx.transport.send_notice(session.room_id, self.texts.say(
+            case.language if case else None, "followup.call_link", url=link))
 
     async def _invite_both(self, session: store.Session) -> None:
         assert session.room_id is not None
@@ -209,6 +238,7 @@ class SessionRooms:
         summary = rules.summary_message(self.texts, case.language, described, case.free_text,
                                         earlier, self._name(session.counselor_id))
         await self.ctx.transport.send_notice(session.room_id, summary)
+        await self._post_call_link(session)
         if not self.cfg.bot_stays:
             await self.ctx.transport.send_notice(session.room_id, self.text(
                 case.language, "bot_leaves", counselor=self._name(session.counselor_id)))

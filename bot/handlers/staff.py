@@ -30,6 +30,7 @@ from bot.handlers.commands import (
     Outcome,
     ParseEnv,
     Role,
+    SessionForm,
 )
 from bot.handlers.context import Context
 from bot.handlers.notify import staff_language, tell_counselor
@@ -154,23 +155,26 @@ async def _end(self: StaffConversation, call: Call[StaffConversation]) -> Messag
 
 
 @STAFF.command("followup", words={"en": ("follow-up",), "nl": ("vervolg",)},
-               args=(FollowupTime(),), case=True)
+               args=(FollowupTime(), SessionForm(required=False)), case=True)
 async def _followup(self: StaffConversation, call: Call[StaffConversation]) -> Message:
     session: store.Session = call.session
     when: datetime = call.args["when"]
+    form, place = call.args["form"]
     ctx = self.ctx
     case = await youths.get_case(ctx.db, session.case_id)
     if case is None:
         return self.say("no_case")
     result = await self.sessions.booking.book_followup(
-        case=case, youth_id=session.youth_id, counselor_id=call.sender, start=when)
+        case=case, youth_id=session.youth_id, counselor_id=call.sender, start=when,
+        form=form, place=place)
     ref = case.ref
     if result.reason == "slot_taken":
         return self.say("followup_busy", when=self.sessions.when(when, self.lang))
-    if result.reason == "youth_has_booking":
+    if result.reason == "youth_has_booking" or result.booking is None:
         return self.say("followup_youth_booked", ref=ref)
     return self.say("followup_booked_counselor", ref=ref,
-                    when=self.sessions.when(when, self.lang))
+                    when=self.sessions.when(when, self.lang),
+                    ) + self.sessions.booking.forms.staff_note(result.booking)
 
 
 @STAFF.command("note", words={"nl": ("notitie", "nota")}, args=(FreeText(),), case=True)
@@ -210,8 +214,11 @@ async def _agenda(self: StaffConversation, call: Call[StaffConversation]) -> Mes
     lines = [self.say("agenda_title").plain]
     for b in rows:
         case = await youths.get_case(self.ctx.db, b.case_id)
-        lines.append(self.say("agenda_item", when=self.sessions.when(b.start, self.lang),
-                              ref=case.ref if case else "?").plain)
+        item = self.say("agenda_item", when=self.sessions.when(b.start, self.lang),
+                        ref=case.ref if case else "?").plain
+        form = self.sessions.booking.forms.label(b.form, b.place, self.lang)
+        lines.append(item + " " + self.ctx.config.catalogue.plain(
+            self.lang, "followup.history_form", form=form))
     return plain("\n".join(lines))
 
 
@@ -231,4 +238,5 @@ async def _back(self: StaffConversation, call: Call[StaffConversation]) -> Messa
 
 # Declared in their own modules (they register on STAFF when imported).
 from bot.handlers import caseload as _caseload  # noqa: E402, F401
+from bot.handlers import followup as _followup_cmds  # noqa: E402, F401  (!reply)
 from bot.handlers import reports as _reports  # noqa: E402, F401

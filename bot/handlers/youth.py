@@ -18,6 +18,7 @@ from bot.handlers.appointments import Appointments
 from bot.handlers.commands import Words, first_match
 from bot.handlers.context import Context
 from bot.handlers.crisis import CrisisDesk
+from bot.handlers.followup import BetweenSessions
 from bot.handlers.notify import staff_language, tell_counselor
 from bot.handlers.opening import closed_notice
 from bot.handlers.policy import dm_levels
@@ -58,6 +59,7 @@ class YouthConversation:
         self.appointments = Appointments(ctx, self.flow, self.crisis)
         self.rights = YouthRights(ctx, self.flow, self.appointments.booking)
         self.desk = CrisisDesk(ctx, self.crisis)
+        self.between = BetweenSessions(ctx, self.appointments.booking)
 
     async def on_message(self, msg: Incoming) -> None:
         if msg.kind == "reaction":
@@ -82,6 +84,11 @@ class YouthConversation:
             return
 
         if await self.desk.check(msg, youth, case, state, lambda: self._resume(youth)):
+            if msg.kind == "text" and state.status == "done" and self.between.is_message(
+                    msg.body):
+                # A message for the counselor is still passed on (the crisis net read it).
+                await self._send(msg.room_id, await self.between.on_text(youth, case,
+                                                                         msg.body) or [])
             return  # a crisis matter: not also an answer to the intake or anything else
         if msg.kind == "edit":
             return  # an edit is not a new answer
@@ -97,6 +104,11 @@ class YouthConversation:
         if await self._handover_answer(msg, youth, case):
             return
 
+        if state.status == "done" and (
+                between := await self.between.on_text(youth, case, msg.body)) is not None:
+            # A message for the counselor between sessions; a number for a phone session.
+            await self._send(msg.room_id, between)
+            return
         if state.status == "done":
             # Past the intake: appointments (offers, choosing, seeing, cancelling, moving).
             replies = await self.appointments.on_text(youth, case, msg.room_id, msg.body)

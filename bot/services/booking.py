@@ -20,14 +20,16 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.domain.availability import BusyPeriod, Slot, slot_fits, slot_is_free
-from bot.domain.messages import fill, plain
+from bot.domain.messages import Message, fill, plain
 from bot.domain.offers import Needs, choose_standin, youth_reminded
 from bot.domain.when import format_when
 from bot.handlers.notify import staff_language, tell_counselor
 from bot.metrics import METRICS
+from bot.services.forms import Forms
 from bot.storage import bookings, youths
 from bot.storage import sessions as sessions_store
 from bot.storage.bookings import OPEN_SESSION, Booking, BookResult, reminder_plan
+from bot.storage.followup import FORGET_PHONE
 
 if TYPE_CHECKING:
     from bot.domain.intake import IntakeFlow
@@ -43,6 +45,7 @@ class BookingService:
     def __init__(self, ctx: Context, flow: IntakeFlow) -> None:
         self.ctx = ctx
         self.flow = flow  # describes a case's answers in the counselor's notice
+        self.forms = Forms(ctx, self.name)  # what a session's form changes in the texts
 
     # --- booking ------------------------------------------------------------------------
 
@@ -64,6 +67,9 @@ class BookingService:
         # opens at once: the timer is due as soon as this booking commits.
         plan = [*reminder_plan(cfg, slot, now),
                 (OPEN_SESSION, None, min(now, slot.start) if slot.now else slot.start)]
+        if moving is not None and moving.form == "phone":  # a moved phone session
+            kept = timedelta(minutes=self.ctx.config.followup.phone_kept_minutes)
+            plan.append((FORGET_PHONE, None, slot.end + kept))
         buffer = timedelta(minutes=cfg.buffer_minutes)
         if moving is not None and moving.status == "booked":
             result = await bookings.move(self.ctx.db, moving.id, slot=slot, now=now,
@@ -81,9 +87,11 @@ class BookingService:
         return result
 
     async def book_followup(
-        self, *, case: youths.Case, youth_id: str, counselor_id: str, start: datetime
+        self, *, case: youths.Case, youth_id: str, counselor_id: str, start: datetime,
+        form: str = "chat", place: str | None = None,
     ) -> BookResult:
-        """Book a follow-up a counselor asked for at `start`, with them; the youth is told.
+        """Book a follow-up a counselor asked for at `start`, with them; the youth is told
+        (how it takes place too: `form` chat, video, phone or visit, `place` an office id).
 
         "slot_taken" when the time is outside the counselor's working or the opening hours,
         on a closure or absence day, within the buffer of another booking, over their
@@ -98,9 +106,13 @@ class BookingService:
         if not slot_fits(cfg, tz, slot, busy, absences, now):
             return BookResult(None, "slot_taken")
         plan = [*reminder_plan(cfg, slot, now), (OPEN_SESSION, None, slot.start)]
+        if form == "phone":  # the number the youth may give goes after the session
+            kept = timedelta(minutes=self.ctx.config.followup.phone_kept_minutes)
+            plan.append((FORGET_PHONE, None, slot.end + kept))
         result = await bookings.book(self.ctx.db, case_id=case.id, youth_id=youth_id,
                                      slot=slot, now=now, reminders=plan,
-                                     buffer=timedelta(minutes=cfg.buffer_minutes))
+                                     buffer=timedelta(minutes=cfg.buffer_minutes),
+                                     form=form, place=place)
         if result.booking is None:
             return result
         await self._booked()
@@ -111,7 +123,8 @@ class BookingService:
                    else "session.followup_booked_youth_no_reminder")
             self.ctx.transport.post(youth_room, self.ctx.config.catalogue.say(
                 case.language, key,
-                when=self._when(start, case.language), counselor=self.name(counselor_id)))
+                when=self._when(start, case.language), counselor=self.name(counselor_id),
+            ) + self.forms.booked(result.booking, case.language))  # type: ignore[operator]
         return result
 
     async def cancel(self, booking: Booking, ref: str) -> bool:
@@ -150,7 +163,7 @@ class BookingService:
 
     async def notify_counselor(self, counselor_id: str, key: str, booking: Booking, ref: str,
                                *, summary: youths.Case | None = None,
-                               late: bool = False) -> None:
+                               late: bool = False, extra: Message | None = None) -> None:
         """A booking notice (`staff_*` text) in the counselor's DM, in their language."""
         lang = staff_language(self.ctx.config, counselor_id)
         texts = self.ctx.config.text(lang)
@@ -161,6 +174,8 @@ class BookingService:
                      self.flow.describe(summary.answers, lang)]
             if lines:
                 message = message + plain("\n".join(lines))
+        if extra is not None:  # e.g. the session's form (bot.services.forms)
+            message = message + extra
         if late:
             message = message + plain(texts.late_apology)
         await tell_counselor(self.ctx, counselor_id, message)

@@ -54,6 +54,9 @@ class Booking:
     outcome: str | None
     created_at: datetime
     updated_at: datetime
+    # How it takes place (bot.domain.forms): chat, video, phone or visit (`place`: an office).
+    form: str = "chat"
+    place: str | None = None
 
     @property
     def slot(self) -> Slot:
@@ -98,6 +101,7 @@ def _booking(row: Row) -> Booking:
         row["id"], row["case_id"], row["youth_id"], row["counselor_id"],
         from_ts(row["start_at"]), from_ts(row["end_at"]), row["status"], row["room_id"],
         row["outcome"], from_ts(row["created_at"]), from_ts(row["updated_at"]),
+        row.get("form") or "chat", row.get("place"),
     )
 
 
@@ -134,6 +138,9 @@ async def _book_in(
     now: int,
     reminders: Sequence[TimerPlan],
     buffer: timedelta,
+    form: str = "chat",
+    place: str | None = None,
+    phone: str | None = None,
 ) -> Booking:
     """Insert a booking and its timers within the caller's transaction, or raise _Refused."""
     start, end = to_ts(slot.start), to_ts(slot.end)
@@ -155,8 +162,9 @@ async def _book_in(
     try:
         booking_id = await conn.fetchval(
             "INSERT INTO bookings (case_id, youth_id, counselor_id, start_at, end_at, status, "
-            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'booked', ?, ?) RETURNING id",
-            (case_id, youth_id, slot.counselor_id, start, end, now, now),
+            "created_at, updated_at, form, place, phone) "
+            "VALUES (?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?) RETURNING id",
+            (case_id, youth_id, slot.counselor_id, start, end, now, now, form, place, phone),
         )
     except IntegrityError as exc:
         # Only reachable when another process wrote between our check and insert.
@@ -184,8 +192,10 @@ async def book(
     now: datetime,
     reminders: Sequence[TimerPlan],
     buffer: timedelta = timedelta(0),
+    form: str = "chat",
+    place: str | None = None,
 ) -> BookResult:
-    """Book `slot` with its timers in one transaction.
+    """Book `slot` with its timers in one transaction (`form`, `place`: how it takes place).
 
     Refused (no exception, nothing written) with "youth_has_booking" when the youth already has
     an upcoming booking, and "slot_taken" when an active booking of the counselor overlaps
@@ -194,7 +204,8 @@ async def book(
     try:
         async with db.transaction() as conn:
             booking = await _book_in(conn, case_id=case_id, youth_id=youth_id, slot=slot,
-                                     now=to_ts(now), reminders=reminders, buffer=buffer)
+                                     now=to_ts(now), reminders=reminders, buffer=buffer,
+                                     form=form, place=place)
     except _Refused as refused:
         return BookResult(None, refused.reason)
     return BookResult(booking, "ok")
@@ -202,7 +213,7 @@ async def book(
 
 async def _cancel_in(conn: Connection, booking_id: int, now: int) -> bool:
     changed = await conn.execute(
-        "UPDATE bookings SET status = 'cancelled', updated_at = ? "
+        "UPDATE bookings SET status = 'cancelled', updated_at = ?, phone = NULL "
         "WHERE id = ? AND status = 'booked'",
         (now, booking_id),
     )
@@ -234,7 +245,8 @@ async def move(
     """Cancel `booking_id` and book `slot` for the same case and youth, all or nothing.
 
     If the new slot is refused the old booking (and its timers) stay as they were;
-    "not_active" if the old booking is not an upcoming one.
+    "not_active" if the old booking is not an upcoming one. The form (and a phone number
+    the youth gave) go with it.
     """
     ts = to_ts(now)
     try:
@@ -243,7 +255,9 @@ async def move(
             if row is None or not await _cancel_in(conn, booking_id, ts):
                 raise _Refused("not_active")
             booking = await _book_in(conn, case_id=row["case_id"], youth_id=row["youth_id"],
-                                     slot=slot, now=ts, reminders=reminders, buffer=buffer)
+                                     slot=slot, now=ts, reminders=reminders, buffer=buffer,
+                                     form=row.get("form") or "chat", place=row.get("place"),
+                                     phone=row.get("phone"))
     except _Refused as refused:
         return BookResult(None, refused.reason)
     return BookResult(booking, "ok")

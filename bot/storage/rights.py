@@ -28,6 +28,7 @@ ERASURE: list[tuple[str, str]] = [
     ("case_notes", f"case_id IN {_CASES}"),
     ("crisis_alerts", f"case_id IN {_CASES}"),
     ("now_queue", "youth_id = ?"),
+    ("case_messages", "youth_id = ?"),
     ("bookings", "youth_id = ?"),
     ("cases", "youth_id = ?"),
     ("handled_events", "room_id IN (SELECT room_id FROM rooms WHERE user_id = ?)"),
@@ -51,6 +52,8 @@ class HistoryItem:
     municipality: str | None
     outcome: str | None  # the outcome id, None while it did not end
     status: str  # the booking's status
+    form: str = "chat"  # how it took place: chat, video, phone, visit (`place`: the office)
+    place: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,15 +74,16 @@ async def history(db: Database, youth_id: str) -> list[HistoryItem]:
     """Every session of this youth (opened or ended), oldest first."""
     rows = await db.fetchall(
         "SELECT b.start_at, COALESCE(s.counselor_id, b.counselor_id) AS counselor, "
-        "c.topic, c.municipality, COALESCE(s.outcome, b.outcome) AS outcome, b.status "
-        "FROM bookings b JOIN cases c ON c.id = b.case_id "
+        "c.topic, c.municipality, COALESCE(s.outcome, b.outcome) AS outcome, b.status, "
+        "b.form, b.place FROM bookings b JOIN cases c ON c.id = b.case_id "
         "LEFT JOIN sessions s ON s.booking_id = b.id "
         "WHERE b.youth_id = ? AND b.status IN ('opened', 'done', 'no_show') "
         "ORDER BY b.start_at, b.id",
         (youth_id,),
     )
     return [HistoryItem(datetime.fromtimestamp(r["start_at"], UTC), r["counselor"],
-                        r["topic"], r["municipality"], r["outcome"], r["status"])
+                        r["topic"], r["municipality"], r["outcome"], r["status"],
+                        r["form"] or "chat", r["place"])
             for r in rows]
 
 

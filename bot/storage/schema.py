@@ -408,3 +408,28 @@ async def v13(conn: Connection) -> None:
                place_told  {INT}
            )"""
     )
+
+
+@step(14, "the form of a session (chat, video, phone, visit) and messages between sessions")
+async def v14(conn: Connection) -> None:
+    ID, INT = _types(conn)
+    # How the session takes place; `place` is the office of a visit; `phone` the number a
+    # youth chose to give for a phone session (sealed; erased after the session).
+    await conn.execute("ALTER TABLE bookings ADD COLUMN form TEXT NOT NULL DEFAULT 'chat' "
+                       "CHECK (form IN ('chat', 'video', 'phone', 'visit'))")
+    await conn.execute("ALTER TABLE bookings ADD COLUMN place TEXT")
+    await conn.execute("ALTER TABLE bookings ADD COLUMN phone TEXT")
+    # Messages between sessions: who wrote to whom about which case, when — never the text
+    # (that only travels, end-to-end encrypted; the outbox holds it sealed until it is sent).
+    # Counted for the rate limit.
+    await conn.execute(
+        f"""CREATE TABLE case_messages (
+               id           {ID},
+               case_id      {INT} NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+               youth_id     TEXT NOT NULL,
+               counselor_id TEXT NOT NULL,
+               direction    TEXT NOT NULL CHECK (direction IN ('to_counselor', 'to_youth')),
+               created_at   {INT} NOT NULL
+           )"""
+    )
+    await conn.execute("CREATE INDEX case_messages_youth ON case_messages (youth_id, created_at)")

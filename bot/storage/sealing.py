@@ -101,6 +101,7 @@ SEALED_COLUMNS: list[tuple[str, str, str]] = [
     ("cases", "id", "answers"),
     ("case_notes", "id", "body"),
     ("crisis_alerts", "id", "note"),
+    ("bookings", "id", "phone"),
 ]
 
 

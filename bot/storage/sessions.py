@@ -141,7 +141,8 @@ async def end(db: Database, session: Session, outcome: str, now: datetime) -> No
             (outcome, _ts(now), session.id),
         )
         await conn.execute(
-            "UPDATE bookings SET status = ?, outcome = ?, updated_at = ? WHERE id = ?",
+            "UPDATE bookings SET status = ?, outcome = ?, updated_at = ?, phone = NULL "
+            "WHERE id = ?",
             (status, outcome, _ts(now), session.booking_id),
         )
 

@@ -237,6 +237,9 @@ TEXTS: dict[str, Any] = {
         "reload_unavailable": "This bot was not started from a config file it can read "
                               "again; restart it to use a new config.",
         "arg_page": "[page]",
+        "help_reply": "answer a youth's message, in their chat with the bot",
+        "arg_form": "[chat|video|phone|visit]",
+        "arg_ref": "#CODE",
     },
     "crisis": {
         "reply": "What you write is really important to me. You are not alone in this.\n"
@@ -627,5 +630,71 @@ TEXTS: dict[str, Any] = {
         "staff_length": "Queue for 'now': {count} waiting.",
         "staff_expired": "Case {ref} waited {minutes} minutes in the queue; I offered a "
                          "booking.",
+    },
+    "followup": {
+        "form_chat": "chat session",
+        "form_video": "video call",
+        "form_phone": "phone call",
+        "form_visit": "meeting at the office, {office}",
+        "booked_chat": "It is a chat session. At that time I will invite you to a private "
+                       "chat with {counselor}.",
+        "booked_video": "It is a video call. At that time I will invite you to a private chat "
+                        "with {counselor}. The link for the call will be there.",
+        "booked_phone": "It is a phone call: {counselor} will call you. Would you like that? "
+                        "Then send your number like this: number 0470 12 34 56. You don't "
+                        "have to. We keep your number encrypted and erase it after the call.",
+        "booked_visit": "You come to {office}: {address}. Open: {hours}. You will talk with "
+                        "{counselor} there.",
+        "reminder_video": "Reminder: your video call with {counselor} is {when}. I will invite "
+                          "you to a private chat then. The link for the call will be there.",
+        "reminder_phone": "Reminder: {counselor} will call you {when} on {number}.",
+        "reminder_phone_no_number": "Reminder: your phone call with {counselor} is {when}. You "
+                                    "have not given a number yet. Would you like a call? "
+                                    "Type: number 0470 12 34 56. Rather not? Tell {counselor} "
+                                    "with 'message'.",
+        "reminder_visit": "Reminder: your meeting with {counselor} is {when}, at {office}: "
+                          "{address}.",
+        "call_link": "This is a video call. Open this link to join the call: {url}\nThe link "
+                     "is only for the two of you.",
+        "phone_saved": "Thank you. {counselor} will call you on {number}. We erase your number "
+                       "after the call. Changed your mind? Type: erase number.",
+        "phone_removed": "Your number is erased.",
+        "phone_not_needed": "You have no phone call booked, so I keep no number.",
+        "phone_unreadable": "That does not look like a phone number. Type it like this: "
+                            "number 0470 12 34 56.",
+        "message_hint": "Want to tell {counselor} something before then? Type 'message' and "
+                        "then your message. For example: message I will be a bit late.",
+        "message_sent": "Your message was sent to {counselor}. The answer comes here, but "
+                        "usually not right away. Is it urgent? Call Awel (102). Day and night: "
+                        "the Zelfmoordlijn (1813). In danger: 112.",
+        "message_empty": "What do you want to tell your counselor? Type 'message' and then "
+                         "your message. For example: message I will be a bit late.",
+        "message_no_counselor": "You don't have a counselor yet. Type 'appointment' to choose "
+                                "a time. After that you can send your counselor a message.",
+        "message_too_long": "Your message is too long: more than {max} characters. Can you "
+                            "make it shorter? You can tell the rest in the session.",
+        "message_limit": "You just sent {counselor} a few messages. This one was not sent. "
+                         "You can send a message again later. Is it urgent? Call Awel (102). "
+                         "Day and night: the Zelfmoordlijn (1813). In danger: 112.",
+        "message_from_counselor": "Message from {counselor}:\n{text}\n\nWant to answer? Type "
+                                  "'message' and then your answer.",
+        "history_form": "({form})",
+        "staff_message": "Message from the youth of case {ref}:\n{text}\n\nAnswer: "
+                         "!reply #{ref} <text>",
+        "staff_phone": "The youth of case {ref} gave a number for the phone call of {when}: "
+                       "{number}",
+        "staff_reminder_phone": "Phone call: call the youth on {number}.",
+        "staff_reminder_phone_none": "Phone call: the youth gave no number. You can send a "
+                                     "message with !reply.",
+        "staff_form": "Form: {form}.",
+        "reply_sent": "Your answer was sent to the youth of case {ref}.",
+        "reply_unreachable": "The youth of case {ref} can no longer be reached through the bot.",
+        "reply_too_long": "Your answer is too long: more than {max} characters.",
+        "reply_needs_ref": "Say which case it is about, for example: !reply #K7Q-4MX See you "
+                           "Tuesday!",
+        "video_off": "Video calls are not set up (followup.video_url). Choose chat, phone or "
+                     "visit.",
+        "no_office": "No office is set up (followup.offices). Choose chat, video or phone.",
+        "unknown_office": "I don't know the office '{office}'. Choose from: {offices}.",
     },
 }

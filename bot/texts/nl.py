@@ -257,6 +257,9 @@ TEXTS: dict[str, Any] = {
                               "hij opnieuw kan lezen; herstart hem om een nieuwe configuratie "
                               "te gebruiken.",
         "arg_page": "[pagina]",
+        "help_reply": "antwoord op een bericht van een jongere, in hun chat met de bot",
+        "arg_form": "[chat|video|phone|visit]",
+        "arg_ref": "#CODE",
     },
     "crisis": {
         "reply": "Wat je schrijft, vind ik heel belangrijk. Je staat er niet alleen voor.\n"
@@ -653,5 +656,72 @@ TEXTS: dict[str, Any] = {
         "staff_length": "Wachtrij voor 'nu': {count} wachtend.",
         "staff_expired": "Dossier {ref} wachtte {minutes} minuten in de wachtrij; ik bood een "
                          "afspraak aan.",
+    },
+    "followup": {
+        "form_chat": "chatgesprek",
+        "form_video": "videogesprek",
+        "form_phone": "telefoongesprek",
+        "form_visit": "gesprek op kantoor, {office}",
+        "booked_chat": "Het is een chatgesprek. Op dat moment nodig ik je uit in een "
+                       "privégesprek met {counselor}.",
+        "booked_video": "Het is een videogesprek. Op dat moment nodig ik je uit in een "
+                        "privégesprek met {counselor}. Daarin staat de link om te bellen.",
+        "booked_phone": "Het is een telefoongesprek: {counselor} belt je op. Wil je dat? Stuur "
+                        "dan je nummer, zo: nummer 0470 12 34 56. Dat hoeft niet. We bewaren "
+                        "je nummer versleuteld en wissen het na het gesprek.",
+        "booked_visit": "Je komt langs bij {office}: {address}. Open: {hours}. Je praat daar "
+                        "met {counselor}.",
+        "reminder_video": "Herinnering: je videogesprek met {counselor} is {when}. Ik nodig je "
+                          "dan uit in een privégesprek. Daarin staat de link om te bellen.",
+        "reminder_phone": "Herinnering: {counselor} belt je {when} op {number}.",
+        "reminder_phone_no_number": "Herinnering: je telefoongesprek met {counselor} is {when}. "
+                                    "Je gaf nog geen nummer. Wil je gebeld worden? Typ: "
+                                    "nummer 0470 12 34 56. Liever niet? Laat het {counselor} "
+                                    "weten met 'bericht'.",
+        "reminder_visit": "Herinnering: je afspraak met {counselor} is {when}, bij {office}: "
+                          "{address}.",
+        "call_link": "Dit is een videogesprek. Open deze link om te bellen: {url}\nDe link is "
+                     "alleen voor jullie twee.",
+        "phone_saved": "Dankjewel. {counselor} belt je op {number}. We wissen je nummer na het "
+                       "gesprek. Wil je het toch niet geven? Typ: nummer wissen.",
+        "phone_removed": "Je nummer is gewist.",
+        "phone_not_needed": "Je hebt geen telefoongesprek gepland. Ik bewaar dus geen nummer.",
+        "phone_unreadable": "Dat lijkt geen telefoonnummer. Typ het zo: nummer 0470 12 34 56.",
+        "message_hint": "Wil je {counselor} tussendoor iets laten weten? Typ 'bericht' en dan je "
+                        "bericht. Bijvoorbeeld: bericht ik kom wat later.",
+        "message_sent": "Je bericht is naar {counselor} gestuurd. Het antwoord komt hier, maar "
+                        "meestal niet meteen. Is het dringend? Bel Awel (102). Dag en nacht: "
+                        "de Zelfmoordlijn (1813). In gevaar: 112.",
+        "message_empty": "Wat wil je je hulpverlener laten weten? Typ 'bericht' en dan je "
+                         "bericht. Bijvoorbeeld: bericht ik kom wat later.",
+        "message_no_counselor": "Je hebt nog geen hulpverlener. Typ 'afspraak' om een moment "
+                                "te kiezen. Daarna kan je je hulpverlener een bericht sturen.",
+        "message_too_long": "Je bericht is te lang: meer dan {max} tekens. Kan je het korter "
+                            "maken? De rest kan je in het gesprek vertellen.",
+        "message_limit": "Je stuurde {counselor} net al een paar berichten. Dit bericht is "
+                         "niet verstuurd. Later kan je weer een bericht sturen. Is het "
+                         "dringend? Bel Awel (102). Dag en nacht: de Zelfmoordlijn (1813). In "
+                         "gevaar: 112.",
+        "message_from_counselor": "Bericht van {counselor}:\n{text}\n\nAntwoorden? Typ "
+                                  "'bericht' en dan je antwoord.",
+        "history_form": "({form})",
+        "staff_message": "Bericht van de jongere van dossier {ref}:\n{text}\n\nAntwoorden: "
+                         "!reply #{ref} <tekst>",
+        "staff_phone": "De jongere van dossier {ref} gaf een nummer voor het telefoongesprek "
+                       "van {when}: {number}",
+        "staff_reminder_phone": "Telefoongesprek: bel de jongere op {number}.",
+        "staff_reminder_phone_none": "Telefoongesprek: de jongere gaf geen nummer. Je kan een "
+                                     "bericht sturen met !reply.",
+        "staff_form": "Vorm: {form}.",
+        "reply_sent": "Je antwoord is naar de jongere van dossier {ref} gestuurd.",
+        "reply_unreachable": "De jongere van dossier {ref} is niet meer bereikbaar via de bot.",
+        "reply_too_long": "Je antwoord is te lang: meer dan {max} tekens.",
+        "reply_needs_ref": "Zeg over welk dossier het gaat, bijvoorbeeld: !reply #K7Q-4MX "
+                           "Tot dinsdag!",
+        "video_off": "Videogesprekken zijn niet ingesteld (followup.video_url). Kies chat, "
+                     "phone of visit.",
+        "no_office": "Er is geen kantoor ingesteld (followup.offices). Kies chat, video of "
+                     "phone.",
+        "unknown_office": "Kantoor '{office}' ken ik niet. Kies uit: {offices}.",
     },
 }

@@ -209,6 +209,10 @@ class CommandTexts(TextGroup):
     reload_unavailable: str = text()
     # An optional page number (`!cases 2`).
     arg_page: str = text()
+    # `!reply #REF <text>` (bot/handlers/followup.py) and its arguments; `!followup`'s form.
+    help_reply: str = text()
+    arg_form: str = text()
+    arg_ref: str = text()
 
 
 class CrisisTexts(TextGroup):
@@ -585,6 +589,60 @@ class QueueTexts(TextGroup):
     staff_expired: str = text("ref", "minutes")
 
 
+class FollowupTexts(TextGroup):
+    """Follow-up in the form that suits (chat, video, phone, visit) and messages between
+    sessions. Youth texts in the youth's language; counselor texts in the default language."""
+
+    # How a session takes place, as a short label (history, agenda, confirmations).
+    form_chat: str = text()
+    form_video: str = text()
+    form_phone: str = text()
+    form_visit: str = text("office")
+    # Added to a booking confirmation, per form. {office} {address} {hours}: the office.
+    booked_chat: str = text("counselor")
+    booked_video: str = text("counselor")
+    booked_phone: str = text("counselor")
+    booked_visit: str = text("counselor", "office", "address", "hours")
+    # The youth's reminder of a video, phone (with or without a number given) or visit session.
+    reminder_video: str = text("when", "counselor")
+    reminder_phone: str = text("when", "counselor", "number")
+    reminder_phone_no_number: str = text("when", "counselor")
+    reminder_visit: str = text("when", "counselor", "office", "address")
+    # In the session room of a video session, once both are in. {url}: the call's link.
+    call_link: str = text("url")
+    # The youth's phone number (`nummer 0470 12 34 56`, `nummer wissen`).
+    phone_saved: str = text("counselor", "number")
+    phone_removed: str = text()
+    phone_not_needed: str = text()
+    phone_unreadable: str = text()
+    # Under a booking confirmation: how to leave the counselor a message between sessions.
+    message_hint: str = text("counselor")
+    # `bericht <text>`: passed on; nothing typed; no counselor yet; too long; too many.
+    message_sent: str = text("counselor")
+    message_empty: str = text()
+    message_no_counselor: str = text()
+    message_too_long: str = text("max")
+    message_limit: str = text("counselor")
+    # The counselor's answer, in the youth's DM. {text}: their words.
+    message_from_counselor: str = text("counselor", "text")
+    # A line in the youth's history and the counselor's agenda: the form's label.
+    history_form: str = text("form")
+    # To the counselor (default language). {text}: the youth's words.
+    staff_message: str = text("ref", "text")
+    staff_phone: str = text("ref", "when", "number")
+    staff_reminder_phone: str = text("number")
+    staff_reminder_phone_none: str = text()
+    staff_form: str = text("form")
+    reply_sent: str = text("ref")
+    reply_unreachable: str = text("ref")
+    reply_too_long: str = text("max")
+    reply_needs_ref: str = text()
+    # `!followup … video` without followup.video_url; a visit without (that) office.
+    video_off: str = text()
+    no_office: str = text()
+    unknown_office: str = text("office", "offices")
+
+
 class Texts(TextGroup):
     """Every text of one language. Top level: the bot's own texts in a youth's DM."""
 
@@ -650,6 +708,7 @@ class Texts(TextGroup):
     report: ReportTexts
     caseload: CaseloadTexts
     queue: QueueTexts
+    followup: FollowupTexts
 
 
 GROUPS: dict[str, type[TextGroup]] = {
@@ -664,6 +723,7 @@ GROUPS: dict[str, type[TextGroup]] = {
     "report": ReportTexts,
     "caseload": CaseloadTexts,
     "queue": QueueTexts,
+    "followup": FollowupTexts,
 }
 
 

@@ -243,9 +243,12 @@ async def test_bot_stays_reads_only_for_crisis_and_commands(mx: MatrixEnv) -> No
     await ask(j.youth, j.room, j.bot_id, "1")
     room = await j.session_room()
     await j.join(j.youth, room)
+    joined_mark = sara.mark()
     await j.join(sara, room)
     await wait_until(lambda: j.app.db.fetchval("SELECT summary_posted FROM sessions"),
                      lambda v: v == 1)
+    # The summary has reached Sara's client (so it is not taken for a later reply below).
+    await sara.next_message(room, sender=j.bot_id, after=joined_mark)
     assert j.bot_id in j.youth.client.rooms[room].users  # it stayed
     # The summary is in Sara's client before the marks below (it is sent after the commit).
     await sara.wait_for(lambda: any(m.room_id == room and m.sender == j.bot_id

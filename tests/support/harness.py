@@ -38,6 +38,7 @@ from bot.storage.bookings import (
     REMIND_YOUTH,
 )
 from bot.storage.db import Database
+from bot.storage.followup import FORGET_PHONE
 from bot.storage.sessions import Session
 from tests.support.fake_transport import FakeTransport
 
@@ -212,6 +213,7 @@ class Harness:
             CHECK_YOUTH: self.router.sessions.on_timer,
             ESCALATE: self.router.youth.desk.on_timer,
             QUEUE_EXPIRE: self.router.youth.appointments.queue.on_timer,
+            FORGET_PHONE: self.router.sessions.on_timer,
         }
         now = self.clock.now()
         ran = 0
