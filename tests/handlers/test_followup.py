@@ -257,7 +257,7 @@ async def test_another_counselor_cannot_reply(h: Harness) -> None:
     youth_dm = await h.dm(YOUTH)
     mark = h.mark()
     (reply,) = await h.counselor_says(TOM, f"!reply #{ref} hallo van Tom")
-    assert reply == h.config.text("nl").session.not_your_case.format(ref=ref)
+    assert reply == h.config.text("nl").session.unknown_case.format(ref=ref)
     assert h.since(mark, youth_dm) == []
     (reply,) = await h.counselor_says(TOM, "!reply #ZZZ-999 hallo")
     assert "ZZZ-999" in reply and h.since(mark, youth_dm) == []
@@ -282,7 +282,7 @@ async def test_before_the_first_session_the_booked_counselor_gets_it_and_may_rep
     await h.youth_says(YOUTH, "Bericht: mag ik iemand meebrengen?")
     assert any("mag ik iemand meebrengen?" in t for t in h.since(mark, dm))
     (no,) = await h.counselor_says(other, f"!reply #{ref} nee")
-    assert no == h.config.text("nl").session.not_your_case.format(ref=ref)
+    assert no == h.config.text("nl").session.unknown_case.format(ref=ref)
     (yes,) = await h.counselor_says(counselor, f"!antwoord #{ref} Ja hoor")
     assert yes == fu(h, "reply_sent").format(ref=ref)
 

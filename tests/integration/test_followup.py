@@ -157,7 +157,7 @@ async def test_a_message_between_sessions_and_the_answer(mx: MatrixEnv) -> None:
 
     # Another counselor cannot answer; the case's counselor can.
     refused = await j.command(other, f"!reply #{ref} hallo")
-    assert refused == j.app.config.catalogue.plain("nl", "session.not_your_case", ref=ref)
+    assert refused == j.app.config.catalogue.plain("nl", "session.unknown_case", ref=ref)
     mark = j.youth.mark()
     answered = await j.command(mine, f"!reply #{ref} Geen probleem, tot straks!")
     assert ref in answered
