@@ -302,7 +302,12 @@ class CrisisDesk:
                 booking_id = await store.crisis_booking(self.ctx.db, alert.case_id,
                                                         alert.youth_id, counselor_id, now,
                                                         now + slot, now)
-                await self.sessions.open(booking_id)
+                # Opened by a timer due now, once this claim has committed: never a room
+                # created inside the event's transaction.
+                await bookings.add_timer(self.ctx.db, kind=bookings.OPEN_SESSION, due=now,
+                                         now=now, booking_id=booking_id)
+                if self.ctx.timers is not None:
+                    await self.ctx.timers.refresh()
         return self.say(language, "crisis.claim_won", ref=ref)
 
     async def list_open(self, language: str | None = None) -> Message:

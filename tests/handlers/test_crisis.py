@@ -145,6 +145,9 @@ async def test_claim_one_winner_opens_a_session_room_with_the_youth(h: Harness) 
     assert lost == [h.config.catalogue.say("nl", "crisis.claim_taken", ref=ref,
                                            counselor="Sara").plain]
     assert any("Sara" in t for t in h.since(mark, youth_dm))  # who is coming
+    # The room is opened by a timer due at once, after the claim committed.
+    assert await sessions.latest_for_counselor(h.db, SARA) is None
+    assert await h.run_due() == 1
     session = await sessions.latest_for_counselor(h.db, SARA)
     assert session is not None and session.youth_id == YOUTH and session.room_id
     room = h.transport.rooms[session.room_id]
