@@ -55,6 +55,9 @@ REPLY_TIMEOUT = 90.0
 AGENDA_REPLIES = ("Je komende gesprekken", "Je hebt geen gesprekken")
 NEW_BOOKING = "Nieuwe afspraak"
 SLOT_TAKEN = "Oei, dat moment is net door iemand anders gekozen"
+# "Now" while every counselor is in a session: a place in the queue (one reply) instead of
+# the booking and the room pointer; the room comes later, when a counselor is free.
+QUEUED = "Iedereen die nu werkt, is in gesprek. Je staat in de wachtrij"
 
 
 @dataclass
@@ -262,6 +265,12 @@ class Drill:
                               if m.room_id == room and m.sender == self.bot_id), "")
                 if first.startswith(SLOT_TAKEN):
                     step.expected = 2  # a race for the same moment: sorry + the new offer
+                elif first.startswith(QUEUED):
+                    # What follows a queue place (a new place, later the room) varies with
+                    # the other lanes: every distinct reply is expected, a repeat is not.
+                    step.expected = len({m.body for m in user.received[
+                        step.mark:nxt.mark if nxt else None]
+                        if m.room_id == room and m.sender == self.bot_id})
                 lost += max(0, step.expected - got)
                 twice += max(0, got - step.expected)
                 if got != step.expected:
