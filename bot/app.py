@@ -201,6 +201,7 @@ class App:
             self.db, self.transport,
             alert_after_minutes=config.staff_room.outbox_alert_minutes,
             on_alert=self._outbox_alert,
+            parallel=config.matrix.send_parallel,
         )
         self.transport.outbox = self.outbox
         self.sync.outbox = self.outbox

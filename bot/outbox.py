@@ -184,38 +184,36 @@ class Outbox:
             self._wake.clear()
 
     async def pump(self) -> int:
-        """Start a sender for every room with pending rows; returns how many rows wait."""
-        items = await store.pending(self.db)
+        """Start a sender for every room with pending rows; returns how many rooms wait."""
+        targets = await store.pending_targets(self.db)
         await self._watch_backlog()
-        groups: dict[str, list[OutboxItem]] = {}
-        for item in items:
-            key = item.room_id or f"user:{item.user_id}"
-            groups.setdefault(key, []).append(item)
         now = time.monotonic()
-        for key, group in groups.items():
+        for room_id, user_id in targets:
+            key = room_id or f"user:{user_id}"
             if key in self._workers or self._retry_at.get(key, 0) > now:
                 continue
-            task = asyncio.create_task(self._send_group(key, group[0]), name="outbox-room")
+            task = asyncio.create_task(self._send_group(key, room_id, user_id),
+                                       name="outbox-room")
             self._workers[key] = task
             task.add_done_callback(lambda _t, k=key: self._done(k))
-        if not items and not self._workers:
+        if not targets and not self._workers:
             self.idle.set()
-        return len(items)
+        return len(targets)
 
     def _done(self, key: str) -> None:
         self._workers.pop(key, None)
         if not self._stop.is_set():
             self._wake.set()
 
-    async def _send_group(self, key: str, first: OutboxItem) -> None:
+    async def _send_group(self, key: str, room_id: str | None, user_id: str | None) -> None:
         async with self._parallel:
             try:
-                if first.room_id is None:
-                    await self._address(first.user_id or "")
+                if room_id is None:
+                    await self._address(user_id or "")
                     return
                 # Read here, by the room's only sender: a list read before it started could
                 # hold rows another sender finished meanwhile.
-                for item in await store.pending_in_room(self.db, first.room_id):
+                for item in await store.pending_in_room(self.db, room_id):
                     if not await self._send_one(key, item):
                         return
                 self._backoff.pop(key, None)

@@ -34,6 +34,10 @@ class MatrixSection(Section):
     # restart); only when they have not come after this many minutes is the sender asked to
     # send it again.
     undecryptable_resend_minutes: float = Field(default=10, gt=0, le=24 * 60)
+    # Rooms the bot sends to at the same time (in order within each room). The homeserver
+    # answers sends to different rooms concurrently; a small number here makes replies wait
+    # in line when many youths write at once (a 429 makes only that room wait).
+    send_parallel: int = Field(default=64, ge=1, le=1000)
 
     @field_validator("homeserver")
     @classmethod

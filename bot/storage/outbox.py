@@ -75,6 +75,16 @@ async def pending(db: Database, limit: int = 500) -> list[OutboxItem]:
     return [_item(r) for r in rows]
 
 
+async def pending_targets(db: Database, limit: int = 1000) -> list[tuple[str | None, str | None]]:
+    """(room_id, user_id) of every room or user with pending rows, the longest waiting
+    first: the sender's work list, without reading (and unsealing) every row's text."""
+    rows = await db.fetchall(
+        "SELECT room_id, user_id, MIN(id) AS first FROM outbox WHERE status = 'pending' "
+        "GROUP BY room_id, user_id ORDER BY first LIMIT ?", (limit,)
+    )
+    return [(r["room_id"], r["user_id"]) for r in rows]
+
+
 async def pending_in_room(db: Database, room_id: str) -> list[OutboxItem]:
     rows = await db.fetchall(
         "SELECT * FROM outbox WHERE status = 'pending' AND room_id = ? ORDER BY id", (room_id,)
