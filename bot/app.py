@@ -46,7 +46,9 @@ from bot.storage.bookings import (
 )
 from bot.storage.db import Database
 from bot.storage.followup import FORGET_PHONE
+from bot.storage.waiting import Waiting
 from bot.timers import TimerService
+from bot.waiting_watch import WaitingWatch
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -204,6 +206,15 @@ class App:
             parallel=config.matrix.send_parallel,
         )
         self.transport.outbox = self.outbox
+        # Intake DMs and session openings the homeserver keeps waiting: metrics, one notice.
+        self.waiting = WaitingWatch(
+            self.db, self.clock,
+            alert_after_minutes=config.staff_room.outbox_alert_minutes,
+            on_alert=self._waiting_alert,
+        )
+        self._watch_task: asyncio.Task[None] | None = None
+        # How often that is checked (seconds).
+        self.watch_interval = 60.0
         self.sync.outbox = self.outbox
         self._sync_task: asyncio.Task[None] | None = None
         self._web: web.AppRunner | None = None
@@ -261,6 +272,7 @@ class App:
         self.timers.cfg = config.scheduling
         self.timers.grace_minutes[OPEN_SESSION] = config.session.opening_grace_minutes
         self.outbox.alert_after = config.staff_room.outbox_alert_minutes * 60
+        self.waiting.alert_after = config.staff_room.outbox_alert_minutes * 60
         self.ctx.admin = HomeserverAdmin.from_config(config)
         if self._web is not None:
             from bot.web import update_web_config
@@ -314,6 +326,7 @@ class App:
         self._recovery_task = asyncio.create_task(self._keep_recovering(), name="recovery")
         # The queue for "now" kept its order over the stop: whoever can be helped now is.
         self._queue_task = asyncio.create_task(self._keep_dispatching(), name="queue")
+        self._watch_task = asyncio.create_task(self._keep_watching(), name="waiting-watch")
         if self.config.web.enabled:
             from bot.web import start_web  # imported here: not on the way to the first answer
 
@@ -393,6 +406,23 @@ class App:
                                             minutes=str(int(age // 60)))
         await self.outbox.put(self.ctx.staff_room_id, message)
 
+    async def _waiting_alert(self, found: Waiting, age: float) -> None:
+        if self.ctx.staff_room_id is None:
+            return
+        message = self.config.catalogue.say(
+            None, "staff_work_waiting", intakes=str(found.intakes),
+            openings=str(found.openings), minutes=str(int(age // 60)),
+        )
+        await self.outbox.put(self.ctx.staff_room_id, message)
+
+    async def _keep_watching(self) -> None:
+        while True:
+            try:
+                await self.waiting.check()
+            except Exception:
+                log.exception("Checking for waiting intake DMs and openings failed")
+            await asyncio.sleep(self.watch_interval)
+
     async def _storage_fault(self, started: bool) -> None:
         """Loud, and past the outbox (which needs the database): one staff-room notice."""
         if self.ctx.staff_room_id is None:
@@ -459,6 +489,9 @@ class App:
         if self._queue_task is not None:
             self._queue_task.cancel()
             self._queue_task = None
+        if self._watch_task is not None:
+            self._watch_task.cancel()
+            self._watch_task = None
         if self._web is not None:
             await self._web.cleanup()
             self._web = None

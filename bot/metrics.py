@@ -118,6 +118,14 @@ SPECS: tuple[MetricSpec, ...] = (
         "Web sign-ups whose intake DM is not opened yet (homeserver down, rate limit).",
     ),
     MetricSpec(
+        "chathulp_openings_waiting", "gauge",
+        "Session rooms past their booked time and not open yet (homeserver down, rate limit).",
+    ),
+    MetricSpec(
+        "chathulp_waiting_oldest_seconds", "gauge",
+        "Seconds the oldest waiting intake DM or overdue session opening has waited (0: none).",
+    ),
+    MetricSpec(
         "chathulp_storage_fault", "gauge",
         "1 while the database cannot be written (disk full, read-only); sync is held back.",
     ),

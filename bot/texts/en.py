@@ -63,6 +63,10 @@ TEXTS: dict[str, Any] = {
                            "this is fixed. Please alert the administrator.",
     "staff_storage_ok": "Operations: the bot can write its database again and is answering "
                         "what came in meanwhile.",
+    "staff_work_waiting": "Operations: {intakes} youths who signed up on the web are still "
+                          "waiting for their chat with the bot, and {openings} session rooms "
+                          "are not open yet; the oldest has waited {minutes} minutes (the "
+                          "homeserver is slow, down or rate-limiting). The bot keeps trying.",
     "closed_now": "We're closed right now: nobody of our team is reading. I'm the chatbot. "
                   "We're back {when}. You can already answer the questions and choose a moment "
                   "for a chat. Need someone right now? These lines are there day and night:\n"

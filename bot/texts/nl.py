@@ -75,6 +75,10 @@ TEXTS: dict[str, Any] = {
                            "zodra dit opgelost is. Verwittig de beheerder.",
     "staff_storage_ok": "Werking: de bot kan zijn databank weer schrijven en beantwoordt wat "
                         "intussen binnenkwam.",
+    "staff_work_waiting": "Werking: {intakes} jongeren die zich op de website aanmeldden "
+                          "wachten nog op hun gesprek met de bot, en {openings} gespreksruimtes "
+                          "zijn nog niet open; de oudste wacht al {minutes} minuten (de "
+                          "homeserver is traag, onbereikbaar of remt af). De bot blijft proberen.",
     "closed_now": "We zijn nu gesloten: er leest nu niemand van ons team mee. Ik ben de "
                   "chatbot. We zijn er weer {when}. Je kan nu al de vragen beantwoorden en een "
                   "moment kiezen voor een gesprek. Heb je nu meteen iemand nodig? Deze lijnen "

@@ -686,6 +686,9 @@ class Texts(TextGroup):
     # Staff room, operations: the database cannot be written (disk full, read-only), and again.
     staff_storage_fault: str = text()
     staff_storage_ok: str = text()
+    # Staff room, operations: intake DMs of web sign-ups and session rooms the homeserver keeps
+    # waiting (rate limits, down). {intakes} and {openings} counts, {minutes} the oldest's wait.
+    staff_work_waiting: str = text("intakes", "openings", "minutes")
     # A youth writes while the service is closed (once per closed period). {when}: the next
     # opening ('morgen om 12:00'); {lines}: the directory's lines open day and night.
     closed_now: str = text("when", "lines")
