@@ -78,7 +78,7 @@ class Outbox:
         on_alert: Callable[[int, float], Awaitable[None]] | None = None,
         poll_seconds: float = 2.0,
         backoff_max: float = 30.0,
-        parallel: int = 8,
+        parallel: int = 64,
     ) -> None:
         self.db = db
         self.delivery = delivery

@@ -3,6 +3,7 @@ visible backlog, and the storage-fault classification."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from bot.domain.messages import plain
 from bot.metrics import METRICS
-from bot.outbox import Outbox
+from bot.outbox import Outbox, Outcome
 from bot.storage import migrations
 from bot.storage import outbox as store
 from bot.storage.db import Database
@@ -169,3 +170,34 @@ def test_storage_faults_are_told_apart_from_bugs() -> None:
         assert is_storage_fault(outer)
     assert not is_storage_fault(sqlite3.OperationalError("no such table: x"))
     assert not is_storage_fault(ValueError("bug"))
+
+
+async def test_many_rooms_are_sent_to_side_by_side(tmp_path: Path) -> None:
+    """20 youths' answers are on the wire at the same time, not 8 by 8: each send here waits
+    until all 20 are in flight (a slow homeserver), which only a wide enough sender (the
+    default) allows."""
+    db = await open_db(tmp_path / "o.db")
+    t = OutboxTransport(db)
+    rooms = [t.add_room(f"@y{i}:fake", room_id=f"!r{i}:fake") for i in range(20)]
+    in_flight = 0
+    all_in = asyncio.Event()
+    plain_deliver = t.deliver
+
+    async def slow_deliver(item: store.OutboxItem) -> Outcome:
+        nonlocal in_flight
+        in_flight += 1
+        if in_flight == len(rooms):
+            all_in.set()
+        await all_in.wait()
+        return await plain_deliver(item)
+
+    t.deliver = slow_deliver  # type: ignore[method-assign]
+    for room in rooms:
+        await t.send_notice(room, plain("antwoord"))
+    t.outbox.start()
+    try:
+        assert await t.outbox.wait_idle(timeout=10)
+        assert sorted(r for _, r in t.wire) == sorted(rooms)
+    finally:
+        await t.outbox.stop()
+        await db.close()
