@@ -458,6 +458,11 @@ class App:
         if age is not None:
             METRICS.set("chathulp_sync_lag_seconds", age)
         storage_ok = db_ok and not self.sync.storage_fault
+        if db_ok:
+            try:
+                await self.waiting.refresh()
+            except Exception:
+                log.debug("Could not refresh the gauges", exc_info=True)
         return {"homeserver": hs_ok, "database": storage_ok, "sync_age_seconds": age,
                 "ok": hs_ok and storage_ok}
 

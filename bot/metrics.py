@@ -126,6 +126,14 @@ SPECS: tuple[MetricSpec, ...] = (
         "Seconds the oldest waiting intake DM or overdue session opening has waited (0: none).",
     ),
     MetricSpec(
+        "chathulp_crisis_alerts_open", "gauge",
+        "Crisis alerts nobody has claimed yet (!claim).",
+    ),
+    MetricSpec(
+        "chathulp_crisis_alerts_claimed", "gauge",
+        "Crisis alerts claimed by a counselor and not closed yet (!close).",
+    ),
+    MetricSpec(
         "chathulp_storage_fault", "gauge",
         "1 while the database cannot be written (disk full, read-only); sync is held back.",
     ),

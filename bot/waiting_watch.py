@@ -5,6 +5,7 @@ message: an intake DM for a web sign-up (the page already said "invited") and a 
 room due at its booked time. Both are retried with back-off elsewhere (bot/intakes.py, the
 timers and `SessionRooms.recover`); here they become metrics and, once one has waited longer
 than `staff_room.outbox_alert_minutes`, ONE notice in the staff room until the wait is over.
+The crisis alerts nobody claimed (or closed) yet are gauges here too.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.clock import Clock
 from bot.metrics import METRICS
+from bot.storage import alerts
 from bot.storage.db import Database
 from bot.storage.waiting import Waiting, waiting
 
@@ -29,13 +31,22 @@ class WaitingWatch:
         self.on_alert = on_alert
         self._alerted = False
 
-    async def check(self) -> Waiting:
+    async def refresh(self) -> tuple[Waiting, float]:
+        """The gauges from the database (also on every /health and /metrics request)."""
         now = int(self.clock.now().timestamp())
         found = await waiting(self.db, now)
         age = found.oldest_age(now)
         METRICS.set("chathulp_intake_pending", found.intakes)
         METRICS.set("chathulp_openings_waiting", found.openings)
         METRICS.set("chathulp_waiting_oldest_seconds", age)
+        unclaimed, claimed = await alerts.unfinished_counts(self.db)
+        METRICS.set("chathulp_crisis_alerts_open", unclaimed)
+        METRICS.set("chathulp_crisis_alerts_claimed", claimed)
+        return found, age
+
+    async def check(self) -> Waiting:
+        """`refresh`, and one staff-room notice when the oldest has waited too long."""
+        found, age = await self.refresh()
         if age > self.alert_after and not self._alerted:
             self._alerted = True
             log.warning("%d intake DMs and %d session openings wait, the oldest for %.0f s",

@@ -137,6 +137,18 @@ async def unfinished(db: Database) -> list[Alert]:
     return [_alert(r) for r in rows]
 
 
+async def unfinished_counts(db: Database) -> tuple[int, int]:
+    """(acute alerts nobody claimed yet, acute alerts claimed but not closed)."""
+    row = await db.fetchone(
+        "SELECT SUM(CASE WHEN state = 'open' THEN 1 ELSE 0 END) AS open, "
+        "SUM(CASE WHEN state = 'claimed' THEN 1 ELSE 0 END) AS claimed "
+        "FROM crisis_alerts WHERE tier = 'acute' AND state IN ('open', 'claimed')"
+    )
+    if row is None:
+        return 0, 0
+    return int(row["open"] or 0), int(row["claimed"] or 0)
+
+
 async def claim(db: Database, alert_id: int, counselor_id: str, now: datetime) -> bool:
     """Exactly one counselor wins: the row changes only while it is open."""
     changed = await db.execute(

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from bot.clock import FakeClock
 from bot.metrics import METRICS
-from bot.storage import intents, sessions
+from bot.storage import alerts, intents, sessions
 from bot.storage.waiting import Waiting
 from bot.waiting_watch import WaitingWatch
-from tests.support.harness import START, Harness
+from tests.support.harness import SARA, START, YOUTH, Harness
 
 
 def watch(h: Harness, clock: FakeClock, alerts: list[tuple[Waiting, float]]) -> WaitingWatch:
@@ -74,5 +74,25 @@ async def test_the_notice_reads_well_in_both_languages(tmp_path: Path) -> None:
             text = h.ctx.config.catalogue.say(lang, "staff_work_waiting", intakes="2",
                                               openings="1", minutes="12").plain
             assert word in text and "12" in text and "{" not in text
+    finally:
+        await h.close()
+
+
+async def test_open_and_claimed_crisis_alerts_are_gauges(tmp_path: Path) -> None:
+    h = await Harness.start(tmp_path)
+    try:
+        w = watch(h, h.clock, [])
+        await w.refresh()
+        assert METRICS.get("chathulp_crisis_alerts_open") == 0
+        await h.youth_says(YOUTH, "hoi")
+        await h.youth_says(YOUTH, "ik wil zelfmoord plegen")
+        await w.refresh()
+        assert METRICS.get("chathulp_crisis_alerts_open") == 1
+        assert METRICS.get("chathulp_crisis_alerts_claimed") == 0
+        (alert,) = await alerts.unfinished(h.db)
+        assert await alerts.claim(h.db, alert.id, SARA, h.clock.now())
+        await w.refresh()
+        assert METRICS.get("chathulp_crisis_alerts_open") == 0
+        assert METRICS.get("chathulp_crisis_alerts_claimed") == 1
     finally:
         await h.close()
