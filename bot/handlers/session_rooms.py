@@ -182,12 +182,21 @@ class SessionRooms:
     async def _post_call_link(self, session: store.Session) -> None:
         """A video session: a fresh call link in the room (once, with the summary)."""
         booking = await bookings.get_booking(self.ctx.db, session.booking_id)
-        link = self.booking.forms.call_link() if booking and booking.form == "video" else None
-        if link is None or session.room_id is None:
+        if booking is None or booking.form != "video" or session.room_id is None:
             return
+        link = self.booking.forms.call_link()
         case = await youths.get_case(self.ctx.db, session.case_id)
+        language = case.language if case else None
+        if link is None:
+            # `followup.video_url` was removed after this video call was booked: say so
+            # rather than leave both waiting for a link that never comes.
+            log.warning("Video session %d has no call link: followup.video_url is not set",
+                        session.id)
+            await self.ctx.transport.send_notice(session.room_id, self.texts.say(
+                language, "followup.call_link_missing"))
+            return
         await self.ctx.transport.send_notice(session.room_id, self.texts.say(
-            case.language if case else None, "followup.call_link", url=link))
+            language, "followup.call_link", url=link))
 
     async def _invite_both(self, session: store.Session) -> None:
         assert session.room_id is not None

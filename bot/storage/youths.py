@@ -151,15 +151,6 @@ async def new_intake_case(
         return await _open_case(conn, youth.user_id, state.language, youth, int(now.timestamp()))
 
 
-async def record_crisis(
-    db: Database, case_id: int | None, category: str, step: str | None, now: datetime
-) -> None:
-    await db.execute(
-        "INSERT INTO crisis_alerts (case_id, category, step, created_at) VALUES (?, ?, ?, ?)",
-        (case_id, category, step, int(now.timestamp())),
-    )
-
-
 async def set_campaign(
     db: Database, user_id: str, campaign: str, municipality: str | None
 ) -> None:

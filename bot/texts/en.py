@@ -158,7 +158,6 @@ TEXTS: dict[str, Any] = {
         "agenda_empty": "You have no sessions planned.",
         "unknown_command": "I don't know that command. Type !help for the overview.",
         "unknown_case": "You have no case {ref}. Please check the code (e.g. #K7Q-4MX).",
-        "not_your_case": "{ref} is not one of your cases.",
         "no_case": "You have no open case right now. Please add the code, e.g. #K7Q-4MX.",
         "which_outcome": "Which outcome? Choose from: {outcomes}.",
         "unknown_outcome": "I don't know '{text}' as an outcome. Choose from: {outcomes}.",
@@ -660,6 +659,8 @@ TEXTS: dict[str, Any] = {
                           "{address}.",
         "call_link": "This is a video call. Open this link to join the call: {url}\nThe link "
                      "is only for the two of you.",
+        "call_link_missing": "This was planned as a video call, but video calls are not "
+                             "available right now. You can talk here in this chat instead.",
         "phone_saved": "Thank you. {counselor} will call you on {number}. We erase your number "
                        "after the call. Changed your mind? Type: erase number.",
         "phone_removed": "Your number is erased.",

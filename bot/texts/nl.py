@@ -172,7 +172,6 @@ TEXTS: dict[str, Any] = {
         "agenda_empty": "Je hebt geen gesprekken gepland.",
         "unknown_command": "Dat commando ken ik niet. Typ !help voor het overzicht.",
         "unknown_case": "Je hebt geen dossier {ref}. Kijk de code nog eens na (bv. #K7Q-4MX).",
-        "not_your_case": "{ref} is niet jouw dossier.",
         "no_case": "Je hebt nu geen lopend dossier. Zet de code erbij, bv. #K7Q-4MX.",
         "which_outcome": "Met welke uitkomst sluit je af? Kies uit: {outcomes}.",
         "unknown_outcome": "'{text}' ken ik niet als uitkomst. Kies uit: {outcomes}.",
@@ -686,6 +685,8 @@ TEXTS: dict[str, Any] = {
                           "{address}.",
         "call_link": "Dit is een videogesprek. Open deze link om te bellen: {url}\nDe link is "
                      "alleen voor jullie twee.",
+        "call_link_missing": "Dit was gepland als videogesprek, maar videobellen kan nu niet. "
+                             "Jullie kunnen hier in deze chat praten.",
         "phone_saved": "Dankjewel. {counselor} belt je op {number}. We wissen je nummer na het "
                        "gesprek. Wil je het toch niet geven? Typ: nummer wissen.",
         "phone_removed": "Je nummer is gewist.",

@@ -117,7 +117,6 @@ class SessionTexts(TextGroup):
     # Errors to the counselor.
     unknown_command: str = text()
     unknown_case: str = text("ref")
-    not_your_case: str = text("ref")
     no_case: str = text()
     which_outcome: str = text("outcomes")
     unknown_outcome: str = text("text", "outcomes")
@@ -610,6 +609,8 @@ class FollowupTexts(TextGroup):
     reminder_visit: str = text("when", "counselor", "office", "address")
     # In the session room of a video session, once both are in. {url}: the call's link.
     call_link: str = text("url")
+    # Instead, when video calls were switched off (no followup.video_url) after the booking.
+    call_link_missing: str = text()
     # The youth's phone number (`nummer 0470 12 34 56`, `nummer wissen`).
     phone_saved: str = text("counselor", "number")
     phone_removed: str = text()

@@ -356,3 +356,19 @@ async def test_the_appointment_word_shows_how_it_takes_place(h: Harness) -> None
     (shown,) = await h.youth_says(YOUTH, "afspraak")
     assert has(shown, h.config.text("nl").appointment_show)
     assert office.say("address", "nl", "nl") in shown
+
+
+async def test_video_switched_off_after_booking_says_so_in_the_room(h: Harness) -> None:
+    """followup.video_url removed after a video booking: no link was ever promised in vain;
+    the room says video is not available and that they can chat there."""
+    booking, _ = await followup(h, "video")
+    off = h.ctx.config.followup.model_copy(update={"video_url": None})
+    h.ctx.config = h.ctx.config.model_copy(update={"followup": off})  # as a reload would
+    await reminders_and_opening(h)
+    session = await store.by_booking(h.db, booking.id)
+    assert session is not None and session.room_id is not None
+    await h.joins(session.room_id, YOUTH)
+    await h.joins(session.room_id, SARA)
+    in_room = h.transport.to(session.room_id)
+    assert any(has(t, fu(h, "call_link_missing")) for t in in_room)
+    assert not any("http" in t for t in in_room)
