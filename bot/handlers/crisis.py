@@ -22,7 +22,6 @@ import logging
 import re
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -83,22 +82,17 @@ def html_text(formatted: str | None) -> str:
     return html.unescape(_TAGS.sub(" ", formatted.replace("<br>", "\n")))
 
 
-@dataclass
-class _Asked:
-    """The concern question was asked; waiting for yes or no."""
-
-    at: datetime
-    category: str
-
-
 class CrisisDesk:
     def __init__(self, ctx: Context, matcher: CrisisMatcher) -> None:
         self.ctx = ctx
         self.matcher = matcher
         self.sessions: SessionRooms | None = None  # set by the router (for `!claim`)
-        # Per youth, their last few texts (memory only, briefly) for split phrases.
+        # Per youth, their last few texts for split phrases: in memory only, for at most
+        # SPLIT_WINDOW, and deliberately never stored — no youth words at rest. (A restart
+        # forgets them: a phrase split over a restart is read per message.) Whether the
+        # concern question waits for an answer is stored (store.ask_question): it must
+        # survive a restart, and it holds no words.
         self._recent: dict[str, deque[tuple[datetime, str]]] = {}
-        self._asked: dict[str, _Asked] = {}
 
     @property
     def cfg(self):  # type: ignore[no-untyped-def]
@@ -144,9 +138,6 @@ class CrisisDesk:
         for user_id in [u for u, r in self._recent.items() if not r or now - r[-1][0] >
                         SPLIT_WINDOW]:
             del self._recent[user_id]
-        quiet = timedelta(minutes=self.cfg.quiet_minutes)
-        for user_id in [u for u, a in self._asked.items() if now - a.at > quiet]:
-            del self._asked[user_id]
 
     # --- the youth's conversation -------------------------------------------------------
 
@@ -159,7 +150,10 @@ class CrisisDesk:
         was (e.g. the current intake question again)."""
         language = state.language or self.ctx.config.default_language
         found = self._read(youth.user_id, msg)
-        asked = self._asked.pop(youth.user_id, None)
+        # Taken in this event's transaction: whatever comes now, the question is asked no
+        # more (a rollback keeps it); older than the quiet period it is no question any more.
+        asked = await store.take_question(self.ctx.db, youth.user_id, self.ctx.clock.now(),
+                                          self.cfg.quiet_minutes * 60)
         if found is not None and found.acute:
             await self.acute(msg.room_id, youth, case, state, found.category)
             return True
@@ -177,7 +171,8 @@ class CrisisDesk:
                 return True
         if found is not None:
             # Concern: ask directly (again, if they write it again before answering).
-            self._asked[youth.user_id] = _Asked(self.ctx.clock.now(), found.category)
+            await store.ask_question(self.ctx.db, youth.user_id, case.id, found.category,
+                                     self.ctx.clock.now())
             await self._send(msg.room_id, [self.say(language, "crisis.concern_question")])
             METRICS.inc("chathulp_crisis_questions_total")
             log.info("Crisis concern: asked the direct question (category %s)", found.category)

@@ -27,6 +27,7 @@ ERASURE: list[tuple[str, str]] = [
     ("handovers", f"case_id IN {_CASES}"),
     ("case_notes", f"case_id IN {_CASES}"),
     ("crisis_alerts", f"case_id IN {_CASES}"),
+    ("crisis_questions", "youth_id = ?"),
     ("now_queue", "youth_id = ?"),
     ("case_messages", "youth_id = ?"),
     ("bookings", "youth_id = ?"),
