@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.domain import case_access
+from bot.domain import case_access, text_choice
 from bot.domain import duty as duty_rules
 from bot.domain.crisis import CrisisMatcher, CrisisResult
 from bot.domain.intake import IntakeState
@@ -101,6 +101,25 @@ class CrisisDesk:
     def say(self, language: str | None, key: str, **values: str) -> Message:
         return self.ctx.config.catalogue.say(language, key, **values)
 
+    def _languages(self, state: IntakeState) -> list[str]:
+        """The youth's language; every language of the intake while none is chosen yet."""
+        return text_choice.languages_for(self.ctx.config.intake, state)
+
+    def _say_in(self, languages: list[str], key: str, **values: str) -> Message:
+        return text_choice.in_languages(languages, lambda lang: self.say(lang, key, **values))
+
+    async def _youth_languages(self, youth_id: str, case: youths.Case | None) -> list[str]:
+        """For a text to a youth outside their own message (escalation, claim): the case's
+        language once chosen, else every language of the intake."""
+        default = self.ctx.config.default_language
+        youth = await youths.get_youth(self.ctx.db, youth_id,
+                                       IntakeState("new", None, default, {}))
+        if youth is not None and len(languages := self._languages(youth.intake)) > 1:
+            return languages
+        if case is not None:
+            return [case.language]
+        return [youth.intake.language if youth is not None else default]
+
     # --- reading ------------------------------------------------------------------------
 
     def _texts(self, msg: Incoming) -> list[str]:
@@ -147,8 +166,9 @@ class CrisisDesk:
     ) -> bool:
         """Before anything else. True when the message was a crisis matter (then it is not
         an answer to anything else). `resume`: the messages that carry on where the youth
-        was (e.g. the current intake question again)."""
-        language = state.language or self.ctx.config.default_language
+        was (e.g. the current intake question again). Before the youth chose a language,
+        every text is in each language of the intake."""
+        languages = self._languages(state)
         found = self._read(youth.user_id, msg)
         # Taken in this event's transaction: whatever comes now, the question is asked no
         # more (a rollback keeps it); older than the quiet period it is no question any more.
@@ -166,14 +186,14 @@ class CrisisDesk:
                 await store.note_concern(self.ctx.db, case.id, youth.user_id, asked.category,
                                          state.step, self.ctx.clock.now())
                 log.info("Concern noted on a case (category %s)", asked.category)
-                await self._send(msg.room_id, [self.say(language, "crisis.concern_no"),
+                await self._send(msg.room_id, [self._say_in(languages, "crisis.concern_no"),
                                                *(await resume())])
                 return True
         if found is not None:
             # Concern: ask directly (again, if they write it again before answering).
             await store.ask_question(self.ctx.db, youth.user_id, case.id, found.category,
                                      self.ctx.clock.now())
-            await self._send(msg.room_id, [self.say(language, "crisis.concern_question")])
+            await self._send(msg.room_id, [self._say_in(languages, "crisis.concern_question")])
             METRICS.inc("chathulp_crisis_questions_total")
             log.info("Crisis concern: asked the direct question (category %s)", found.category)
             return True
@@ -181,8 +201,9 @@ class CrisisDesk:
 
     async def acute(self, room_id: str, youth: youths.Youth, case: youths.Case,
                     state: IntakeState, category: str) -> None:
-        """The crisis reply, honest about who is there, and the case's one open alert."""
-        language = state.language or self.ctx.config.default_language
+        """The crisis reply, honest about who is there, and the case's one open alert (in
+        each language of the intake while the youth chose none yet)."""
+        languages = self._languages(state)
         now = self.ctx.clock.now()
         before = await store.open_for_case(self.ctx.db, case.id)
         alert, new = await store.raise_alert(self.ctx.db, case.id, youth.user_id, category,
@@ -201,10 +222,11 @@ class CrisisDesk:
         someone = bool(on_duty)
         if recent:
             key = "crisis.again_online" if someone else "crisis.again_nobody"
-            await self._send(room_id, [self.say(language, key)])
+            await self._send(room_id, [self._say_in(languages, key)])
         else:
-            reply = self.matcher.reply(language) + self.say(
-                language, "crisis.someone_online" if someone else "crisis.nobody_online")
+            online = "crisis.someone_online" if someone else "crisis.nobody_online"
+            reply = text_choice.in_languages(
+                languages, lambda lang: self.matcher.reply(lang) + self.say(lang, online))
             await self._send(room_id, [reply])
         label = self.matcher.labels.get(category, category)
         if new:
@@ -259,10 +281,10 @@ class CrisisDesk:
             room_id = await youths.dm_room_of(self.ctx.db, alert.youth_id)
             case = None if alert.case_id is None else await youths.get_case(self.ctx.db,
                                                                            alert.case_id)
-            language = case.language if case else None
             if room_id:
+                languages = await self._youth_languages(alert.youth_id, case)
                 await self.ctx.transport.send_notice(
-                    room_id, self.say(language, "crisis.escalate_youth"))
+                    room_id, self._say_in(languages, "crisis.escalate_youth"))
         METRICS.inc("chathulp_crisis_escalations_total")
         log.warning("Crisis alert %d escalated (%d s late)", alert_id, lateness.total_seconds())
 
@@ -287,11 +309,11 @@ class CrisisDesk:
         if alert.case_id is not None and alert.youth_id:
             case = await youths.get_case(self.ctx.db, alert.case_id)
             room_id = await youths.dm_room_of(self.ctx.db, alert.youth_id)
-            language = case.language if case else None
             if room_id:
+                youth_languages = await self._youth_languages(alert.youth_id, case)
                 await self.ctx.transport.send_notice(
-                    room_id, self.say(language, "crisis.youth_coming",
-                                      counselor=self._name(counselor_id)))
+                    room_id, self._say_in(youth_languages, "crisis.youth_coming",
+                                          counselor=self._name(counselor_id)))
             if case is not None and self.sessions is not None:
                 slot = timedelta(minutes=self.ctx.config.scheduling.slot_minutes)
                 booking_id = await store.crisis_booking(self.ctx.db, alert.case_id,

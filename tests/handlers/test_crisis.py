@@ -22,6 +22,11 @@ def text(h: Harness, key: str, language: str = "nl") -> str:
     return h.config.catalogue.get(language, key)
 
 
+def both(h: Harness, key: str) -> str:
+    """A text in Dutch, then English: what a youth reads before choosing a language."""
+    return text(h, key, "nl") + "\n\n" + text(h, key, "en")
+
+
 def start_of(template: str) -> str:
     """The literal beginning of a catalogue text (before any placeholder)."""
     return template.split("{")[0][:40]
@@ -76,7 +81,7 @@ async def test_second_hit_within_quiet_period_updates_the_one_alert(h: Harness) 
     first = await h.youth_says(YOUTH, ACUTE)
     again = [await h.youth_says(YOUTH, ACUTE) for _ in range(5)]
     assert "1813" in first[0] and len(first[0]) > 200
-    assert all(r == [text(h, "crisis.again_nobody")] for r in again)
+    assert all(r == [both(h, "crisis.again_nobody")] for r in again)  # no language yet
     assert len(h.since(staff, h.staff_room)) == 1  # one alert, not six
     assert await alerts(h) == [("acute", "open", 6)]
     # After the quiet period: the whole text again, and an update (not a new alert).
@@ -181,7 +186,7 @@ async def test_unclaimed_alert_escalates_to_staff_admins_and_youth(tmp_path: Pat
         assert len(staff) == 1 and "!claim" in staff[0]
         tom_dm = await h.counselor_dm(TOM)
         assert any("!claim" in t for t in h.since(mark, tom_dm))
-        assert h.since(mark, youth_dm) == [text(h, "crisis.escalate_youth")]
+        assert h.since(mark, youth_dm) == [both(h, "crisis.escalate_youth")]  # no language
         assert await h.run_due() == 0
     finally:
         await h.close()
@@ -315,3 +320,44 @@ async def test_a_kill_before_the_answer_commits_keeps_the_question(h: Harness) -
     replies = again.since(mark, room)
     assert len(replies) == 1 and "1813" in replies[0]
     assert await alerts(again) == [("acute", "open", 1)]
+
+
+# --- before a language is chosen: every crisis text in both languages ------------------------
+
+
+async def test_crisis_reply_before_a_language_is_chosen_is_dutch_then_english(
+        h: Harness) -> None:
+    await h.youth_says(YOUTH, "hello")
+    staff = h.mark()
+    (reply,) = await h.youth_says(YOUTH, "i want to kill myself")
+    nl, en = text(h, "crisis.nobody_online", "nl"), text(h, "crisis.nobody_online", "en")
+    assert nl in reply and en in reply and reply.index(nl) < reply.index(en)
+    english = reply[reply.index(nl) + len(nl):]
+    assert "1813" in english and "112" in english  # the lines in English too
+    assert len(h.since(staff, h.staff_room)) == 1  # one alert
+    # Still not an answer to the language question: it is asked no more than before.
+    assert await h.db.fetchval("SELECT COUNT(*) FROM crisis_alerts") == 1
+
+
+async def test_concern_question_and_answer_before_a_language_is_chosen(h: Harness) -> None:
+    first = await h.youth_says(YOUTH, "hello")
+    language_q = first[-1]
+    assert await h.youth_says(YOUTH, CONCERN) == [both(h, "crisis.concern_question")]
+    assert await h.youth_says(YOUTH, "no") == [both(h, "crisis.concern_no"), language_q]
+    # Once a language is chosen: that language only.
+    await h.youth_says(YOUTH, "english")
+    assert await h.youth_says(YOUTH, CONCERN) == [text(h, "crisis.concern_question", "en")]
+    (reply,) = await h.youth_says(YOUTH, "yes")
+    assert text(h, "crisis.nobody_online", "en") in reply
+    assert text(h, "crisis.nobody_online", "nl") not in reply
+
+
+async def test_help_before_a_language_is_chosen_is_in_both_languages(h: Harness) -> None:
+    language_q = (await h.youth_says(YOUTH, "hello"))[-1]
+    reply, again = await h.youth_says(YOUTH, "help")
+    assert "Deze woorden werken altijd" in reply and "These words always work" in reply
+    assert reply.index("Deze woorden") < reply.index("These words")
+    assert again == language_q  # and the language question again
+    await h.youth_says(YOUTH, "1")
+    dutch = (await h.youth_says(YOUTH, "hulp"))[0]
+    assert "Deze woorden werken altijd" in dutch and "These words" not in dutch
