@@ -69,10 +69,10 @@ async def on_duty_now(ctx: Context) -> list[str]:
                               absences)
 
 
-async def to_staff_room(ctx: Context, message: Message) -> None:
+async def to_staff_room(ctx: Context, message: Message, case_id: int | None = None) -> None:
     """Every crisis notice for the staff room goes through the room policy's guard (never
-    posted while someone who is not staff is in the room)."""
-    await post_to_staff(ctx, message)
+    posted while someone who is not staff is in the room; held, tied to its case)."""
+    await post_to_staff(ctx, message, case_id)
 
 
 def html_text(formatted: str | None) -> str:
@@ -233,12 +233,13 @@ class CrisisDesk:
             notice = self.matcher.staff_alert(case.ref, category, state.step)
             notice = notice + self._duty_line(on_duty) + self.say(None, "crisis.alert_claim_hint",
                                                                   ref=case.ref)
-            await to_staff_room(self.ctx, notice)
+            await to_staff_room(self.ctx, notice, case.id)
             METRICS.inc("chathulp_crisis_alerts_total")
             log.warning("Crisis alert raised (category %s)", category)
         elif not recent and alert.state == "open":
             await to_staff_room(self.ctx, self.say(None, "crisis.alert_again", ref=case.ref,
-                                                   category=label, hits=str(alert.hits)))
+                                                   category=label, hits=str(alert.hits)),
+                                case.id)
             log.warning("Crisis alert updated (category %s)", category)
         else:
             log.info("Crisis alert updated quietly (category %s)", category)
@@ -273,7 +274,8 @@ class CrisisDesk:
         label = self.matcher.labels.get(alert.category, alert.category)
         minutes = int((self.ctx.clock.now().timestamp() - alert.created_at) // 60)
         values = {"ref": alert.ref, "category": label, "minutes": str(minutes)}
-        await to_staff_room(self.ctx, self.say(None, "crisis.escalate_staff", **values))
+        await to_staff_room(self.ctx, self.say(None, "crisis.escalate_staff", **values),
+                            alert.case_id)
         for admin in self.ctx.config.admins:
             await tell_counselor(self.ctx, admin, self.say(
                 staff_language(self.ctx.config, admin), "crisis.escalate_staff", **values))
@@ -305,7 +307,8 @@ class CrisisDesk:
             return self.say(language, "crisis.claim_closed", ref=ref)
         log.info("Crisis alert %d claimed", alert.id)
         await to_staff_room(self.ctx, self.say(None, "crisis.claim_taken", ref=ref,
-                                               counselor=self._name(counselor_id)))
+                                               counselor=self._name(counselor_id)),
+                            alert.case_id)
         if alert.case_id is not None and alert.youth_id:
             case = await youths.get_case(self.ctx.db, alert.case_id)
             room_id = await youths.dm_room_of(self.ctx.db, alert.youth_id)

@@ -65,10 +65,11 @@ def staff_power_levels(bot_id: str, staff: list[str], *,
             "ban": BOT_LEVEL, "redact": STAFF_LEVEL}
 
 
-async def post_to_staff(ctx: Context, message: Message) -> bool:
-    """Every post into the staff room goes through here (see `RoomPolicy.post_to_staff`)."""
+async def post_to_staff(ctx: Context, message: Message, case_id: int | None = None) -> bool:
+    """Every post into the staff room goes through here (see `RoomPolicy.post_to_staff`).
+    `case_id`: the case the post is about (a held post is erased with the youth)."""
     if ctx.staff_guard is not None:
-        return await ctx.staff_guard.post_to_staff(message)
+        return await ctx.staff_guard.post_to_staff(message, case_id)
     if ctx.staff_room_id is None:
         return False
     await ctx.transport.send_notice(ctx.staff_room_id, message)
@@ -232,7 +233,7 @@ class RoomPolicy:
             else:
                 log.warning("Could not set the staff room's power levels")
 
-    async def post_to_staff(self, message: Message) -> bool:
+    async def post_to_staff(self, message: Message, case_id: int | None = None) -> bool:
         """The only way into the staff room: sent only while every member is staff (else held
         — a row in the database, written with the decision — and sent once the others are
         gone, also after a restart). True when it was sent now."""
@@ -241,7 +242,7 @@ class RoomPolicy:
             return False
         intruders = self.intruders()
         if intruders:
-            await intents.hold_staff_post(self.ctx.db, message)
+            await intents.hold_staff_post(self.ctx.db, message, case_id)
             METRICS.inc("chathulp_staff_posts_held_total")
             log.warning("Holding a staff-room notice: a non-staff member is present")
             await self.guard_staff_room()

@@ -450,3 +450,12 @@ async def v15(conn: Connection) -> None:
                asked_at  {INT} NOT NULL
            )"""
     )
+
+
+@step(16, "a held staff-room post belongs to its case (erased with the youth)")
+async def v16(conn: Connection) -> None:
+    _, INT = _types(conn)
+    # The case a held post is about (a crisis alert, a queue notice), NULL for posts about no
+    # case: erasing the youth removes their held posts (bot/storage/rights.py ERASURE).
+    await conn.execute(f"ALTER TABLE held_staff_posts ADD COLUMN case_id {INT} "
+                       "REFERENCES cases(id) ON DELETE CASCADE")

@@ -192,3 +192,27 @@ async def test_a_held_alert_survives_a_restart_and_goes_out_once_the_room_is_cle
     assert await intents.held_staff_posts(h.db) == []
     await h.router.on_membership(Membership(h.staff_room, "$m9", SARA, "join", "invite"))
     assert len(h.since(mark, h.staff_room)) == 1
+
+
+async def test_a_held_alert_is_erased_with_its_youth(h: Harness) -> None:
+    from bot.storage import intents, rights
+
+    h.transport.fail["kick"] = RuntimeError("forbidden")
+    h.transport.user_joins(h.staff_room, STRANGER)
+    other = "@other:fake"
+    await h.youth_says(YOUTH, CRISIS)
+    await h.youth_says(other, CRISIS)
+    assert len(await intents.held_staff_posts(h.db)) == 2
+    case_ids = {r["case_id"] for r in await h.db.fetchall("SELECT case_id FROM held_staff_posts")}
+    assert None not in case_ids and len(case_ids) == 2  # each tied to its case
+    await rights.erase_youth(h.db, YOUTH)
+    (left,) = await intents.held_staff_posts(h.db)
+    assert await h.db.fetchval("SELECT youth_id FROM cases WHERE id = ?",
+                               (await h.db.fetchval("SELECT case_id FROM held_staff_posts"),)
+                               ) == other
+    # Once the room is clean only the other youth's alert goes out.
+    del h.transport.fail["kick"]
+    h.transport.rooms[h.staff_room].members.discard(STRANGER)
+    mark = h.mark()
+    await h.router.on_membership(Membership(h.staff_room, "$m2", STRANGER, "leave", "join"))
+    assert h.since(mark, h.staff_room) == [left.message.plain]
