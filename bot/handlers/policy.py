@@ -81,6 +81,7 @@ class RoomPolicy:
         self.ctx = ctx
         self._invites: dict[str, deque[float]] = defaultdict(deque)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._removing: set[str] = set()  # staff-room removals decided, not made yet
 
     # --- invites ------------------------------------------------------------------------
 
@@ -171,21 +172,41 @@ class RoomPolicy:
 
     async def guard_staff_room(self, *, release: bool = True) -> None:
         """Remove whoever is in the staff room without being staff, then send what was held
-        (`release=False`: the caller releases it, see `release_held`)."""
+        (`release=False`: the caller releases it, see `release_held`).
+
+        Inside an event's transaction the removal (a network call) is made once it has
+        committed, never inside it. That it need not be durable: until the homeserver says
+        the member is gone they are in the member list, so every staff-room post stays held
+        (`post_to_staff`); and a removal lost to a crash is made again at start-up
+        (`sync_staff_room`), or when the event is handled again after a rollback."""
         room_id = self.ctx.staff_room_id
         intruders = self.intruders()
         if room_id is None or intruders is None:
             return
-        reason = self.ctx.config.text(None).staff_room_only
-        for user in sorted(intruders):
-            METRICS.inc("chathulp_staff_room_removals_total")
-            log.warning("Removing a non-staff member from the staff room")
-            try:
-                await self.ctx.transport.kick(room_id, user, reason=reason)
-            except Exception:
-                log.exception("Could not remove a non-staff member from the staff room")
-        if not intruders and release:
+        if intruders:
+            users = sorted(intruders - self._removing)
+            if not users:
+                return  # their removal is on its way
+            if self.ctx.db.in_transaction:
+                self.ctx.db.after_commit(lambda: self._spawn(self._remove(room_id, users)))
+            else:
+                await self._remove(room_id, users)
+        elif release:
             await self.release_held()
+
+    async def _remove(self, room_id: str, users: list[str]) -> None:
+        reason = self.ctx.config.text(None).staff_room_only
+        self._removing.update(users)
+        try:
+            for user in users:
+                METRICS.inc("chathulp_staff_room_removals_total")
+                log.warning("Removing a non-staff member from the staff room")
+                try:
+                    await self.ctx.transport.kick(room_id, user, reason=reason)
+                except Exception:
+                    log.exception("Could not remove a non-staff member from the staff room")
+        finally:
+            self._removing.difference_update(users)
 
     def wanted_staff(self) -> set[str]:
         """Who belongs in the staff room: the config's admins, counselors and

@@ -216,3 +216,53 @@ async def test_a_held_alert_is_erased_with_its_youth(h: Harness) -> None:
     mark = h.mark()
     await h.router.on_membership(Membership(h.staff_room, "$m2", STRANGER, "leave", "join"))
     assert h.since(mark, h.staff_room) == [left.message.plain]
+
+
+async def test_a_stranger_is_removed_after_the_event_commits_never_inside_it(
+        h: Harness) -> None:
+    from bot.handlers.transport import Incoming
+    from bot.matrix.sync import handle_once
+
+    inside: list[bool] = []
+    h.transport.fail["kick"] = lambda *_: inside.append(h.db.in_transaction)  # type: ignore
+    h.transport.user_joins(h.staff_room, SARA)
+    h.transport.user_joins(h.staff_room, STRANGER)
+    member = Membership(h.staff_room, "$m1", STRANGER, "join", "invite")
+
+    class Killed(BaseException):
+        pass
+
+    async def killed_before_commit() -> None:
+        await h.router.on_membership(member)
+        raise Killed
+
+    async def settled() -> None:
+        for task in list(h.router.policy._tasks):
+            await task
+
+    # A kill before the commit: nobody was removed (the event comes again).
+    try:
+        await handle_once(h.db, "$m1", h.staff_room, killed_before_commit)
+    except Killed:
+        pass
+    await settled()
+    assert h.transport.kicks == []
+
+    # A crisis alert while the stranger is there: held; the removal is made after the commit.
+    room = await h.dm(YOUTH)
+    mark = h.mark()
+    msg = Incoming(room_id=room, event_id="$c", sender=YOUTH, kind="text", body=CRISIS,
+                   room_encrypted=True, member_count=2, timestamp_ms=0)
+    await handle_once(h.db, "$c", room, lambda: h.router.on_message(msg))
+    assert h.since(mark, h.staff_room) == []
+    await settled()
+    assert h.transport.kicks == [(h.staff_room, STRANGER)] and inside == [False]
+
+    # The join event again: the stranger is gone, nothing more. Their leave: the held alert
+    # goes out, once.
+    await handle_once(h.db, "$m1", h.staff_room, lambda: h.router.on_membership(member))
+    leave = Membership(h.staff_room, "$m2", STRANGER, "leave", "join")
+    await handle_once(h.db, "$m2", h.staff_room, lambda: h.router.on_membership(leave))
+    await settled()
+    assert len(h.transport.kicks) == 1
+    assert len(h.since(mark, h.staff_room)) == 1
