@@ -38,6 +38,8 @@ from bot.storage import sync_state as tstore
 log = logging.getLogger(__name__)
 
 BOT_LEVEL = 100
+# Seconds to wait, after removing someone from the staff room, for the client to see it.
+RELEASE_WAIT = 60
 STAFF_LEVEL = 50
 
 
@@ -82,6 +84,7 @@ class RoomPolicy:
         self._invites: dict[str, deque[float]] = defaultdict(deque)
         self._tasks: set[asyncio.Task[None]] = set()
         self._removing: set[str] = set()  # staff-room removals decided, not made yet
+        self._watching = False  # a task waits for the room to be clean (`_release_when_clean`)
 
     # --- invites ------------------------------------------------------------------------
 
@@ -207,6 +210,27 @@ class RoomPolicy:
                     log.exception("Could not remove a non-staff member from the staff room")
         finally:
             self._removing.difference_update(users)
+        if not self._watching:
+            self._watching = True
+            self._spawn(self._release_when_clean())
+
+    async def _release_when_clean(self) -> None:
+        """After a removal: the bot's own removal event is no event it handles, so nothing
+        else would send the posts held meanwhile. Once the client's member list (what the
+        room keys are shared with) no longer holds anyone who is not staff, send them —
+        checked each second for at most RELEASE_WAIT seconds (then the next membership
+        change or start-up does it)."""
+        try:
+            for _ in range(RELEASE_WAIT):
+                if self.intruders() == set():
+                    async with self.ctx.db.transaction():
+                        await self.release_held()
+                    return
+                await asyncio.sleep(1)
+        except Exception:
+            log.exception("Could not send the held staff-room notices")
+        finally:
+            self._watching = False
 
     def wanted_staff(self) -> set[str]:
         """Who belongs in the staff room: the config's admins, counselors and
