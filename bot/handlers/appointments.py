@@ -250,7 +250,7 @@ class Appointments:
             if late:
                 message = message + plain(texts.late_apology)
             await self.ctx.transport.send_notice(room_id, message)
-        else:
+        elif self.ctx.is_staff(booking.counselor_id):  # never to a counselor since removed
             phone = (await followup_store.phone_of(self.ctx.db, booking.id)
                      if booking.form == "phone" else None)
             await self.booking.notify_counselor(

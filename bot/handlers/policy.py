@@ -223,7 +223,7 @@ class RoomPolicy:
         try:
             for _ in range(RELEASE_WAIT):
                 if self.intruders() == set():
-                    async with self.ctx.db.transaction():
+                    async with tstore.atomically(self.ctx.db):
                         await self.release_held()
                     return
                 await asyncio.sleep(1)
