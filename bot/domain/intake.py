@@ -86,6 +86,17 @@ class IntakeResult:
     referred: bool = False  # True exactly when this call ended it by age referral
 
 
+def languages_for(cfg: IntakeConfig, state: IntakeState) -> list[str]:
+    """The languages to write to this youth in: their own once it is chosen; before that
+    (the intake asks the language and it was not answered yet) every language of the intake
+    in order, as the first message does — a youth who writes in English before tapping a
+    language reads the answer in English too."""
+    step = next((s.id for s in cfg.steps if s.sets_language), None)
+    if step is None or step in state.answers or state.status == "done":
+        return [state.language]
+    return list(cfg.languages)
+
+
 class IntakeFlow:
     """The configured intake. Cheap to build; rebuild it when the config is reloaded."""
 
@@ -163,10 +174,10 @@ class IntakeFlow:
             resumed = replace(state, status="active")
             first = [plain(self._texts(state.language).welcome_back)]
             if key in self._help:
-                first.append(self._help_message(state.language))
+                first.append(self._help_for(state))
             return self._advance(resumed, known, first)
         if key in self._help:
-            return self._advance(state, known, [self._help_message(state.language)])
+            return self._advance(state, known, [self._help_for(state)])
 
         step = self.config.step(state.step)
         if step is None or step.id in state.answers:
@@ -330,6 +341,15 @@ class IntakeFlow:
         if step.kind == "text":
             return plain(question)
         return numbered(question, [self._t(o.label, language) for o in step.options])
+
+    def _help_for(self, state: IntakeState) -> Message:
+        """The help text in the youth's language; in each language of the intake while they
+        chose none yet (the language question is in both, so is its help)."""
+        languages = languages_for(self.config, state)
+        message = self._help_message(languages[0])
+        for language in languages[1:]:
+            message = message + self._help_message(language)
+        return message
 
     def _help_message(self, language: str) -> Message:
         words = self.config.words.get(language) or self.config.words[self.default_language]

@@ -16,16 +16,26 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.config.intake import IntakeConfig
-from bot.domain.intake import IntakeResult, IntakeState
+from bot.domain.intake import IntakeResult, IntakeState, languages_for
 from bot.domain.messages import Message
 from bot.texts import Catalogue
 
 NO_SHOW = "no-show"
+__all__ = ["closing_key", "in_languages", "language_step", "languages_for", "with_greeting"]
 
 
 def language_step(cfg: IntakeConfig) -> str | None:
     """The id of the step whose answer sets the conversation language, if any."""
     return next((s.id for s in cfg.steps if s.sets_language), None)
+
+
+def in_languages(languages: list[str], text: Callable[[str], Message]) -> Message:
+    """One message: `text(language)` for each language, in order."""
+    first, *rest = languages
+    message = text(first)
+    for language in rest:
+        message = message + text(language)
+    return message
 
 
 def with_greeting(

@@ -150,7 +150,7 @@ class Appointments:
         if not result.slots and not wait:
             await youths.set_offer(self.ctx.db, youth.user_id, None)
             await self._staff_notice(self.ctx.config.catalogue.say(None, "staff_no_slots",
-                                                                   ref=case.ref))
+                                                                   ref=case.ref), case.id)
             # Nobody free: say so honestly, with the lines that are open (never the crisis text).
             return [plain(texts.no_slots)]
         stored = {"slots": [_slot_json(s) for s in result.slots],
@@ -250,7 +250,7 @@ class Appointments:
             if late:
                 message = message + plain(texts.late_apology)
             await self.ctx.transport.send_notice(room_id, message)
-        else:
+        elif self.ctx.is_staff(booking.counselor_id):  # never to a counselor since removed
             phone = (await followup_store.phone_of(self.ctx.db, booking.id)
                      if booking.form == "phone" else None)
             await self.booking.notify_counselor(
@@ -259,8 +259,8 @@ class Appointments:
 
     # --- helpers ----------------------------------------------------------------------------
 
-    async def _staff_notice(self, message: Message) -> None:
-        await post_to_staff(self.ctx, message)
+    async def _staff_notice(self, message: Message, case_id: int | None = None) -> None:
+        await post_to_staff(self.ctx, message, case_id)
 
 
 def _number(text: str, count: int) -> int | None:

@@ -31,8 +31,9 @@ class Timers(Protocol):
 class StaffGuard(Protocol):
     """What handlers need of `bot.handlers.policy.RoomPolicy`."""
 
-    async def post_to_staff(self, message: Message) -> bool:
-        """Post into the staff room only while nobody but staff is in it."""
+    async def post_to_staff(self, message: Message, case_id: int | None = None) -> bool:
+        """Post into the staff room only while nobody but staff is in it (else held, tied
+        to `case_id`)."""
         ...
 
 

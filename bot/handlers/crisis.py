@@ -22,11 +22,10 @@ import logging
 import re
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.domain import case_access
+from bot.domain import case_access, text_choice
 from bot.domain import duty as duty_rules
 from bot.domain.crisis import CrisisMatcher, CrisisResult
 from bot.domain.intake import IntakeState
@@ -70,10 +69,10 @@ async def on_duty_now(ctx: Context) -> list[str]:
                               absences)
 
 
-async def to_staff_room(ctx: Context, message: Message) -> None:
+async def to_staff_room(ctx: Context, message: Message, case_id: int | None = None) -> None:
     """Every crisis notice for the staff room goes through the room policy's guard (never
-    posted while someone who is not staff is in the room)."""
-    await post_to_staff(ctx, message)
+    posted while someone who is not staff is in the room; held, tied to its case)."""
+    await post_to_staff(ctx, message, case_id)
 
 
 def html_text(formatted: str | None) -> str:
@@ -83,22 +82,17 @@ def html_text(formatted: str | None) -> str:
     return html.unescape(_TAGS.sub(" ", formatted.replace("<br>", "\n")))
 
 
-@dataclass
-class _Asked:
-    """The concern question was asked; waiting for yes or no."""
-
-    at: datetime
-    category: str
-
-
 class CrisisDesk:
     def __init__(self, ctx: Context, matcher: CrisisMatcher) -> None:
         self.ctx = ctx
         self.matcher = matcher
         self.sessions: SessionRooms | None = None  # set by the router (for `!claim`)
-        # Per youth, their last few texts (memory only, briefly) for split phrases.
+        # Per youth, their last few texts for split phrases: in memory only, for at most
+        # SPLIT_WINDOW, and deliberately never stored — no youth words at rest. (A restart
+        # forgets them: a phrase split over a restart is read per message.) Whether the
+        # concern question waits for an answer is stored (store.ask_question): it must
+        # survive a restart, and it holds no words.
         self._recent: dict[str, deque[tuple[datetime, str]]] = {}
-        self._asked: dict[str, _Asked] = {}
 
     @property
     def cfg(self):  # type: ignore[no-untyped-def]
@@ -106,6 +100,25 @@ class CrisisDesk:
 
     def say(self, language: str | None, key: str, **values: str) -> Message:
         return self.ctx.config.catalogue.say(language, key, **values)
+
+    def _languages(self, state: IntakeState) -> list[str]:
+        """The youth's language; every language of the intake while none is chosen yet."""
+        return text_choice.languages_for(self.ctx.config.intake, state)
+
+    def _say_in(self, languages: list[str], key: str, **values: str) -> Message:
+        return text_choice.in_languages(languages, lambda lang: self.say(lang, key, **values))
+
+    async def _youth_languages(self, youth_id: str, case: youths.Case | None) -> list[str]:
+        """For a text to a youth outside their own message (escalation, claim): the case's
+        language once chosen, else every language of the intake."""
+        default = self.ctx.config.default_language
+        youth = await youths.get_youth(self.ctx.db, youth_id,
+                                       IntakeState("new", None, default, {}))
+        if youth is not None and len(languages := self._languages(youth.intake)) > 1:
+            return languages
+        if case is not None:
+            return [case.language]
+        return [youth.intake.language if youth is not None else default]
 
     # --- reading ------------------------------------------------------------------------
 
@@ -144,9 +157,6 @@ class CrisisDesk:
         for user_id in [u for u, r in self._recent.items() if not r or now - r[-1][0] >
                         SPLIT_WINDOW]:
             del self._recent[user_id]
-        quiet = timedelta(minutes=self.cfg.quiet_minutes)
-        for user_id in [u for u, a in self._asked.items() if now - a.at > quiet]:
-            del self._asked[user_id]
 
     # --- the youth's conversation -------------------------------------------------------
 
@@ -156,10 +166,14 @@ class CrisisDesk:
     ) -> bool:
         """Before anything else. True when the message was a crisis matter (then it is not
         an answer to anything else). `resume`: the messages that carry on where the youth
-        was (e.g. the current intake question again)."""
-        language = state.language or self.ctx.config.default_language
+        was (e.g. the current intake question again). Before the youth chose a language,
+        every text is in each language of the intake."""
+        languages = self._languages(state)
         found = self._read(youth.user_id, msg)
-        asked = self._asked.pop(youth.user_id, None)
+        # Taken in this event's transaction: whatever comes now, the question is asked no
+        # more (a rollback keeps it); older than the quiet period it is no question any more.
+        asked = await store.take_question(self.ctx.db, youth.user_id, self.ctx.clock.now(),
+                                          self.cfg.quiet_minutes * 60)
         if found is not None and found.acute:
             await self.acute(msg.room_id, youth, case, state, found.category)
             return True
@@ -172,13 +186,14 @@ class CrisisDesk:
                 await store.note_concern(self.ctx.db, case.id, youth.user_id, asked.category,
                                          state.step, self.ctx.clock.now())
                 log.info("Concern noted on a case (category %s)", asked.category)
-                await self._send(msg.room_id, [self.say(language, "crisis.concern_no"),
+                await self._send(msg.room_id, [self._say_in(languages, "crisis.concern_no"),
                                                *(await resume())])
                 return True
         if found is not None:
             # Concern: ask directly (again, if they write it again before answering).
-            self._asked[youth.user_id] = _Asked(self.ctx.clock.now(), found.category)
-            await self._send(msg.room_id, [self.say(language, "crisis.concern_question")])
+            await store.ask_question(self.ctx.db, youth.user_id, case.id, found.category,
+                                     self.ctx.clock.now())
+            await self._send(msg.room_id, [self._say_in(languages, "crisis.concern_question")])
             METRICS.inc("chathulp_crisis_questions_total")
             log.info("Crisis concern: asked the direct question (category %s)", found.category)
             return True
@@ -186,8 +201,9 @@ class CrisisDesk:
 
     async def acute(self, room_id: str, youth: youths.Youth, case: youths.Case,
                     state: IntakeState, category: str) -> None:
-        """The crisis reply, honest about who is there, and the case's one open alert."""
-        language = state.language or self.ctx.config.default_language
+        """The crisis reply, honest about who is there, and the case's one open alert (in
+        each language of the intake while the youth chose none yet)."""
+        languages = self._languages(state)
         now = self.ctx.clock.now()
         before = await store.open_for_case(self.ctx.db, case.id)
         alert, new = await store.raise_alert(self.ctx.db, case.id, youth.user_id, category,
@@ -206,22 +222,24 @@ class CrisisDesk:
         someone = bool(on_duty)
         if recent:
             key = "crisis.again_online" if someone else "crisis.again_nobody"
-            await self._send(room_id, [self.say(language, key)])
+            await self._send(room_id, [self._say_in(languages, key)])
         else:
-            reply = self.matcher.reply(language) + self.say(
-                language, "crisis.someone_online" if someone else "crisis.nobody_online")
+            online = "crisis.someone_online" if someone else "crisis.nobody_online"
+            reply = text_choice.in_languages(
+                languages, lambda lang: self.matcher.reply(lang) + self.say(lang, online))
             await self._send(room_id, [reply])
         label = self.matcher.labels.get(category, category)
         if new:
             notice = self.matcher.staff_alert(case.ref, category, state.step)
             notice = notice + self._duty_line(on_duty) + self.say(None, "crisis.alert_claim_hint",
                                                                   ref=case.ref)
-            await to_staff_room(self.ctx, notice)
+            await to_staff_room(self.ctx, notice, case.id)
             METRICS.inc("chathulp_crisis_alerts_total")
             log.warning("Crisis alert raised (category %s)", category)
         elif not recent and alert.state == "open":
             await to_staff_room(self.ctx, self.say(None, "crisis.alert_again", ref=case.ref,
-                                                   category=label, hits=str(alert.hits)))
+                                                   category=label, hits=str(alert.hits)),
+                                case.id)
             log.warning("Crisis alert updated (category %s)", category)
         else:
             log.info("Crisis alert updated quietly (category %s)", category)
@@ -256,7 +274,8 @@ class CrisisDesk:
         label = self.matcher.labels.get(alert.category, alert.category)
         minutes = int((self.ctx.clock.now().timestamp() - alert.created_at) // 60)
         values = {"ref": alert.ref, "category": label, "minutes": str(minutes)}
-        await to_staff_room(self.ctx, self.say(None, "crisis.escalate_staff", **values))
+        await to_staff_room(self.ctx, self.say(None, "crisis.escalate_staff", **values),
+                            alert.case_id)
         for admin in self.ctx.config.admins:
             await tell_counselor(self.ctx, admin, self.say(
                 staff_language(self.ctx.config, admin), "crisis.escalate_staff", **values))
@@ -264,10 +283,10 @@ class CrisisDesk:
             room_id = await youths.dm_room_of(self.ctx.db, alert.youth_id)
             case = None if alert.case_id is None else await youths.get_case(self.ctx.db,
                                                                            alert.case_id)
-            language = case.language if case else None
             if room_id:
+                languages = await self._youth_languages(alert.youth_id, case)
                 await self.ctx.transport.send_notice(
-                    room_id, self.say(language, "crisis.escalate_youth"))
+                    room_id, self._say_in(languages, "crisis.escalate_youth"))
         METRICS.inc("chathulp_crisis_escalations_total")
         log.warning("Crisis alert %d escalated (%d s late)", alert_id, lateness.total_seconds())
 
@@ -288,15 +307,16 @@ class CrisisDesk:
             return self.say(language, "crisis.claim_closed", ref=ref)
         log.info("Crisis alert %d claimed", alert.id)
         await to_staff_room(self.ctx, self.say(None, "crisis.claim_taken", ref=ref,
-                                               counselor=self._name(counselor_id)))
+                                               counselor=self._name(counselor_id)),
+                            alert.case_id)
         if alert.case_id is not None and alert.youth_id:
             case = await youths.get_case(self.ctx.db, alert.case_id)
             room_id = await youths.dm_room_of(self.ctx.db, alert.youth_id)
-            language = case.language if case else None
             if room_id:
+                youth_languages = await self._youth_languages(alert.youth_id, case)
                 await self.ctx.transport.send_notice(
-                    room_id, self.say(language, "crisis.youth_coming",
-                                      counselor=self._name(counselor_id)))
+                    room_id, self._say_in(youth_languages, "crisis.youth_coming",
+                                          counselor=self._name(counselor_id)))
             if case is not None and self.sessions is not None:
                 slot = timedelta(minutes=self.ctx.config.scheduling.slot_minutes)
                 booking_id = await store.crisis_booking(self.ctx.db, alert.case_id,

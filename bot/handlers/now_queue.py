@@ -205,7 +205,7 @@ class NowQueue:
                     for message in replies:
                         await self.ctx.transport.send_notice(room, message)
                 await post_to_staff(self.ctx, self.say(None, "queue.staff_expired", ref=case.ref,
-                                                        minutes=minutes))
+                                                        minutes=minutes), case.id)
             await self.tell_places()
         log.info("A youth waited the maximum in the queue and was offered a booking")
 

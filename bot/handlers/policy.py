@@ -38,6 +38,8 @@ from bot.storage import sync_state as tstore
 log = logging.getLogger(__name__)
 
 BOT_LEVEL = 100
+# Seconds to wait, after removing someone from the staff room, for the client to see it.
+RELEASE_WAIT = 60
 STAFF_LEVEL = 50
 
 
@@ -65,10 +67,11 @@ def staff_power_levels(bot_id: str, staff: list[str], *,
             "ban": BOT_LEVEL, "redact": STAFF_LEVEL}
 
 
-async def post_to_staff(ctx: Context, message: Message) -> bool:
-    """Every post into the staff room goes through here (see `RoomPolicy.post_to_staff`)."""
+async def post_to_staff(ctx: Context, message: Message, case_id: int | None = None) -> bool:
+    """Every post into the staff room goes through here (see `RoomPolicy.post_to_staff`).
+    `case_id`: the case the post is about (a held post is erased with the youth)."""
     if ctx.staff_guard is not None:
-        return await ctx.staff_guard.post_to_staff(message)
+        return await ctx.staff_guard.post_to_staff(message, case_id)
     if ctx.staff_room_id is None:
         return False
     await ctx.transport.send_notice(ctx.staff_room_id, message)
@@ -80,6 +83,8 @@ class RoomPolicy:
         self.ctx = ctx
         self._invites: dict[str, deque[float]] = defaultdict(deque)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._removing: set[str] = set()  # staff-room removals decided, not made yet
+        self._watching = False  # a task waits for the room to be clean (`_release_when_clean`)
 
     # --- invites ------------------------------------------------------------------------
 
@@ -170,21 +175,62 @@ class RoomPolicy:
 
     async def guard_staff_room(self, *, release: bool = True) -> None:
         """Remove whoever is in the staff room without being staff, then send what was held
-        (`release=False`: the caller releases it, see `release_held`)."""
+        (`release=False`: the caller releases it, see `release_held`).
+
+        Inside an event's transaction the removal (a network call) is made once it has
+        committed, never inside it. That it need not be durable: until the homeserver says
+        the member is gone they are in the member list, so every staff-room post stays held
+        (`post_to_staff`); and a removal lost to a crash is made again at start-up
+        (`sync_staff_room`), or when the event is handled again after a rollback."""
         room_id = self.ctx.staff_room_id
         intruders = self.intruders()
         if room_id is None or intruders is None:
             return
-        reason = self.ctx.config.text(None).staff_room_only
-        for user in sorted(intruders):
-            METRICS.inc("chathulp_staff_room_removals_total")
-            log.warning("Removing a non-staff member from the staff room")
-            try:
-                await self.ctx.transport.kick(room_id, user, reason=reason)
-            except Exception:
-                log.exception("Could not remove a non-staff member from the staff room")
-        if not intruders and release:
+        if intruders:
+            users = sorted(intruders - self._removing)
+            if not users:
+                return  # their removal is on its way
+            if self.ctx.db.in_transaction:
+                self.ctx.db.after_commit(lambda: self._spawn(self._remove(room_id, users)))
+            else:
+                await self._remove(room_id, users)
+        elif release:
             await self.release_held()
+
+    async def _remove(self, room_id: str, users: list[str]) -> None:
+        reason = self.ctx.config.text(None).staff_room_only
+        self._removing.update(users)
+        try:
+            for user in users:
+                METRICS.inc("chathulp_staff_room_removals_total")
+                log.warning("Removing a non-staff member from the staff room")
+                try:
+                    await self.ctx.transport.kick(room_id, user, reason=reason)
+                except Exception:
+                    log.exception("Could not remove a non-staff member from the staff room")
+        finally:
+            self._removing.difference_update(users)
+        if not self._watching:
+            self._watching = True
+            self._spawn(self._release_when_clean())
+
+    async def _release_when_clean(self) -> None:
+        """After a removal: the bot's own removal event is no event it handles, so nothing
+        else would send the posts held meanwhile. Once the client's member list (what the
+        room keys are shared with) no longer holds anyone who is not staff, send them —
+        checked each second for at most RELEASE_WAIT seconds (then the next membership
+        change or start-up does it)."""
+        try:
+            for _ in range(RELEASE_WAIT):
+                if self.intruders() == set():
+                    async with tstore.atomically(self.ctx.db):
+                        await self.release_held()
+                    return
+                await asyncio.sleep(1)
+        except Exception:
+            log.exception("Could not send the held staff-room notices")
+        finally:
+            self._watching = False
 
     def wanted_staff(self) -> set[str]:
         """Who belongs in the staff room: the config's admins, counselors and
@@ -232,7 +278,7 @@ class RoomPolicy:
             else:
                 log.warning("Could not set the staff room's power levels")
 
-    async def post_to_staff(self, message: Message) -> bool:
+    async def post_to_staff(self, message: Message, case_id: int | None = None) -> bool:
         """The only way into the staff room: sent only while every member is staff (else held
         — a row in the database, written with the decision — and sent once the others are
         gone, also after a restart). True when it was sent now."""
@@ -241,7 +287,7 @@ class RoomPolicy:
             return False
         intruders = self.intruders()
         if intruders:
-            await intents.hold_staff_post(self.ctx.db, message)
+            await intents.hold_staff_post(self.ctx.db, message, case_id)
             METRICS.inc("chathulp_staff_posts_held_total")
             log.warning("Holding a staff-room notice: a non-staff member is present")
             await self.guard_staff_room()

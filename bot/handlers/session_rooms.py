@@ -21,6 +21,7 @@ from bot.domain.text_choice import closing_key
 from bot.domain.when import format_when, short_when
 from bot.handlers.context import Context
 from bot.handlers.notify import counselor_dm, staff_language, tell_counselor
+from bot.handlers.policy import post_to_staff
 from bot.handlers.transport import Membership
 from bot.metrics import METRICS
 from bot.services.booking import BookingService
@@ -123,6 +124,11 @@ class SessionRooms:
         case = await youths.get_case(self.ctx.db, booking.case_id)
         if case is None:
             return
+        if forms.opens_room(booking.form) and not self.ctx.is_staff(session.counselor_id):
+            replaced = await self._counselor_removed(session, case, now)
+            if replaced is None:
+                return
+            session = replaced
         if not forms.opens_room(booking.form):
             await self._open_without_room(session, now)
             return
@@ -160,6 +166,49 @@ class SessionRooms:
             await self.ctx.timers.refresh()
         METRICS.inc("chathulp_sessions_opened_total")
         log.info("Session %d opened", session.id)
+
+    async def _counselor_removed(self, session: store.Session, case: youths.Case,
+                                 now: datetime) -> store.Session | None:
+        """At the opening, the booking's counselor is no longer staff (removed from the config
+        by a reload or a restart): never invited. As when a counselor does not come — a free
+        colleague on duty steps in (the session opens with them), else the session ends
+        unopened and the youth is offered new moments. The staff room is told either way.
+        Returns the session to open with its new counselor, or None."""
+        original = session.counselor_id
+        standin = await self.booking.pick_standin(session, case)
+        if standin is not None:  # the network half first: never inside the transaction
+            dm = await counselor_dm(self.ctx, standin)
+            if dm is not None:
+                await self.ctx.transport.wait_for_room(dm)
+            if session.room_id is not None:  # a room made before a crash: their rights
+                await self.ctx.transport.set_power(session.room_id, standin, 50)
+        async with tstore.atomically(self.ctx.db):
+            if standin is not None:
+                await store.replace_counselor(self.ctx.db, session.id, standin, original)
+                await tell_counselor(self.ctx, standin, self.text(
+                    self.lang_of(standin), "standin_invited", ref=case.ref))
+                await post_to_staff(self.ctx, self.text(
+                    None, "staff_counselor_removed_standin", ref=case.ref, counselor=original,
+                    standin=self._name(standin)), case.id)
+                log.warning("Session %d: its counselor is no longer staff; a stand-in opens it",
+                            session.id)
+                return await store.get(self.ctx.db, session.id)
+            await store.end(self.ctx.db, session, "no-show", now)
+            youth = await youths.get_youth(self.ctx.db, session.youth_id,
+                                           self.appointments.flow.new_state())
+            replies = [self.text(case.language, "counselor_no_show_none",
+                                 counselor=self.text(case.language, "your_counselor").plain)]
+            if youth is not None:
+                replies += await self.appointments.offer(youth, case)
+            youth_room = await youths.dm_room_of(self.ctx.db, session.youth_id)
+            if youth_room:
+                for message in replies:
+                    await self.ctx.transport.send_notice(youth_room, message)
+            await post_to_staff(self.ctx, self.text(
+                None, "staff_counselor_removed_none", ref=case.ref, counselor=original), case.id)
+            log.warning("Session %d: its counselor is no longer staff and nobody could step "
+                        "in; not opened", session.id)
+            return None
 
     async def _point_youth(self, session: store.Session, case: youths.Case) -> None:
         """Who is coming and how to get in, in the youth's DM (an invite alone is easy to miss)."""

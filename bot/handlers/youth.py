@@ -140,8 +140,8 @@ class YouthConversation:
             case_now = await youths.get_case(self.ctx.db, case.id)
             if fresh and case_now:
                 replies += await self.appointments.offer(fresh, case_now)
-        replies = await self._closed_first(youth.user_id, result.state.language, replies,
-                                           after_first=state.status == "new")
+        replies = await self._closed_first(youth.user_id, self._languages(result.state),
+                                           replies, after_first=state.status == "new")
         await self._send(msg.room_id, replies)
 
     async def _resume(self, youth: youths.Youth) -> list[Message]:
@@ -244,8 +244,8 @@ class YouthConversation:
         replies = text_choice.with_greeting(self.ctx.config.catalogue, self.ctx.config.intake,
                                         youth.intake, result, self.rights.greeting)
         await self._save(youth, case, result, room_id, now)
-        replies = await self._closed_first(youth.user_id, result.state.language, replies,
-                                           after_first=True)
+        replies = await self._closed_first(youth.user_id, self._languages(result.state),
+                                           replies, after_first=True)
         await self._send(room_id, replies)
 
     async def _apply_campaign(self, youth: youths.Youth, code: str) -> youths.Youth:
@@ -285,7 +285,12 @@ class YouthConversation:
             METRICS.inc("chathulp_intakes_completed_total")
             log.info("Intake completed")
 
-    async def _closed_first(self, user_id: str, language: str, replies: list[Message], *,
+    def _languages(self, state: IntakeState) -> list[str]:
+        """The youth's language; each language of the intake while none is chosen yet."""
+        return text_choice.languages_for(self.ctx.config.intake, state)
+
+    async def _closed_first(self, user_id: str, language: str | list[str],
+                            replies: list[Message], *,
                             after_first: bool = False) -> list[Message]:
         """When the service is closed (and the youth was not told yet in this closed period):
         the notice leads the first reply, or follows it (`after_first`: the greeting)."""

@@ -214,3 +214,42 @@ async def duty(db: Database) -> dict[str, bool]:
     """Counselor -> their last `!duty on|off` (absent: never said)."""
     rows = await db.fetchall("SELECT counselor_id, on_duty FROM duty")
     return {r["counselor_id"]: bool(r["on_duty"]) for r in rows}
+
+
+@dataclass(frozen=True)
+class Question:
+    """The concern question was asked; the youth's next message is its answer."""
+
+    youth_id: str
+    category: str
+    asked_at: int
+
+
+async def ask_question(db: Database, youth_id: str, case_id: int | None, category: str,
+                       now: datetime) -> None:
+    """The concern question was asked (again: the newest counts). Questions nobody answered
+    within a day are forgotten here, so no row outlives its use for long."""
+    ts = _ts(now)
+    async with db.transaction() as conn:  # the event's transaction, when there is one
+        await conn.execute("DELETE FROM crisis_questions WHERE asked_at < ?", (ts - 86400,))
+        await conn.execute(
+            "INSERT INTO crisis_questions (youth_id, case_id, category, asked_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (youth_id) DO UPDATE SET "
+            "case_id = excluded.case_id, category = excluded.category, "
+            "asked_at = excluded.asked_at",
+            (youth_id, case_id, category, ts),
+        )
+
+
+async def take_question(db: Database, youth_id: str, now: datetime,
+                        max_age_seconds: float) -> Question | None:
+    """The youth's open concern question, taken (whatever they answer, it is asked no
+    more); None when there is none or it was asked longer than `max_age_seconds` ago."""
+    # One statement, in the event's transaction when there is one (a rollback keeps it).
+    row = await db.fetchone(
+        "DELETE FROM crisis_questions WHERE youth_id = ? RETURNING youth_id, category, asked_at",
+        (youth_id,),
+    )
+    if row is None or _ts(now) - int(row["asked_at"]) > max_age_seconds:
+        return None
+    return Question(row["youth_id"], row["category"], int(row["asked_at"]))

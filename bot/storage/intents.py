@@ -65,11 +65,14 @@ class HeldPost:
     created_at: int
 
 
-async def hold_staff_post(db: Database, message: Message) -> int:
-    """A staff-room post held back (sealed: an alert can quote the youth)."""
+async def hold_staff_post(db: Database, message: Message, case_id: int | None = None) -> int:
+    """A staff-room post held back (sealed: an alert can quote the youth); `case_id`: the
+    case it is about, so that erasing the youth removes it."""
     row_id = await db.fetchval(
-        "INSERT INTO held_staff_posts (body, html, created_at) VALUES (?, ?, ?) RETURNING id",
-        (seal(db, message.plain) or "", seal(db, message.html) or "", int(time.time())),
+        "INSERT INTO held_staff_posts (body, html, created_at, case_id) VALUES (?, ?, ?, ?) "
+        "RETURNING id",
+        (seal(db, message.plain) or "", seal(db, message.html) or "", int(time.time()),
+         case_id),
     )
     return int(row_id)
 

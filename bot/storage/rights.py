@@ -27,6 +27,8 @@ ERASURE: list[tuple[str, str]] = [
     ("handovers", f"case_id IN {_CASES}"),
     ("case_notes", f"case_id IN {_CASES}"),
     ("crisis_alerts", f"case_id IN {_CASES}"),
+    ("crisis_questions", "youth_id = ?"),
+    ("held_staff_posts", f"case_id IN {_CASES}"),
     ("now_queue", "youth_id = ?"),
     ("case_messages", "youth_id = ?"),
     ("bookings", "youth_id = ?"),

@@ -433,3 +433,29 @@ async def v14(conn: Connection) -> None:
            )"""
     )
     await conn.execute("CREATE INDEX case_messages_youth ON case_messages (youth_id, created_at)")
+
+
+@step(15, "the crisis net's concern question, waiting for the youth's yes or no")
+async def v15(conn: Connection) -> None:
+    _, INT = _types(conn)
+    # The concern question ("do you mean you don't want to live any more?") was asked: the
+    # next message is read as its answer, also after a restart. One row per youth; written
+    # and taken in the event's transaction; older than `crisis.quiet_minutes` it is no
+    # question any more. Category and time only, never the youth's words.
+    await conn.execute(
+        f"""CREATE TABLE crisis_questions (
+               youth_id  TEXT PRIMARY KEY,
+               case_id   {INT} REFERENCES cases(id) ON DELETE CASCADE,
+               category  TEXT NOT NULL,
+               asked_at  {INT} NOT NULL
+           )"""
+    )
+
+
+@step(16, "a held staff-room post belongs to its case (erased with the youth)")
+async def v16(conn: Connection) -> None:
+    _, INT = _types(conn)
+    # The case a held post is about (a crisis alert, a queue notice), NULL for posts about no
+    # case: erasing the youth removes their held posts (bot/storage/rights.py ERASURE).
+    await conn.execute(f"ALTER TABLE held_staff_posts ADD COLUMN case_id {INT} "
+                       "REFERENCES cases(id) ON DELETE CASCADE")

@@ -20,7 +20,7 @@ TABLES: tuple[str, ...] = (
     "absences", "timers", "sessions", "case_notes", "handovers", "audit_log",
     "service_accounts", "undecryptable", "report_counts",
     "report_waits", "duty", "outbox", "intake_intents", "held_staff_posts", "now_queue",
-    "case_messages",
+    "case_messages", "crisis_questions",
 )
 # Tables whose `id` is generated (a sequence on PostgreSQL).
 _SERIAL = ("cases", "crisis_alerts", "bookings", "absences", "timers", "sessions",

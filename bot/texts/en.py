@@ -178,6 +178,14 @@ TEXTS: dict[str, Any] = {
         # Instead of followup_booked_youth when no reminder will come (it is very near).
         "followup_booked_youth_no_reminder": "A new chat with {counselor} is booked for you: "
                                              "{when}. I'll invite you to a private chat then.",
+        "staff_counselor_removed_standin": "Case {ref}: the session now was with {counselor}, "
+                                           "who is no longer in the configuration and so was "
+                                           "not invited. {standin} takes over.",
+        "staff_counselor_removed_none": "Case {ref}: the session now was with {counselor}, who "
+                                        "is no longer in the configuration and so was not "
+                                        "invited. Nobody else was free; the young person was "
+                                        "offered new moments.",
+        "your_counselor": "your counselor",
     },
     "commands": {
         "help_intro": "Commands (here, in your chat with me; #CODE is optional when you have "
@@ -234,7 +242,10 @@ TEXTS: dict[str, Any] = {
                        "{added}. Removed (no longer offered): {removed}.",
         "reload_nobody": "none",
         "reload_orphaned": "{count} upcoming appointment(s) are still with a removed "
-                           "counselor; they stay booked until someone cancels or moves them.",
+                           "counselor, who is no longer invited. For a chat or video session a "
+                           "free colleague on duty takes over at its time, else the young "
+                           "person is offered new moments; phone and visit: move or cancel "
+                           "them.",
         "reload_restart": "These settings take effect only after a restart: {keys}.",
         "reload_refused": "The config was NOT reloaded; the running config stays.\n{problems}",
         "reload_unavailable": "This bot was not started from a config file it can read "

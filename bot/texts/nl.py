@@ -193,6 +193,15 @@ TEXTS: dict[str, Any] = {
         "followup_booked_youth_no_reminder": "Er staat een nieuw gesprek met {counselor} voor "
                                              "je klaar: {when}. Ik nodig je dan uit in een "
                                              "privégesprek.",
+        "staff_counselor_removed_standin": "Dossier {ref}: het gesprek van nu stond bij "
+                                           "{counselor}, die niet meer in de configuratie staat "
+                                           "en dus niet is uitgenodigd. {standin} neemt het "
+                                           "over.",
+        "staff_counselor_removed_none": "Dossier {ref}: het gesprek van nu stond bij "
+                                        "{counselor}, die niet meer in de configuratie staat en "
+                                        "dus niet is uitgenodigd. Niemand anders was vrij; de "
+                                        "jongere kreeg nieuwe momenten aangeboden.",
+        "your_counselor": "je hulpverlener",
     },
     "commands": {
         "help_intro": "Commando's (in dit gesprek met mij; #CODE is optioneel als je maar één "
@@ -252,7 +261,10 @@ TEXTS: dict[str, Any] = {
                        "erbij: {added}. Weg (niet meer aangeboden): {removed}.",
         "reload_nobody": "geen",
         "reload_orphaned": "{count} komende afspraak/afspraken staan nog bij een verwijderde "
-                           "hulpverlener; ze blijven staan tot iemand ze annuleert of verzet.",
+                           "hulpverlener, die niet meer wordt uitgenodigd. Bij een chat- of "
+                           "videogesprek neemt op het moment zelf een vrije collega met dienst "
+                           "het over, anders krijgt de jongere nieuwe momenten; telefoon en "
+                           "bezoek: verzet of annuleer ze.",
         "reload_restart": "Deze instellingen gelden pas na een herstart: {keys}.",
         "reload_refused": "De configuratie is NIET opnieuw ingelezen; de huidige blijft "
                           "gelden.\n{problems}",

@@ -135,6 +135,12 @@ class SessionTexts(TextGroup):
     session_closed_no_show: str = text("outcome", "counselor", "when")
     # Instead of followup_booked_youth when no reminder will come (the follow-up is too near).
     followup_booked_youth_no_reminder: str = text("when", "counselor")
+    # Staff room, at a session's opening: its counselor is no longer in the config (removed
+    # by a reload or restart), so they were not invited; a stand-in took over / nobody could.
+    staff_counselor_removed_standin: str = text("ref", "counselor", "standin")
+    staff_counselor_removed_none: str = text("ref", "counselor")
+    # {counselor} of counselor_no_show_none when the counselor's name is no longer known.
+    your_counselor: str = text()
 
 
 class CommandTexts(TextGroup):

@@ -5,7 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.handlers.crisis import on_duty_now
+from bot.handlers.transport import Incoming
+from bot.matrix.sync import handle_once
 from bot.storage import sessions
 from bot.storage.sealing import unseal
 from tests.support.harness import ALL_DAY, BRUSSELS, SARA, START, TOM, YOUTH, Harness
@@ -16,6 +20,11 @@ CONCERN = "ik zie het niet meer zitten"
 
 def text(h: Harness, key: str, language: str = "nl") -> str:
     return h.config.catalogue.get(language, key)
+
+
+def both(h: Harness, key: str) -> str:
+    """A text in Dutch, then English: what a youth reads before choosing a language."""
+    return text(h, key, "nl") + "\n\n" + text(h, key, "en")
 
 
 def start_of(template: str) -> str:
@@ -72,7 +81,7 @@ async def test_second_hit_within_quiet_period_updates_the_one_alert(h: Harness) 
     first = await h.youth_says(YOUTH, ACUTE)
     again = [await h.youth_says(YOUTH, ACUTE) for _ in range(5)]
     assert "1813" in first[0] and len(first[0]) > 200
-    assert all(r == [text(h, "crisis.again_nobody")] for r in again)
+    assert all(r == [both(h, "crisis.again_nobody")] for r in again)  # no language yet
     assert len(h.since(staff, h.staff_room)) == 1  # one alert, not six
     assert await alerts(h) == [("acute", "open", 6)]
     # After the quiet period: the whole text again, and an update (not a new alert).
@@ -177,7 +186,7 @@ async def test_unclaimed_alert_escalates_to_staff_admins_and_youth(tmp_path: Pat
         assert len(staff) == 1 and "!claim" in staff[0]
         tom_dm = await h.counselor_dm(TOM)
         assert any("!claim" in t for t in h.since(mark, tom_dm))
-        assert h.since(mark, youth_dm) == [text(h, "crisis.escalate_youth")]
+        assert h.since(mark, youth_dm) == [both(h, "crisis.escalate_youth")]  # no language
         assert await h.run_due() == 0
     finally:
         await h.close()
@@ -234,3 +243,121 @@ async def test_no_free_moments_never_sends_the_crisis_text(tmp_path: Path) -> No
         assert await h.db.fetchval("SELECT COUNT(*) FROM crisis_alerts") == 0
     finally:
         await h.close()
+
+
+# --- the concern question survives a restart ------------------------------------------------
+
+
+class Killed(BaseException):
+    """The process dies here: nothing catches it, the transaction is not committed."""
+
+
+async def concern_asked(h: Harness) -> str:
+    """Greeting, Dutch, then a concern phrase: the question is asked. The age question."""
+    await h.youth_says(YOUTH, "hoi")
+    age_q = (await h.youth_says(YOUTH, "1"))[-1].split("\n\n")[-1]
+    assert await h.youth_says(YOUTH, CONCERN) == [text(h, "crisis.concern_question")]
+    return age_q
+
+
+async def test_yes_after_a_restart_is_the_acute_path(h: Harness) -> None:
+    await concern_asked(h)
+    step = await h.db.fetchval("SELECT intake FROM youths")
+    # Stored: category and time only, nothing of the youth's words.
+    row = await h.db.fetchone("SELECT * FROM crisis_questions")
+    assert row is not None and "zitten" not in str(dict(row))
+    again = h.restarted()  # new handlers: nothing of the old ones' memory
+    staff = again.mark()
+    replies = await again.youth_says(YOUTH, "ja")
+    assert len(replies) == 1 and "1813" in replies[0]
+    assert len(again.since(staff, again.staff_room)) == 1
+    assert await alerts(again) == [("acute", "open", 1)]
+    assert await h.db.fetchval("SELECT intake FROM youths") == step  # not an intake answer
+    assert await h.db.fetchval("SELECT COUNT(*) FROM crisis_questions") == 0  # asked no more
+    # The next "ja" is no answer to a question any more: no second crisis reply.
+    assert not any("1813" in r for r in await again.youth_says(YOUTH, "ja"))
+
+
+async def test_no_after_a_restart_carries_on_at_the_same_step(h: Harness) -> None:
+    age_q = await concern_asked(h)
+    again = h.restarted()
+    staff = again.mark()
+    assert await again.youth_says(YOUTH, "nee") == [text(again, "crisis.concern_no"), age_q]
+    assert again.since(staff, again.staff_room) == []
+    assert await alerts(again) == [("concern", "closed", 1)]
+
+
+async def test_an_unanswered_question_expires_after_the_quiet_period(h: Harness) -> None:
+    await concern_asked(h)
+    h.at(START + timedelta(minutes=h.config.crisis.quiet_minutes + 1))
+    again = h.restarted()
+    replies = await again.youth_says(YOUTH, "ja")
+    assert not any("1813" in r for r in replies)
+    assert await alerts(again) == []
+    assert await h.db.fetchval("SELECT COUNT(*) FROM crisis_questions") == 0
+
+
+async def test_a_kill_before_the_answer_commits_keeps_the_question(h: Harness) -> None:
+    await concern_asked(h)
+    room = await h.dm(YOUTH)
+    yes = Incoming(room_id=room, event_id="$ja", sender=YOUTH, kind="text", body="ja",
+                   room_encrypted=True, member_count=2,
+                   timestamp_ms=int(h.clock.now().timestamp() * 1000))
+
+    async def killed_before_commit() -> None:
+        await h.router.on_message(yes)
+        assert await h.db.fetchval("SELECT COUNT(*) FROM crisis_questions") == 0  # taken…
+        raise Killed  # …and the process dies before the commit
+
+    with pytest.raises(Killed):
+        await handle_once(h.db, "$ja", room, killed_before_commit)
+    assert await h.db.fetchval("SELECT COUNT(*) FROM crisis_questions") == 1
+    assert await alerts(h) == []
+    # The restart re-delivers the answer: the acute path.
+    again = h.restarted()
+    mark = again.mark()
+    await handle_once(again.db, "$ja", room, lambda: again.router.on_message(yes))
+    replies = again.since(mark, room)
+    assert len(replies) == 1 and "1813" in replies[0]
+    assert await alerts(again) == [("acute", "open", 1)]
+
+
+# --- before a language is chosen: every crisis text in both languages ------------------------
+
+
+async def test_crisis_reply_before_a_language_is_chosen_is_dutch_then_english(
+        h: Harness) -> None:
+    await h.youth_says(YOUTH, "hello")
+    staff = h.mark()
+    (reply,) = await h.youth_says(YOUTH, "i want to kill myself")
+    nl, en = text(h, "crisis.nobody_online", "nl"), text(h, "crisis.nobody_online", "en")
+    assert nl in reply and en in reply and reply.index(nl) < reply.index(en)
+    english = reply[reply.index(nl) + len(nl):]
+    assert "1813" in english and "112" in english  # the lines in English too
+    assert len(h.since(staff, h.staff_room)) == 1  # one alert
+    # Still not an answer to the language question: it is asked no more than before.
+    assert await h.db.fetchval("SELECT COUNT(*) FROM crisis_alerts") == 1
+
+
+async def test_concern_question_and_answer_before_a_language_is_chosen(h: Harness) -> None:
+    first = await h.youth_says(YOUTH, "hello")
+    language_q = first[-1]
+    assert await h.youth_says(YOUTH, CONCERN) == [both(h, "crisis.concern_question")]
+    assert await h.youth_says(YOUTH, "no") == [both(h, "crisis.concern_no"), language_q]
+    # Once a language is chosen: that language only.
+    await h.youth_says(YOUTH, "english")
+    assert await h.youth_says(YOUTH, CONCERN) == [text(h, "crisis.concern_question", "en")]
+    (reply,) = await h.youth_says(YOUTH, "yes")
+    assert text(h, "crisis.nobody_online", "en") in reply
+    assert text(h, "crisis.nobody_online", "nl") not in reply
+
+
+async def test_help_before_a_language_is_chosen_is_in_both_languages(h: Harness) -> None:
+    language_q = (await h.youth_says(YOUTH, "hello"))[-1]
+    reply, again = await h.youth_says(YOUTH, "help")
+    assert "Deze woorden werken altijd" in reply and "These words always work" in reply
+    assert reply.index("Deze woorden") < reply.index("These words")
+    assert again == language_q  # and the language question again
+    await h.youth_says(YOUTH, "1")
+    dutch = (await h.youth_says(YOUTH, "hulp"))[0]
+    assert "Deze woorden werken altijd" in dutch and "These words" not in dutch

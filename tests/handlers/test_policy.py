@@ -192,3 +192,79 @@ async def test_a_held_alert_survives_a_restart_and_goes_out_once_the_room_is_cle
     assert await intents.held_staff_posts(h.db) == []
     await h.router.on_membership(Membership(h.staff_room, "$m9", SARA, "join", "invite"))
     assert len(h.since(mark, h.staff_room)) == 1
+
+
+async def test_a_held_alert_is_erased_with_its_youth(h: Harness) -> None:
+    from bot.storage import intents, rights
+
+    h.transport.fail["kick"] = RuntimeError("forbidden")
+    h.transport.user_joins(h.staff_room, STRANGER)
+    other = "@other:fake"
+    await h.youth_says(YOUTH, CRISIS)
+    await h.youth_says(other, CRISIS)
+    assert len(await intents.held_staff_posts(h.db)) == 2
+    case_ids = {r["case_id"] for r in await h.db.fetchall("SELECT case_id FROM held_staff_posts")}
+    assert None not in case_ids and len(case_ids) == 2  # each tied to its case
+    await rights.erase_youth(h.db, YOUTH)
+    (left,) = await intents.held_staff_posts(h.db)
+    assert await h.db.fetchval("SELECT youth_id FROM cases WHERE id = ?",
+                               (await h.db.fetchval("SELECT case_id FROM held_staff_posts"),)
+                               ) == other
+    # Once the room is clean only the other youth's alert goes out.
+    del h.transport.fail["kick"]
+    h.transport.rooms[h.staff_room].members.discard(STRANGER)
+    mark = h.mark()
+    await h.router.on_membership(Membership(h.staff_room, "$m2", STRANGER, "leave", "join"))
+    assert h.since(mark, h.staff_room) == [left.message.plain]
+
+
+async def test_a_stranger_is_removed_after_the_event_commits_never_inside_it(
+        h: Harness) -> None:
+    from bot.handlers.transport import Incoming
+    from bot.matrix.sync import handle_once
+
+    inside: list[bool] = []
+    h.transport.fail["kick"] = lambda *_: inside.append(h.db.in_transaction)  # type: ignore
+    h.transport.user_joins(h.staff_room, SARA)
+    h.transport.user_joins(h.staff_room, STRANGER)
+    member = Membership(h.staff_room, "$m1", STRANGER, "join", "invite")
+
+    class Killed(BaseException):
+        pass
+
+    async def killed_before_commit() -> None:
+        await h.router.on_membership(member)
+        raise Killed
+
+    async def settled() -> None:
+        while h.router.policy._tasks:  # a removal, then the wait for a clean room
+            await next(iter(h.router.policy._tasks))
+
+    # A kill before the commit: nobody was removed (the event comes again).
+    try:
+        await handle_once(h.db, "$m1", h.staff_room, killed_before_commit)
+    except Killed:
+        pass
+    await settled()
+    assert h.transport.kicks == []
+
+    # A crisis alert while the stranger is there: held; the removal is made after the commit.
+    room = await h.dm(YOUTH)
+    mark = h.mark()
+    msg = Incoming(room_id=room, event_id="$c", sender=YOUTH, kind="text", body=CRISIS,
+                   room_encrypted=True, member_count=2, timestamp_ms=0)
+    await handle_once(h.db, "$c", room, lambda: h.router.on_message(msg))
+    assert h.since(mark, h.staff_room) == []
+    await settled()
+    assert h.transport.kicks == [(h.staff_room, STRANGER)] and inside == [False]
+    # The bot's own removal is no event it handles: once the member list is clean, the held
+    # alert goes out all the same.
+    assert len(h.since(mark, h.staff_room)) == 1
+
+    # The join event again: the stranger is gone, nothing more; nor after their leave.
+    await handle_once(h.db, "$m1", h.staff_room, lambda: h.router.on_membership(member))
+    leave = Membership(h.staff_room, "$m2", STRANGER, "leave", "join")
+    await handle_once(h.db, "$m2", h.staff_room, lambda: h.router.on_membership(leave))
+    await settled()
+    assert len(h.transport.kicks) == 1
+    assert len(h.since(mark, h.staff_room)) == 1

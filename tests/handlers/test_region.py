@@ -110,8 +110,10 @@ async def test_closed_notice_once_per_closed_period(tmp_path: Path) -> None:
     try:
         first, question = await h.youth_says(YOUTH, "hoi")
         assert first.startswith(say(h, "greeting_first"))
-        notice = first.split("\n\n")[-1]
+        # No language chosen yet: the notice in Dutch, then in English.
+        notice = first[first.index("We zijn nu gesloten"):first.index("We're closed")]
         assert notice.startswith("We zijn nu gesloten: er leest nu niemand van ons team mee.")
+        assert "We're back tomorrow at 12:00." in first.split("\n\n")[-1]
         assert "We zijn er weer morgen om 12:00." in notice
         assert "Je kan nu al de vragen beantwoorden en een moment kiezen" in notice
         for line in ("• Noodnummer: 112", "• Zelfmoordlijn: 1813", "• Tele-Onthaal: 106"):

@@ -18,7 +18,7 @@ from bot.domain.crisis import CrisisMatcher
 from bot.domain.intake import IntakeFlow
 from bot.handlers.policy import staff_power_levels
 from bot.reload import Reloader, swap_config
-from bot.storage import bookings
+from bot.storage import bookings, sessions
 from tests.support.harness import (
     ALL_DAY,
     BOT,
@@ -233,3 +233,49 @@ async def test_at_start_the_existing_staff_room_gets_the_configs_staff(h: Harnes
     assert (staff, "@stranger:fake") in h.transport.kicks
     levels = h.transport.rooms[staff].state["m.room.power_levels"]
     assert levels["invite"] == 100 and levels["users"] == {BOT: 100, SARA: 50, TOM: 50}
+
+
+async def test_a_removed_counselor_is_never_invited_a_colleague_steps_in(
+        r: tuple[Harness, Reloader, Path]) -> None:
+    h, reloader, path = r
+    booking_id = await h.book_now(YOUTH)  # with Sara; the room opens by a timer due now
+    write(path, config_data(path.parent / "bot-data", [counselor(TOM, "Tom")]))
+    [reply] = await h.counselor_says(ADMIN, "!reload")
+    await reloader.settled()
+    assert "1 komende afspraak" in reply and "niet meer wordt uitgenodigd" in reply
+    youth_dm = await h.dm(YOUTH)
+    mark = h.mark()
+    assert await h.run_due() == 1
+    session = await sessions.by_booking(h.db, booking_id)
+    assert session is not None and session.state == "open" and session.room_id
+    assert session.counselor_id == TOM and session.standin_for == SARA
+    invited = {user for room, user in h.transport.invites if room == session.room_id}
+    assert invited == {YOUTH, TOM}  # never Sara
+    assert any("Tom" in t for t in h.since(mark, youth_dm))  # the pointer names Tom
+    (staff,) = h.since(mark, h.staff_room)
+    assert SARA in staff and "Tom neemt het over" in staff
+    tom_dm = await h.counselor_dm(TOM)
+    assert any("in te vallen" in t for t in h.since(mark, tom_dm))
+
+
+async def test_a_removed_counselor_without_a_colleague_free_opens_nothing(
+        r: tuple[Harness, Reloader, Path]) -> None:
+    h, reloader, path = r
+    booking_id = await h.book_now(YOUTH)  # with Sara
+    evenings = {d: ["19:00-21:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+    write(path, config_data(path.parent / "bot-data",
+                            [counselor(TOM, "Tom", hours=evenings)]))
+    await h.counselor_says(ADMIN, "!reload")
+    await reloader.settled()
+    youth_dm = await h.dm(YOUTH)
+    mark = h.mark()
+    await h.run_due()
+    session = await sessions.by_booking(h.db, booking_id)
+    assert session is not None and session.state == "ended" and session.room_id is None
+    assert not any(user == SARA for _, user in h.transport.invites)
+    told = h.since(mark, youth_dm)
+    assert told[0].startswith("Sorry: je hulpverlener kan er niet bij zijn")
+    assert SARA not in "".join(told) and "1." in told[-1]  # new moments (with Tom)
+    (staff,) = h.since(mark, h.staff_room)
+    assert SARA in staff and "nieuwe momenten" in staff
+    assert await h.run_due() == 0  # nothing left to open

@@ -53,6 +53,25 @@ async def test_concern_question_then_yes_alerts_and_no_carries_on(mx: MatrixEnv)
         (other.user_id,)) == 0
 
 
+async def test_concern_question_answered_after_a_restart_is_the_acute_path(
+        mx: MatrixEnv) -> None:
+    bot_id, config, app = await start(mx)
+    texts = config.catalogue
+    youth = await mx.user("youth")
+    room = await youth.open_dm(bot_id)
+    await ask(youth, room, bot_id, "hoi", replies=2)
+    await ask(youth, room, bot_id, "nederlands")
+    assert await ask(youth, room, bot_id, CONCERN) == [texts.get("nl", "crisis.concern_question")]
+    # The bot restarts between the question and the answer.
+    await mx.stop_bot(app)
+    app = await mx.start_bot(config)
+    yes = await ask(youth, room, bot_id, "ja")
+    assert len(yes) == 1 and "1813" in yes[0]  # the crisis reply, not an intake answer
+    assert await app.db.fetchval(
+        "SELECT COUNT(*) FROM crisis_alerts WHERE youth_id = ? AND tier = 'acute' "
+        "AND state = 'open'", (youth.user_id,)) == 1
+
+
 async def test_claim_race_after_restart_opens_one_room_with_the_winner(mx: MatrixEnv) -> None:
     clock = FakeClock(datetime(2026, 12, 1, 10, 0, tzinfo=BRUSSELS))
     sara, tom = await mx.user("counselor"), await mx.user("counselor")

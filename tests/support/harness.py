@@ -90,14 +90,17 @@ class RecordingTimers:
 
 
 class Harness:
-    def __init__(self, config: Config, db: Database, clock: FakeClock) -> None:
+    def __init__(self, config: Config, db: Database, clock: FakeClock,
+                 transport: FakeTransport | None = None) -> None:
         self.config = config
         self.db = db
         self.clock = clock
-        self.transport = FakeTransport(BOT)
+        self.transport = transport or FakeTransport(BOT)
         self.timers = RecordingTimers()
         self.ctx = Context(config, clock, db, self.transport, timers=self.timers)
-        self.ctx.staff_room_id = self.transport.add_room(room_id="!staff:fake")
+        staff = "!staff:fake"
+        self.ctx.staff_room_id = (staff if staff in self.transport.rooms
+                                  else self.transport.add_room(room_id=staff))
         self.router = Router(self.ctx)
         self.dms: dict[str, str] = {}
         self._events = 0
@@ -114,6 +117,15 @@ class Harness:
 
     async def close(self) -> None:
         await self.db.close()
+
+    def restarted(self) -> Harness:
+        """The bot started again: a new Context, Router and handlers (nothing they kept in
+        memory survives) on the same database, homeserver (rooms) and clock. Close only one
+        of the two (they share the database)."""
+        again = Harness(self.config, self.db, self.clock, self.transport)
+        again.dms = dict(self.dms)
+        again._events = self._events
+        return again
 
     # --- talking ------------------------------------------------------------------------
 
