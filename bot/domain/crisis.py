@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from bot.domain.crisis_lemmas import LemmaTable, Vocabulary
 from bot.domain.crisis_patterns import (
     Compiled,
     Index,
@@ -29,7 +30,6 @@ from bot.domain.crisis_patterns import (
     parse_pattern,
     windows,
 )
-from bot.domain.crisis_lemmas import LemmaTable, Vocabulary
 from bot.domain.crisis_text import Spellings, squeeze
 from bot.domain.crisis_text import readings as word_readings
 from bot.domain.messages import Message, fill

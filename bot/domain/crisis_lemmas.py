@@ -90,7 +90,8 @@ def _variants(token: str) -> tuple[str, ...]:
     straight = token.replace("’", "'").replace("ʼ", "'")
     if "'" not in straight:
         return (token,)
-    return tuple(dict.fromkeys((token, straight, *(straight.replace("'", g) for g in _APOSTROPHES))))
+    folded = (straight.replace("'", glyph) for glyph in _APOSTROPHES)
+    return tuple(dict.fromkeys((token, straight, *folded)))
 
 
 def _probe(table: Mapping[str, str], token: str) -> tuple[str, str] | None:
@@ -191,7 +192,9 @@ class LemmaTable:
         if not LEMMA_MIN <= len(word) <= LEMMA_MAX or not word.isalpha():
             return frozenset((word,))
         found = {self.lemma(word, lang) for lang in LANGUAGES}
-        return frozenset({word} | {lemma.casefold() for lemma in found if lemma and lemma.isalpha()})
+        return frozenset(
+            {word} | {lemma.casefold() for lemma in found if lemma and lemma.isalpha()}
+        )
 
     def _all_keys(self, word: str) -> frozenset[str]:
         """Surface forms plus the lemmas of the word (and of its squeezed form if that
