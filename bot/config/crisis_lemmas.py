@@ -134,7 +134,10 @@ def cache_path(vocabulary: Vocabulary, data_dir: Path) -> Path:
 def _cached(vocabulary: Vocabulary, data_dir: Path) -> LemmaTable:
     path = cache_path(vocabulary, data_dir)
     if path.exists():
-        found = _table(json.loads(path.read_text(encoding="utf-8")), str(path.name))
+        try:
+            found = _table(json.loads(path.read_text(encoding="utf-8")), path.name)
+        except (OSError, ValueError, KeyError, TypeError):
+            found = None  # damaged: built again
         if found is not None and found.vocabulary == vocabulary:
             return found
     done = subprocess.run(
@@ -147,6 +150,9 @@ def _cached(vocabulary: Vocabulary, data_dir: Path) -> LemmaTable:
     if table is None or table.vocabulary != vocabulary:
         raise ValueError("the child built a table for something else")
     _write_private(path, dumps(data))
+    for old in data_dir.glob(f"{CACHE_PREFIX}*.json"):
+        if old != path:
+            old.unlink(missing_ok=True)  # an earlier config's table
     log.info("crisis net: built the lemma table for the config's pattern words (%s)", path.name)
     return table
 

@@ -193,11 +193,13 @@ def test_a_table_that_does_not_cover_the_patterns_is_refused() -> None:
 def test_other_words_get_a_table_built_by_a_child_process_and_kept_private(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    earlier = tmp_path / f"{lemma_files.CACHE_PREFIX}2.0.0-{'0' * 20}.json"
+    earlier.write_text("{}")  # an earlier config's table
     table = EXTRA.lemma_table(tmp_path)
     assert table is not shipped() and table.vocabulary == vocabulary(EXTRA.rules())
     kept = lemma_files.cache_path(vocabulary(EXTRA.rules()), tmp_path)
     assert kept.exists() and stat.S_IMODE(kept.stat().st_mode) == 0o600
-    assert [p.name for p in tmp_path.iterdir()] == [kept.name]
+    assert [p.name for p in tmp_path.iterdir()] == [kept.name]  # the earlier one is gone
     matcher = CrisisMatcher(EXTRA, lemmas=table)
     found = matcher.classify("ik verdronk bijna")
     assert found is not None and found.category == "drowning"
@@ -212,6 +214,13 @@ def test_other_words_get_a_table_built_by_a_child_process_and_kept_private(
     monkeypatch.setattr(subprocess, "run", no_child)
     again = EXTRA.lemma_table(tmp_path)
     assert again.vocabulary == table.vocabulary and again.tables == table.tables
+
+    # A damaged file is built again.
+    text = kept.read_text("utf-8")
+    kept.write_text(text[: len(text) // 2], "utf-8")
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 0, text))
+    assert EXTRA.lemma_table(tmp_path).tables == table.tables
+    assert kept.read_text("utf-8") == text
 
 
 def test_tables_do_not_share_cached_words() -> None:
