@@ -9,6 +9,7 @@ dictionaries with one INFO line.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import random
 import stat
@@ -17,6 +18,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from simplemma.strategies import DictionaryLookupStrategy, RulesStrategy
@@ -38,9 +40,22 @@ from bot.domain.crisis_text import _TABLE, _fold, raw_words
 from .test_crisis import MUST_HIT, MUST_NOT_HIT
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-import build_crisis_lemmas  # noqa: E402
-import eval_crisis  # noqa: E402
+
+
+def _script(name: str) -> ModuleType:
+    """A module of scripts/ (they are not a package)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+build_crisis_lemmas = _script("build_crisis_lemmas")
+eval_crisis = _script("eval_crisis")
 
 DEFAULTS = CrisisConfig()
 VOCABULARY = vocabulary(DEFAULTS.rules())
