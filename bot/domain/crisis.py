@@ -2,8 +2,9 @@
 
 `CrisisMatcher.classify(text)` gives a tier ("acute": crisis reply and alert at once;
 "concern": ambiguous, ask) and a category, or None. A message is read as words
-(crisis_text: normalised, chat spellings replaced, Dutch and English lemmas) and matched
-against patterns (crisis_patterns: word sets within a word window); the words of everyday
+(crisis_text: normalised, chat spellings replaced; crisis_lemmas: Dutch and English lemmas,
+from a table the config layer gives) and matched against patterns (crisis_patterns: word
+sets within a word window); the words of everyday
 idioms ("ik ga dood van het lachen") are ignored first. Literal `phrases` (acute) are also
 looked for in the words with all spaces removed, so "z e l f m o o r d" and "s.u.i.c.i.d.e"
 hit; phrases of 7+ letters also match with one letter missing or two letters swapped, all
