@@ -68,12 +68,13 @@ class Built:
 
 
 def build(config: Config) -> Built:
-    """The intake flow and the crisis matcher of `config` (the matcher takes ~1 s: call this
-    in a thread)."""
+    """The intake flow and the crisis matcher of `config` (a config with crisis words of its
+    own may first build their lemma table in a child process: call this in a thread)."""
     return Built(config,
                  IntakeFlow(config.intake, config.default_language, config.catalogue,
                             config.referrals),
-                 CrisisMatcher(config.crisis, config.catalogue, config.referrals))
+                 CrisisMatcher(config.crisis, config.catalogue, config.referrals,
+                               lemmas=config.crisis.lemma_table(config.data_dir)))
 
 
 def swap_config(router: Router, built: Built) -> None:

@@ -12,6 +12,7 @@ import string
 from contextvars import ContextVar
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
@@ -24,7 +25,9 @@ from pydantic import (
 )
 
 from bot.config.base import Section
-from bot.domain.crisis import CrisisRules, RuleCategory, compact, compile_rules
+from bot.config.crisis_lemmas import table_for
+from bot.domain.crisis import CrisisRules, RuleCategory, compact, compile_rules, vocabulary
+from bot.domain.crisis_lemmas import LemmaTable
 from bot.domain.crisis_patterns import check_atom, parse_pattern
 from bot.domain.crisis_text import raw_words
 
@@ -198,6 +201,11 @@ class CrisisConfig(Section):
     def rules(self) -> CrisisRules:
         """The built-in rules (unless switched off) with this section's added on top."""
         return _merge(builtin_defaults() if self.defaults else None, self)
+
+    def lemma_table(self, data_dir: Path | None = None) -> LemmaTable:
+        """The lemma look-up for these rules' words: the shipped table, or one built for them
+        and kept in `data_dir` (bot/config/crisis_lemmas.py)."""
+        return table_for(vocabulary(self.rules()), data_dir)
 
     @field_validator("reply")
     @classmethod

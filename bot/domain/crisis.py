@@ -2,8 +2,9 @@
 
 `CrisisMatcher.classify(text)` gives a tier ("acute": crisis reply and alert at once;
 "concern": ambiguous, ask) and a category, or None. A message is read as words
-(crisis_text: normalised, chat spellings replaced, Dutch and English lemmas) and matched
-against patterns (crisis_patterns: word sets within a word window); the words of everyday
+(crisis_text: normalised, chat spellings replaced; crisis_lemmas: Dutch and English lemmas,
+from a table the config layer gives) and matched against patterns (crisis_patterns: word
+sets within a word window); the words of everyday
 idioms ("ik ga dood van het lachen") are ignored first. Literal `phrases` (acute) are also
 looked for in the words with all spaces removed, so "z e l f m o o r d" and "s.u.i.c.i.d.e"
 hit; phrases of 7+ letters also match with one letter missing or two letters swapped, all
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from bot.domain.crisis_lemmas import LemmaTable, Vocabulary
 from bot.domain.crisis_patterns import (
     Compiled,
     Index,
@@ -29,7 +31,7 @@ from bot.domain.crisis_patterns import (
     parse_pattern,
     windows,
 )
-from bot.domain.crisis_text import Spellings, squeeze, warm_up
+from bot.domain.crisis_text import Spellings, squeeze
 from bot.domain.crisis_text import readings as word_readings
 from bot.domain.messages import Message, fill
 from bot.domain.referrals import lines_block
@@ -200,8 +202,10 @@ class _Engine:
 
 
 @lru_cache(maxsize=8)
-def compile_rules(rules: CrisisRules) -> _Engine:
-    """Compile (and so check) the rules; ValueError on a concept that refers to itself."""
+def compile_rules(rules: CrisisRules, lemmas: LemmaTable | None = None) -> _Engine:
+    """Compile (and so check) the rules; ValueError on a concept that refers to itself, or
+    when `lemmas` does not cover the patterns' words. Without `lemmas` the engine is for
+    checking only. Each (rules, table) pair has its own index and word cache."""
     concepts = dict(rules.concepts)
     for name in concepts:
         concept_atoms(name, concepts)  # raises on a concept that refers to itself
@@ -224,6 +228,10 @@ def compile_rules(rules: CrisisRules) -> _Engine:
         )
         for source in rules.exclude
     )
+    if lemmas is not None:
+        if not lemmas.covers(index.vocabulary()):
+            raise ValueError("the lemma table does not cover the patterns' words")
+        index.lemmas = lemmas
     entries = tuple(
         (cat.id, lang, phrase) for cat in rules.categories for lang, phrase in cat.phrases
     )
@@ -242,9 +250,15 @@ def _anchors(patterns: Sequence[Compiled], index: Index) -> dict[int, tuple[int,
     return {t: tuple(ps) for t, ps in out.items()}
 
 
+def vocabulary(rules: CrisisRules) -> Vocabulary:
+    """The words and prefixes of the rules' patterns (what a lemma table must cover)."""
+    return compile_rules(rules).index.vocabulary()
+
+
 class CrisisMatcher:
     def __init__(self, config: CrisisConfig, texts: Catalogue | None = None,
-                 referrals: ReferralsConfig | None = None) -> None:
+                 referrals: ReferralsConfig | None = None, *,
+                 lemmas: LemmaTable | None = None) -> None:
         self.config = config
         # The referral directory: its `crisis` lines are the reply's {lines}.
         if referrals is None:
@@ -256,8 +270,9 @@ class CrisisMatcher:
         self.texts = texts or Catalogue.default()
         self.rules = config.rules()
         self.labels = {cat.id: cat.label for cat in self.rules.categories}
-        self._engine = compile_rules(self.rules)
-        warm_up()
+        # The lemma look-up (config layer: the shipped table, or one made for these words).
+        self.lemmas = lemmas if lemmas is not None else config.lemma_table()
+        self._engine = compile_rules(self.rules, self.lemmas)
 
     def classify(self, text: str) -> CrisisResult | None:
         """The strongest tier (acute over concern) a message reaches, or None."""

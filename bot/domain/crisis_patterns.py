@@ -10,7 +10,8 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bot.domain.crisis_text import MANY, all_keys, raw_words, surface_keys
+from bot.domain.crisis_lemmas import LemmaTable, Vocabulary
+from bot.domain.crisis_text import MANY, raw_words, surface_keys
 
 # Words in nearly every message: a pattern is not looked up by these.
 _EVERYDAY = frozenset(
@@ -138,6 +139,12 @@ class Index:
     atoms_of: list[frozenset[Atom]] = field(default_factory=list)
     starts: set[str] = field(default_factory=set)  # first two letters of the term words
     prefixes_by_start: dict[str, list[tuple[str, set[int]]]] = field(default_factory=dict)
+    # The lemma look-up (None: compiled only to check the rules, not for matching).
+    lemmas: LemmaTable | None = None
+
+    def vocabulary(self) -> Vocabulary:
+        """The words whose inflections the terms match, and the prefixes."""
+        return Vocabulary(frozenset(self.by_key), frozenset(self.by_prefix))
 
     def term(self, atoms: Iterable[Atom]) -> int:
         key = frozenset(atoms)
@@ -183,7 +190,12 @@ class Index:
         forms = surface_keys(word)
         for form in forms:
             out |= self.by_surface.get(form, set())
-        keys = all_keys(word) if any(self._may_inflect(f) for f in forms) else forms
+        if any(self._may_inflect(f) for f in forms):
+            if self.lemmas is None:
+                raise RuntimeError("an index compiled without a lemma table does not match")
+            keys = self.lemmas.all_keys(word)
+        else:
+            keys = forms
         by_start = self.prefixes_by_start
         if not by_start and self.by_prefix:
             for prefix, tids in self.by_prefix.items():

@@ -7,7 +7,7 @@ is also read with every run shortened to one: "diiiie" -> "die"). Numbers stay n
 of 10 or more is also the word "#many". Three or more single letters in a row are one word
 ("l e v e n" -> "leven"). Chat spellings ("k" -> "ik", "ni" -> "niet",
 "wanna" -> "want to") are replaced, then each word is looked up with its Dutch and English
-lemmas (simplemma, whose dictionaries ship inside the package: nothing is downloaded).
+lemmas (bot/domain/crisis_lemmas.py: simplemma's look-up, kept to what the patterns use).
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-
-from simplemma.strategies import DictionaryLookupStrategy, RulesStrategy
 
 # Leetspeak digits inside words with letters; pure numbers stay numbers.
 _DIGITS = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"})
@@ -34,8 +32,6 @@ _RUNS3 = re.compile(r"(.)\1\1+", re.DOTALL)
 _RUNS = re.compile(r"(.)\1+", re.DOTALL)
 MANY = "#many"
 _MANY_AT = 10
-_LEMMA_MIN = 3
-_LEMMA_MAX = 30  # longer "words" are noise (or an attack): no dictionary look-up
 
 
 def _char(ch: str) -> str | None:
@@ -170,27 +166,6 @@ class Spellings:
 
 
 @lru_cache(maxsize=100_000)
-def lemmas(word: str) -> frozenset[str]:
-    """The word and its Dutch and English lemmas. Words shorter than 3 letters (pronouns:
-    "me" is no "I") and longer than 30 (noise) are only themselves."""
-    if not _LEMMA_MIN <= len(word) <= _LEMMA_MAX or not word.isalpha():
-        return frozenset((word,))
-    found = {_lemma(word, lang) for lang in _LANGUAGES}
-    return frozenset({word} | {lemma.casefold() for lemma in found if lemma and lemma.isalpha()})
-
-
-# simplemma's dictionary look-up, then its suffix rules; its slower strategies (affix and
-# morpheme decomposition, for compounds) are left out: patterns use prefixes for those.
-_LANGUAGES = ("nl", "en")
-_DICTIONARY = DictionaryLookupStrategy()
-_RULES = RulesStrategy()
-
-
-def _lemma(word: str, lang: str) -> str | None:
-    return _DICTIONARY.get_lemma(word, lang) or _RULES.get_lemma(word, lang)
-
-
-@lru_cache(maxsize=100_000)
 def surface_keys(word: str) -> frozenset[str]:
     """The forms a word stands for: itself or, when stretched ("doooood"), its letter runs
     shortened to two and to one ("dood", "dod")."""
@@ -198,19 +173,3 @@ def surface_keys(word: str) -> frozenset[str]:
     if word.isdigit() and len(word) < 7 and int(word) >= _MANY_AT:
         keys.add(MANY)
     return frozenset(keys)
-
-
-@lru_cache(maxsize=100_000)
-def all_keys(word: str) -> frozenset[str]:
-    """Surface forms plus the lemmas of the word (and of its squeezed form if that differs)."""
-    keys = set(surface_keys(word))
-    for form in surface_keys(word):
-        keys |= lemmas(form)
-    return frozenset(keys)
-
-
-def warm_up() -> None:
-    """Load the two dictionaries now (about a second, once per process), not on the first
-    youth message."""
-    lemmas("geslagen")
-    lemmas("killed")

@@ -55,7 +55,8 @@ class YouthConversation:
         self.flow = IntakeFlow(ctx.config.intake, ctx.config.default_language,
                                ctx.config.catalogue, ctx.config.referrals)
         self.crisis = CrisisMatcher(ctx.config.crisis, ctx.config.catalogue,
-                                    ctx.config.referrals)
+                                    ctx.config.referrals,
+                                    lemmas=ctx.config.crisis.lemma_table(ctx.config.data_dir))
         self.appointments = Appointments(ctx, self.flow, self.crisis)
         self.rights = YouthRights(ctx, self.flow, self.appointments.booking)
         self.desk = CrisisDesk(ctx, self.crisis)
