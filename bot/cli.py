@@ -203,15 +203,21 @@ def run_bot(path: str, *, verbose: bool = False) -> int:
     # The database libraries log SQL with its parameters (intake answers) at DEBUG: never.
     for sql in ("peewee", "aiosqlite", "asyncpg"):
         logging.getLogger(sql).setLevel(logging.WARNING)
+    from bot.startup import mark
+
+    mark("command line read")
     try:
         config = load_config(path)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 1
+    mark("config loaded")
     from bot.app import App
     from bot.matrix.client import StartupError
     from bot.matrix.cross_signing import CrossSigningError
     from bot.storage.migrations import DatabaseTooNew
+
+    mark("bot imported")
 
     async def runner() -> None:
         stop = asyncio.Event()
@@ -219,6 +225,7 @@ def run_bot(path: str, *, verbose: bool = False) -> int:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         app = App(config, config_path=path)
+        mark("bot built")
         # SIGHUP: read the config file again and apply it (bot/reload.py); a bad file is
         # refused in the log and the running config stays.
         loop.add_signal_handler(signal.SIGHUP, app.reload_soon)

@@ -443,7 +443,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             t0 = time.time()
             stamp = time.strftime("%H:%M:%S") + f".{int(t0 * 1000) % 1000:03d}"
             print(f"bot restarted at {stamp} (compare with bot.log)", flush=True)
-            bot = await spawn("-m", "bot", "run", "-c", str(cfg), log=work / "bot.log")
+            profile = ("-m", "cProfile", "-o", args.profile) if args.profile else ()
+            bot = await spawn(*profile, "-m", "bot", "run", "-c", str(cfg),
+                              *(("-v",) if args.verbose else ()), log=work / "bot.log")
             procs.append(bot)
             answered = (await workers[0].ask("startup-wait"))["answered"]
             if answered is None:
@@ -490,6 +492,10 @@ def main() -> None:
     parser.add_argument("--procs", type=int, default=0,
                         help="worker processes for the youths (default: one per 25)")
     parser.add_argument("--startup", action="store_true", help="also measure start-up")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="with --startup: run the restarted bot under cProfile, stats to FILE")
+    parser.add_argument("--verbose", action="store_true",
+                        help="with --startup: the restarted bot logs at DEBUG (-v)")
     parser.add_argument("--dir", help="work directory (default: a new temp dir)")
     args = parser.parse_args()
     result = asyncio.run(run(args))
