@@ -22,8 +22,7 @@ UserId = Annotated[str, AfterValidator(_user_id)]
 class Section(BaseModel):
     """A config section. A typo in a key must not be silently ignored, hence extra=forbid."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True,
-                              defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
 def merge_language_defaults(value: Any, defaults: dict[str, dict[str, Any]]) -> Any:

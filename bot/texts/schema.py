@@ -23,7 +23,7 @@ def text(*placeholders: str, markup: bool = False) -> Any:
 
 
 class TextGroup(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class IntakeTexts(TextGroup):
