@@ -160,6 +160,9 @@ def lock_data_dir(data_dir: Path) -> IO[str]:
 
 
 STAFF_ROOM_KEY = "staff_room_id"
+# Seconds the start-up waits, after the first sync, for its answers to be sent before it
+# checks the staff room, recovers openings and loads the timers.
+FIRST_ANSWERS_HEAD_START = 1.0
 
 
 def _database_unreachable(exc: BaseException) -> bool:
@@ -306,6 +309,11 @@ class App:
         mark("first sync handled")
         # What was decided before a stop or crash and not yet sent goes out now, in order.
         self.outbox.start()
+        # The answers of the first sync (to youths who wrote while the bot was down) go out
+        # before the rest of the start-up competes with them for the event loop and the
+        # homeserver; bounded, so that a send the homeserver refuses holds nothing up.
+        await self.outbox.wait_idle(timeout=FIRST_ANSWERS_HEAD_START)
+        mark("first answers sent")
         await self._ensure_staff_room()
         mark("staff room checked")
         # Timers last: what fell due while the bot was down can now reach Matrix.
