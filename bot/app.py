@@ -33,6 +33,7 @@ from bot.metrics import METRICS
 from bot.outbox import Outbox
 from bot.reload import Reloader
 from bot.services.retention import RetentionJob
+from bot.startup import mark
 from bot.storage import migrations, rights, sealing
 from bot.storage import outbox as outbox_store
 from bot.storage import sync_state as tstore
@@ -161,6 +162,9 @@ def lock_data_dir(data_dir: Path) -> IO[str]:
 
 
 STAFF_ROOM_KEY = "staff_room_id"
+# Seconds the start-up waits, after the first sync, for its answers to be sent before it
+# checks the staff room, recovers openings and loads the timers.
+FIRST_ANSWERS_HEAD_START = 1.0
 
 
 def _database_unreachable(exc: BaseException) -> bool:
@@ -300,6 +304,7 @@ class App:
         if not await self.db.claim("chathulp bot"):
             await self.db.close()
             raise StartupError("another chathulp is already running on this database")
+        mark("database open")
         await migrations.upgrade(self.db)
         await self._seal_database()
         await tstore.forget_old_events(self.db)
@@ -307,20 +312,30 @@ class App:
         self.ctx.staff_room_id = self.config.staff_room.room_id or await tstore.get_kv(
             self.db, STAFF_ROOM_KEY
         )
+        mark("database checked")
         await self._start_transport()
+        mark("Matrix device ready")
         # The E2EE store exists now (created by nio with the process umask): owner-only.
         await asyncio.to_thread(tighten_data_files, Path(self.config.data_dir))
         self._sync_task = asyncio.create_task(self.sync.run(), name="sync")
         await self.sync.synced_once.wait()
+        mark("first sync handled")
         # What was decided before a stop or crash and not yet sent goes out now, in order.
         self.outbox.start()
+        # The answers of the first sync (to youths who wrote while the bot was down) go out
+        # before the rest of the start-up competes with them for the event loop and the
+        # homeserver; bounded, so that a send the homeserver refuses holds nothing up.
+        await self.outbox.wait_idle(timeout=FIRST_ANSWERS_HEAD_START)
+        mark("first answers sent")
         await self._ensure_staff_room()
+        mark("staff room checked")
         # Timers last: what fell due while the bot was down can now reach Matrix.
         await self.router.sessions.recover()
         await self.sweep()
         # Sign-ups whose intake DM a stop or crash (or a rate limit) left unopened.
         self.intakes.start()
         await self.timers.start()
+        mark("timers loaded")
         # Retention: what expired while the bot was down is erased now, then daily.
         await self.retention.start()
         self._recovery_task = asyncio.create_task(self._keep_recovering(), name="recovery")
@@ -332,6 +347,7 @@ class App:
 
             self._web = await start_web(self.config, self)
             log.info("Web pages on %s:%d", self.config.web.bind, self.config.web.port)
+        mark("running")
         log.info("chathulp is running")
 
     async def _seal_database(self) -> None:

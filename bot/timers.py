@@ -27,9 +27,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
-
-from apscheduler.jobstores.base import JobLookupError
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.config.scheduling import SchedulingConfig
@@ -37,6 +35,11 @@ from bot.domain.offers import missed_timer_action
 from bot.storage import bookings as store
 from bot.storage.bookings import Timer
 from bot.storage.db import Database
+
+if TYPE_CHECKING:
+    # Imported when the scheduler is first needed (`start()`, after the first sync): not on
+    # the way to the first answer after a start.
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +82,7 @@ class TimerService:
         # Per timer kind, a grace other than scheduling.missed_grace_minutes (e.g. openings).
         self.grace_minutes = dict(grace_minutes or {})
         self._owns_scheduler = scheduler is None
-        self.scheduler = scheduler or AsyncIOScheduler(timezone=UTC)
+        self._scheduler = scheduler
         self._refresh_lock = asyncio.Lock()
         self._inflight: dict[int, asyncio.Task[None]] = {}
         self._warned_kinds: set[str] = set()
@@ -100,6 +103,15 @@ class TimerService:
         self._retry_at: dict[int, datetime] = {}  # real UTC time of a failed timer's retry
         self._deferred: set[asyncio.Task[None]] = set()
 
+    @property
+    def scheduler(self) -> AsyncIOScheduler:
+        """The APScheduler scheduler: the one given, or one of our own made at first use."""
+        if self._scheduler is None:
+            from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+            self._scheduler = AsyncIOScheduler(timezone=UTC)
+        return self._scheduler
+
     # --- life cycle ---------------------------------------------------------------------------
 
     async def start(self) -> None:
@@ -115,8 +127,8 @@ class TimerService:
         """Stop scheduling; let running handlers finish (up to `timeout` s), then cancel them."""
         self._started = False
         if self._owns_scheduler:
-            if self.scheduler.running:
-                self.scheduler.shutdown(wait=False)
+            if self._scheduler is not None and self._scheduler.running:
+                self._scheduler.shutdown(wait=False)
         else:
             for job in self.scheduler.get_jobs():
                 if job.id.startswith(JOB_PREFIX) or job.id == HORIZON_JOB:
@@ -218,6 +230,8 @@ class TimerService:
         return job_id
 
     def _remove_job(self, job_id: str) -> None:
+        from apscheduler.jobstores.base import JobLookupError  # loaded with the scheduler
+
         try:
             self.scheduler.remove_job(job_id)
         except JobLookupError:

@@ -14,7 +14,10 @@ Printed: p50/p95 of both, their ratio, and the bot's CPU and RSS (from /proc).
 
 `--startup`: the bot is stopped, its database seeded with 10 000 past cases and 1 000 future
 bookings (with their timers), a youth writes while it is down, and the time from the process
-start to that youth receiving the answer is measured, with the RSS then.
+start to that youth receiving the answer is measured, with the RSS then. The bot's compiled
+modules are kept between its starts, as in an installed bot (`--no-bytecode-cache`: compiled
+at every start); `--verbose` logs the start-up phases (bot/startup.py), `--profile FILE` runs
+the restart under cProfile.
 
 The echo bot alone: `loadgen.py echo --homeserver URL --user ID --password PW --data DIR`.
 A worker (started by the run; JSON lines on stdin/stdout): `loadgen.py worker …`.
@@ -206,10 +209,23 @@ def bot_config(synapse: LocalSynapse, bot_id: str, data: Path, path: Path) -> No
     path.write_text(yaml.safe_dump(config, allow_unicode=True))
 
 
-async def spawn(*args: str, log: Path) -> asyncio.subprocess.Process:
+async def spawn(*args: str, log: Path,
+                env: dict[str, str] | None = None) -> asyncio.subprocess.Process:
     handle = log.open("ab")
     return await asyncio.create_subprocess_exec(
-        sys.executable, *args, cwd=str(ROOT), stdout=handle, stderr=handle)
+        sys.executable, *args, cwd=str(ROOT), stdout=handle, stderr=handle, env=env)
+
+
+def bot_env(work: Path, bytecode_cache: bool) -> dict[str, str] | None:
+    """The bot's environment. With `bytecode_cache` its compiled modules are kept (in the work
+    directory), so that the restart measured loads them as an installed bot does (pip compiles
+    every module at install time, also in the Docker image), even where the environment says
+    PYTHONDONTWRITEBYTECODE (then every start compiles the bot's ~170 modules anew)."""
+    if not bytecode_cache:
+        return None
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+    return env
 
 
 async def stop(proc: asyncio.subprocess.Process) -> None:
@@ -383,7 +399,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         echo_id = await synapse.register("echo", PASSWORD)
         cfg = work / "bot.yaml"
         bot_config(synapse, bot_id, work / "bot-data", cfg)
-        bot = await spawn("-m", "bot", "run", "-c", str(cfg), log=work / "bot.log")
+        env = bot_env(work, not args.no_bytecode_cache)
+        bot = await spawn("-m", "bot", "run", "-c", str(cfg), log=work / "bot.log", env=env)
         echo = await spawn(str(SCRIPT), "echo", "--homeserver", synapse.url,
                            "--user", echo_id, "--password", PASSWORD, "--data",
                            str(work / "echo-data"), log=work / "echo.log")
@@ -443,7 +460,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             t0 = time.time()
             stamp = time.strftime("%H:%M:%S") + f".{int(t0 * 1000) % 1000:03d}"
             print(f"bot restarted at {stamp} (compare with bot.log)", flush=True)
-            bot = await spawn("-m", "bot", "run", "-c", str(cfg), log=work / "bot.log")
+            profile = ("-m", "cProfile", "-o", args.profile) if args.profile else ()
+            bot = await spawn(*profile, "-m", "bot", "run", "-c", str(cfg),
+                              *(("-v",) if args.verbose else ()), log=work / "bot.log",
+                              env=env)
             procs.append(bot)
             answered = (await workers[0].ask("startup-wait"))["answered"]
             if answered is None:
@@ -453,6 +473,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             result["startup_cpu_s"] = cpu_seconds(bot.pid)  # type: ignore[arg-type]
             result["startup_rss_mb"] = rss_mb(bot.pid)  # type: ignore[arg-type]
             result["load_average"] = os.getloadavg()
+            result["bytecode_cache"] = not args.no_bytecode_cache
         return result
     finally:
         for worker in workers:
@@ -490,6 +511,13 @@ def main() -> None:
     parser.add_argument("--procs", type=int, default=0,
                         help="worker processes for the youths (default: one per 25)")
     parser.add_argument("--startup", action="store_true", help="also measure start-up")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="with --startup: run the restarted bot under cProfile, stats to FILE")
+    parser.add_argument("--no-bytecode-cache", action="store_true",
+                        help="the bot compiles its modules at every start (as it does where "
+                             "PYTHONDONTWRITEBYTECODE is set and nothing was precompiled)")
+    parser.add_argument("--verbose", action="store_true",
+                        help="with --startup: the restarted bot logs at DEBUG (-v)")
     parser.add_argument("--dir", help="work directory (default: a new temp dir)")
     args = parser.parse_args()
     result = asyncio.run(run(args))

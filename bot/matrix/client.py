@@ -142,18 +142,27 @@ class MatrixTransport:
             await self._first_login()
         else:
             await self._restore(creds)
-        await self._check_device_keys()
-        password = mcfg.password.get_secret_value() if mcfg.password else None
-        done = await ensure_cross_signed(
-            self._http,
-            mcfg.homeserver,
-            client.access_token,
-            client.user_id,
-            client.device_id,
-            self.secrets,
-            password,
-        )
-        await self.default_room_version()  # cached now, not fetched by concurrent openings
+        # Cached now, not fetched by concurrent openings; asked meanwhile (one round trip less
+        # before the first sync).
+        version = asyncio.create_task(self.default_room_version())
+        try:
+            await self._check_device_keys()
+            password = mcfg.password.get_secret_value() if mcfg.password else None
+            done = await ensure_cross_signed(
+                self._http,
+                mcfg.homeserver,
+                client.access_token,
+                client.user_id,
+                client.device_id,
+                self.secrets,
+                password,
+            )
+        except BaseException:
+            version.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await version
+            raise
+        await version
         log.info("Device %s ready (cross-signing: %s)", client.device_id, done)
 
     async def _first_login(self) -> None:

@@ -58,8 +58,7 @@ class Catalogue:
             raise ValueError(f"no texts for the default language '{default_language}'")
         self._languages = dict(languages)
         self.default_language = default_language
-        self._flat = {lang: {k: _lookup(t.model_dump(), k) for k in all_keys()}
-                      for lang, t in self._languages.items()}
+        self._flat = {lang: _flatten(t.model_dump()) for lang, t in self._languages.items()}
 
     @classmethod
     def build(cls, overrides: Mapping[str, Mapping[str, Any]] | None = None,
@@ -111,6 +110,11 @@ class Catalogue:
 
     def render(self, language: str | None, error: UserError) -> Message:
         return self.say(language, error.key, **error.values)
+
+
+def _flatten(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Every key of the catalogue -> its value in `data` (one language's texts, dumped once)."""
+    return {key: _lookup(data, key) for key in all_keys()}
 
 
 def _lookup(data: Mapping[str, Any], key: str) -> Any:
