@@ -9,6 +9,7 @@ import logging
 import os
 import signal
 import sys
+from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -219,6 +220,11 @@ def run_bot(path: str, *, verbose: bool = False) -> int:
         print(exc, file=sys.stderr)
         return 1
     mark("config loaded")
+    if Path(config.data_dir).is_dir():
+        # The crisis net's lemma table for this config's words: the shipped one, or (an admin
+        # added words) built once by a child process and kept in data_dir. Made here, before
+        # the event loop runs, so that App() only reads it.
+        config.crisis.lemma_table(Path(config.data_dir))
     from bot.app import App
     from bot.matrix.client import StartupError
     from bot.matrix.cross_signing import CrossSigningError
