@@ -7,6 +7,10 @@
 # postgresql; the tests start their own in a temp dir), both installed here when missing,
 # and poppler-utils for the report PDF test.
 # With CI=true a missing PostgreSQL fails the PostgreSQL tests instead of skipping them.
+# pytest runs on TEST_WORKERS pytest-xdist workers (default 3: the Synapse tests mostly wait,
+# so 3 fit on 2 cores), each with its own Synapse, PostgreSQL and temp dirs; tests that share
+# a folder carry an `xdist_group` mark (`--dist loadgroup`). Arguments go to pytest
+# (`-n 0` runs in one process).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
@@ -25,4 +29,4 @@ command -v pdftoppm >/dev/null 2>&1 \
 command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
   || apt_install postgresql "the PostgreSQL tests will be skipped (fail with CI=true)"
 .venv/bin/ruff check bot tests scripts
-exec .venv/bin/python -m pytest "$@"
+exec .venv/bin/python -m pytest -n "${TEST_WORKERS:-3}" --dist loadgroup "$@"

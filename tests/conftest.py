@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
+from signedjson.key import generate_signing_key, write_signing_keys
 
 from bot.app import App
 from bot.clock import Clock
@@ -24,9 +25,29 @@ EXAMPLE = yaml.safe_load((ROOT / "config.example.yaml").read_text())
 PASSWORD = "test-password-123"
 
 
+# Run first, so that under pytest-xdist (`-n`, see README) the long tests overlap with the
+# many short ones instead of ending the run alone on one worker: the crash drill, then every
+# test on a real Synapse (or Element's stack), then the rest; collection order within each.
+def _rank(item: pytest.Item) -> int:
+    if item.get_closest_marker("drill"):
+        return 0
+    if "synapse" in getattr(item, "fixturenames", ()) or item.get_closest_marker("interop"):
+        return 1
+    return 2
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=_rank)  # stable: modules stay together
+
+
 @pytest.fixture(scope="session")
 async def synapse(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalSynapse]:
-    server = LocalSynapse(tmp_path_factory.mktemp("synapse"))
+    """One Synapse per test session (per xdist worker: each has its own port and temp dir)."""
+    data = tmp_path_factory.mktemp("synapse")
+    # The signing key written here spares a whole `synapse --generate-keys` process start.
+    with (data / "signing.key").open("w") as out:
+        write_signing_keys(out, [generate_signing_key("a_test")])
+    server = LocalSynapse(data)
     await server.start()
     yield server
     await server.stop()

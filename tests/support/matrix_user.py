@@ -20,6 +20,9 @@ from nio import (
 
 from bot.matrix.client import ENCRYPTION_STATE
 
+# How often `wait_for` re-checks its predicate without a notification (seconds).
+RECHECK = 0.2
+
 
 @dataclass
 class Received:
@@ -59,6 +62,9 @@ class MatrixUser:
         client.add_event_callback(user._on_message, (RoomMessageText, RoomMessageNotice))
         client.add_event_callback(user._on_megolm, MegolmEvent)
         client.add_event_callback(user._on_invite, InviteMemberEvent)
+        # Every response (a sync, a key query...) may change what a `wait_for` predicate
+        # reads (rooms, members, devices): wake the waiters then, instead of on a poll.
+        client.add_response_callback(user._on_response)
         await client.sync(timeout=0, full_state=True)
         user._task = asyncio.create_task(user._sync_forever())
         return user
@@ -75,6 +81,9 @@ class MatrixUser:
     async def _notify(self) -> None:
         async with self._changed:
             self._changed.notify_all()
+
+    async def _on_response(self, response: object) -> None:
+        await self._notify()
 
     async def _on_message(self, room: MatrixRoom, event: RoomMessageText) -> None:
         content = event.source.get("content", {})
@@ -104,10 +113,10 @@ class MatrixUser:
                     if value:
                         return value
                     try:
-                        async with asyncio.timeout(1):
+                        async with asyncio.timeout(RECHECK):
                             await self._changed.wait()
                     except TimeoutError:
-                        pass  # re-check: some state changes do not notify
+                        pass  # re-check: state outside this client (a bot's) does not notify
 
     async def next_message(
         self, room_id: str, *, sender: str | None = None, after: int | None = None,

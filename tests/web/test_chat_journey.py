@@ -28,7 +28,8 @@ from tests.conftest import PASSWORD, MatrixEnv
 from tests.integration.test_booking import ALL_DAY
 from tests.web.support import FakeHooks, make_config
 
-pytestmark = [pytest.mark.synapse, pytest.mark.interop]
+# One xdist worker runs both: they share tests/web/chat/node_modules (`npm_ci`).
+pytestmark = [pytest.mark.synapse, pytest.mark.interop, pytest.mark.xdist_group("web-chat-npm")]
 HERE = Path(__file__).resolve().parent / "chat"
 CODE = "krt-school-3"
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
