@@ -44,6 +44,7 @@ from bot.config.models import Config
 from bot.domain.messages import Message
 from bot.handlers.transport import InviteSummary, RoomInfo
 from bot.matrix.cross_signing import ensure_cross_signed
+from bot.matrix.e2ee_guard import E2EEGuard
 from bot.matrix.secrets import (
     Credentials,
     Secrets,
@@ -92,6 +93,7 @@ class MatrixTransport:
         self.data_dir = Path(config.data_dir)
         self.store_dir = self.data_dir / "store"
         self.client: AsyncClient | None = None
+        self.e2ee: E2EEGuard | None = None  # keeps nio's key store honest (storage faults)
         self.secrets: Secrets | None = None
         self._room_waiters: dict[str, asyncio.Event] = {}
         # Per-room ordered queues for sends that must not block the caller (see `post`).
@@ -115,6 +117,11 @@ class MatrixTransport:
     def user_id(self) -> str:
         return self.config.matrix.user_id
 
+    def batch_unacknowledged(self) -> None:
+        """The sync loop holds a batch back (storage fault): see bot/matrix/e2ee_guard.py."""
+        if self.e2ee is not None:
+            self.e2ee.batch_unacknowledged()
+
     # --- lifecycle --------------------------------------------------------------------------
 
     async def start(self) -> None:
@@ -135,6 +142,7 @@ class MatrixTransport:
             mcfg.homeserver, mcfg.user_id, store_path=str(self.store_dir), config=nio_config
         )
         self.client = client
+        self.e2ee = E2EEGuard(client)
         self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
 
         creds = await asyncio.to_thread(load_credentials, self.data_dir)
@@ -142,6 +150,7 @@ class MatrixTransport:
             await self._first_login()
         else:
             await self._restore(creds)
+        self.e2ee.install()
         await self._check_device_keys()
         password = mcfg.password.get_secret_value() if mcfg.password else None
         done = await ensure_cross_signed(
@@ -170,6 +179,7 @@ class MatrixTransport:
         creds = Credentials(mcfg.homeserver, resp.user_id, resp.device_id, resp.access_token)
         await asyncio.to_thread(save_credentials, self.data_dir, creds)
         log.info("Logged in for the first time as device %s", resp.device_id)
+        self.e2ee.install()
         if client.should_upload_keys:
             await client.keys_upload()
 
