@@ -167,8 +167,8 @@ class SyncLoop:
             except Exception as exc:
                 if is_storage_fault(exc):
                     # Not acknowledged: the same batch comes again once writing works.
-                    self.transport.batch_unacknowledged()
                     await self._storage_failed(exc)
+                    self.transport.batch_unacknowledged()  # nio handles it again, in full
                     await self._sleep(backoff)
                     backoff = min(backoff * 2, self.backoff_max)
                     continue
