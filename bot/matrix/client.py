@@ -122,6 +122,11 @@ class MatrixTransport:
         if self.e2ee is not None:
             self.e2ee.batch_unacknowledged()
 
+    def before_ack(self) -> None:
+        """The sync loop is about to acknowledge a batch: every room key is on disk."""
+        if self.e2ee is not None:
+            self.e2ee.before_ack()
+
     # --- lifecycle --------------------------------------------------------------------------
 
     async def start(self) -> None:

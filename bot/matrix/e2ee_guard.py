@@ -12,7 +12,9 @@ key is gone). So:
 - when the sync loop holds a batch back (`batch_unacknowledged`), a dirty store is reloaded:
   nio's Olm machine is rebuilt from the disk, which is consistent at its last good write,
   and nio forgets which batch it saw, so that the batch the server re-delivers (the token was
-  not advanced, so its to-device room keys come again) is handled in full again;
+  not advanced, so its to-device room keys come again) is handled in full again; room keys
+  that reached memory but not the disk are kept and written before the next batch is
+  acknowledged (`before_ack`);
 - new one-time keys are written to the store *before* they are uploaded (nio writes them
   after): a kill or a fault between upload and write would otherwise make the next upload
   reuse their key ids ("one time key already exists") and leave a youth's first message
@@ -39,6 +41,7 @@ class E2EEGuard:
         self.client = client
         self.dirty = False
         self.reloads = 0
+        self._unsaved: list[Any] = []  # room keys in memory, not yet on disk
 
     def install(self) -> None:
         """Wrap the loaded store and Olm machine (again after every reload)."""
@@ -96,9 +99,26 @@ class E2EEGuard:
             log.debug("closing the old E2EE store failed", exc_info=True)
         self.dirty = False
         self.reloads += 1
+        # Room keys only add (a key cannot be "newer" than another copy): those that reached
+        # memory but not the disk are kept, and written before the batch is acknowledged —
+        # the Olm session that carried one may be on disk already, so its re-delivered
+        # message cannot be decrypted a second time.
+        self._unsaved = []
+        if old_olm is not None and client.olm is not None:
+            for session in old_olm.inbound_group_store:
+                if client.olm.inbound_group_store.add(session):
+                    self._unsaved.append(session)
         self.install()
-        log.warning("E2EE store: a write had failed; reloaded the keys from disk, the batch "
-                    "is handled again")
+        log.warning("E2EE store: a write had failed; reloaded the keys from disk (%d room "
+                    "keys kept from memory), the batch is handled again", len(self._unsaved))
+
+    def before_ack(self) -> None:
+        """Just before the sync loop acknowledges a batch: room keys kept from memory after a
+        reload are on disk (raises the storage fault while they cannot be written)."""
+        store = self.client.store
+        while self._unsaved and store is not None:
+            store.save_inbound_group_session(self._unsaved[0])
+            self._unsaved.pop(0)
 
 
 def _inject(database: Any, sql: str) -> None:

@@ -140,6 +140,7 @@ class SyncLoop:
                 if isinstance(resp, SyncError):
                     raise _SyncFailed(f"{resp.status_code}: {resp.message}")
                 await self._after_sync(resp, answer_timeline=since is not None)
+                self.transport.before_ack()  # room keys kept only in memory go to disk first
                 await tstore.set_kv(self.db, tstore.SYNC_TOKEN, resp.next_batch)
                 since = resp.next_batch  # acknowledged only once everything was persisted
                 await self._storage_ok()

@@ -66,6 +66,9 @@ class FakeTransport:
     def batch_unacknowledged(self) -> None:
         return None
 
+    def before_ack(self) -> None:
+        return None
+
     @staticmethod
     @contextlib.contextmanager
     def answering(room_id: str, origin_ms: int) -> Iterator[None]:
