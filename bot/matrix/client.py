@@ -516,6 +516,19 @@ class MatrixTransport:
             return None
         return await self.send_now(room_id, message, allow_plaintext=allow_plaintext)
 
+    async def keep_room_key_shared(self, room_id: str) -> None:
+        """Share the bot's room key for `room_id` now if a send would have to (none yet, or
+        the members changed): see App._keep_staff_key_shared."""
+        client = self.nio
+        room = client.rooms.get(room_id)
+        if client.olm is None or room is None or not room.encrypted \
+                or room_id in client.sharing_session \
+                or not client.olm.should_share_group_session(room_id):
+            return
+        if not room.members_synced:
+            await client.joined_members(room_id)
+        await client.share_group_session(room_id, ignore_unverified_devices=True)
+
     async def send_now(
         self, room_id: str, message: Message, *, allow_plaintext: bool = False
     ) -> str | None:

@@ -108,6 +108,9 @@ class E2EEGuard:
             for session in old_olm.inbound_group_store:
                 if client.olm.inbound_group_store.add(session):
                     self._unsaved.append(session)
+            # nio keeps the keys it sends with in memory only: those already shared stay
+            # usable (encrypting writes nothing; the staff room's fault notice needs one).
+            client.olm.outbound_group_sessions.update(old_olm.outbound_group_sessions)
         self.install()
         log.warning("E2EE store: a write had failed; reloaded the keys from disk (%d room "
                     "keys kept from memory), the batch is handled again", len(self._unsaved))
