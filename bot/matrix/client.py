@@ -354,6 +354,10 @@ class MatrixTransport:
         joined = data.get("num_joined_members")
         if not isinstance(joined, int):
             return None
+        if data.get("membership") == "join":
+            # The bot joined already and the invite comes again: a join whose record did not
+            # commit (a kill, a storage fault). The bot is not "someone else in the room".
+            joined -= 1
         return InviteSummary(encrypted=bool(encryption), joined_members=joined)
 
     def room_members(self, room_id: str) -> set[str] | None:
