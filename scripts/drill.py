@@ -118,6 +118,7 @@ class Drill:
     fault_windows: list[tuple[float, float]] = field(default_factory=list)  # monotonic
     health: list[tuple[float, int]] = field(default_factory=list)  # (monotonic, status)
     fault_youths: list[str] = field(default_factory=list)
+    youths_done: int = 0
 
     @property
     def data_dir(self) -> Path:
@@ -246,6 +247,9 @@ class Drill:
             phase = "booking" if n == len(YOUTH_STEPS) - 1 else "intake"
             await self.exchange(user, room, text, expected, 2.0 if reference else 0.0, phase)
             await asyncio.sleep(random.uniform(0.05, 0.8))
+        if not reference:
+            self.youths_done += 1
+            print(f"  youths done: {self.youths_done}", flush=True)
         if reference:
             await asyncio.sleep(3)  # late extras would make the reference too high
             self.expected["youth"] = [
@@ -380,13 +384,14 @@ class Drill:
                 self.health.append((time.monotonic(), status))
                 await asyncio.sleep(1.0)
 
-    async def injector(self, faults: int, seconds: tuple[float, float]) -> None:
-        """`faults` times, at a random moment mid-flow, every write fails for a while; a new
-        youth starts a few seconds into each fault."""
+    async def injector(self, faults: int, seconds: tuple[float, float],
+                       gap: tuple[float, float] = (8.0, 25.0)) -> None:
+        """`faults` times, at a random moment mid-flow (`gap` seconds after the last), every
+        write fails for a while; a new youth starts a few seconds into each fault."""
         assert self.fault_file is not None
         extra: list[asyncio.Task[None]] = []
         for _ in range(faults):
-            await asyncio.sleep(random.uniform(8.0, 25.0))
+            await asyncio.sleep(random.uniform(*gap))
             length = random.uniform(*seconds)
             self.fault_file.touch()
             start = time.monotonic()
@@ -555,7 +560,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         if disk_full:
             await drill.staff_room_joined()
             background.append(asyncio.create_task(drill.health_poller()))
-            jobs = [drill.injector(disk_full, getattr(args, "fault_seconds", (20, 60)))]
+            jobs = [drill.injector(disk_full, getattr(args, "fault_seconds", (20, 60)),
+                                   getattr(args, "fault_gap", (8.0, 25.0)))]
             if args.kills:
                 jobs.append(drill.killer(args.kills, not args.no_hs_outage))
             await asyncio.gather(*jobs)
