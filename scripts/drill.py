@@ -402,8 +402,21 @@ class Drill:
             await asyncio.sleep(max(0.0, length - (time.monotonic() - start)))
             self.fault_file.unlink()
             self.fault_windows.append((start, time.monotonic()))
+            # The next fault comes after the bot saw this one end (its sync retries with
+            # back-off up to 30 s): else two faults are one to the bot (one notice).
+            await self.healthy(self.fault_windows[-1][1])
         await asyncio.gather(*extra, return_exceptions=True)
         self.stop.set()
+
+    async def healthy(self, since: float, timeout: float = 180.0) -> None:
+        try:
+            async with asyncio.timeout(timeout):
+                while True:
+                    if any(t > since and st == 200 for t, st in self.health[-5:]):
+                        return
+                    await asyncio.sleep(1.0)
+        except TimeoutError:
+            pass  # counted: no 200 after this fault
 
     def fault_counts(self) -> dict[str, Any]:
         """Health during and after each fault, the staff room's notices, undecryptables."""

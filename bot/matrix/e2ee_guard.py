@@ -105,8 +105,10 @@ class E2EEGuard:
         # message cannot be decrypted a second time.
         self._unsaved = []
         if old_olm is not None and client.olm is not None:
+            store = client.olm.inbound_group_store
             for session in old_olm.inbound_group_store:
-                if client.olm.inbound_group_store.add(session):
+                if store.get(session.room_id, session.sender_key, session.id) is None:
+                    store.add(session)
                     self._unsaved.append(session)
             # nio keeps the keys it sends with in memory only: those already shared stay
             # usable (encrypting writes nothing; the staff room's fault notice needs one).
