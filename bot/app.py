@@ -45,6 +45,7 @@ from bot.storage.bookings import (
     Timer,
 )
 from bot.storage.db import Database
+from bot.storage.faults import is_storage_fault
 from bot.storage.followup import FORGET_PHONE
 from bot.timers import TimerService
 
@@ -439,8 +440,11 @@ class App:
             await asyncio.sleep(self.recovery_interval)
             try:
                 await self.router.sessions.recover()
-            except Exception:
-                log.exception("Retrying unfinished openings failed; trying again later")
+            except Exception as exc:
+                if is_storage_fault(exc):  # said loudly by the sync loop
+                    log.warning("Retrying unfinished openings: the database cannot be written")
+                else:
+                    log.exception("Retrying unfinished openings failed; trying again later")
 
     async def _keep_staff_key_shared(self) -> None:
         """The staff room's room key is shared ahead of need while writing works (sharing one
