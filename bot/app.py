@@ -46,6 +46,7 @@ from bot.storage.bookings import (
     Timer,
 )
 from bot.storage.db import Database
+from bot.storage.faults import is_storage_fault
 from bot.storage.followup import FORGET_PHONE
 from bot.storage.waiting import Waiting
 from bot.timers import TimerService
@@ -224,6 +225,7 @@ class App:
         self._web: web.AppRunner | None = None
         self._lock: IO[str] | None = None
         self._recovery_task: asyncio.Task[None] | None = None
+        self._staff_key_task: asyncio.Task[None] | None = None
         # How often unfinished session openings are retried while running (seconds).
         self.recovery_interval = 60.0
         # How often the queue for "now" is matched with counselors who became free without a
@@ -339,6 +341,7 @@ class App:
         # Retention: what expired while the bot was down is erased now, then daily.
         await self.retention.start()
         self._recovery_task = asyncio.create_task(self._keep_recovering(), name="recovery")
+        self._staff_key_task = asyncio.create_task(self._keep_staff_key_shared(), name="key")
         # The queue for "now" kept its order over the stop: whoever can be helped now is.
         self._queue_task = asyncio.create_task(self._keep_dispatching(), name="queue")
         self._watch_task = asyncio.create_task(self._keep_watching(), name="waiting-watch")
@@ -489,8 +492,24 @@ class App:
             await asyncio.sleep(self.recovery_interval)
             try:
                 await self.router.sessions.recover()
+            except Exception as exc:
+                if is_storage_fault(exc):  # said loudly by the sync loop
+                    log.warning("Retrying unfinished openings: the database cannot be written")
+                else:
+                    log.exception("Retrying unfinished openings failed; trying again later")
+
+    async def _keep_staff_key_shared(self) -> None:
+        """The staff room's room key is shared ahead of need while writing works (sharing one
+        writes Olm sessions; encrypting with it writes nothing): so the storage-fault notice
+        can go out while the disk is full."""
+        while True:
+            await asyncio.sleep(5)
+            if self.ctx.staff_room_id is None or self.sync.storage_fault:
+                continue
+            try:
+                await self.transport.keep_room_key_shared(self.ctx.staff_room_id)
             except Exception:
-                log.exception("Retrying unfinished openings failed; trying again later")
+                log.debug("Sharing the staff room's key ahead failed", exc_info=True)
 
     async def _keep_dispatching(self) -> None:
         queue = self.router.youth.appointments.queue
@@ -507,6 +526,9 @@ class App:
         if self._recovery_task is not None:
             self._recovery_task.cancel()
             self._recovery_task = None
+        if self._staff_key_task is not None:
+            self._staff_key_task.cancel()
+            self._staff_key_task = None
         if self._queue_task is not None:
             self._queue_task.cancel()
             self._queue_task = None

@@ -28,6 +28,7 @@ from bot.domain.messages import Message
 from bot.metrics import METRICS
 from bot.storage import outbox as store
 from bot.storage.db import Database
+from bot.storage.faults import is_storage_fault
 from bot.storage.outbox import OutboxItem
 
 log = logging.getLogger(__name__)
@@ -174,8 +175,11 @@ class Outbox:
                 await self.pump()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("The outbox could not be read; trying again")
+            except Exception as exc:
+                if is_storage_fault(exc):
+                    log.warning("Outbox: the database cannot be written; trying again")
+                else:
+                    log.exception("The outbox could not be read; trying again")
             try:
                 async with asyncio.timeout(self.poll_seconds):
                     await self._wake.wait()
@@ -220,7 +224,10 @@ class Outbox:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                log.exception("Sending from the outbox failed")
+                if is_storage_fault(exc):  # said loudly by the sync loop; retried after it
+                    log.warning("Outbox: the database cannot be written; a room waits")
+                else:
+                    log.exception("Sending from the outbox failed")
                 self._later(key, f"{type(exc).__name__}")
 
     async def _address(self, user_id: str) -> None:

@@ -35,6 +35,7 @@ from bot.domain.offers import missed_timer_action
 from bot.storage import bookings as store
 from bot.storage.bookings import Timer
 from bot.storage.db import Database
+from bot.storage.faults import is_storage_fault
 
 if TYPE_CHECKING:
     # Imported when the scheduler is first needed (`start()`, after the first sync): not on
@@ -300,19 +301,26 @@ class TimerService:
                 # Only now, with the action taken: the lateness of this (successful) run.
                 if not await store.claim_timer(self.db, timer.id, self.clock.now()):
                     return False
-        except Exception:
-            self._retry_later(timer)
+        except Exception as exc:
+            self._retry_later(timer, storage=is_storage_fault(exc))
             return False
         self._failures.pop(timer.id, None)
         self._retry_at.pop(timer.id, None)
         return True
 
-    def _retry_later(self, timer: Timer) -> None:
+    def _retry_later(self, timer: Timer, *, storage: bool = False) -> None:
         failures = self._failures.get(timer.id, 0)
-        self._failures[timer.id] = failures + 1
-        delay = self.retry_delays[min(failures, len(self.retry_delays) - 1)]
-        log.exception("Timer %d (%s, booking %s): handler failed; retrying in %.0f s",
-                      timer.id, timer.kind, timer.booking_id, delay)
+        if storage:
+            # The disk, not the action: retried soon and without growing the back-off, so
+            # that a due opening is not put off for minutes after a storage fault clears.
+            delay = self.retry_delays[0]
+            log.warning("Timer %d (%s, booking %s): the database cannot be written; retrying "
+                        "in %.0f s", timer.id, timer.kind, timer.booking_id, delay)
+        else:
+            self._failures[timer.id] = failures + 1
+            delay = self.retry_delays[min(failures, len(self.retry_delays) - 1)]
+            log.exception("Timer %d (%s, booking %s): handler failed; retrying in %.0f s",
+                          timer.id, timer.kind, timer.booking_id, delay)
         run_at = datetime.now(UTC) + timedelta(seconds=delay)
         self._retry_at[timer.id] = run_at
         if self._started:

@@ -1,6 +1,7 @@
 """Crash drill: `kill -9` the bot at random moments while youths and counselors talk to it.
 
 Run:  .venv/bin/python scripts/drill.py [--kills 50] [--lanes 3] [--no-hs-outage]
+      .venv/bin/python scripts/drill.py --disk-full 5 [--fault-seconds 20-60]
 
 Starts a fresh local Synapse (bot/devserver.py), registers the bot and two counselors, and
 runs the real bot as a subprocess (`python -m bot run -c cfg`). Youths (real E2EE nio clients,
@@ -17,6 +18,16 @@ conversation before the first kill:
 - double bookings: a youth with two upcoming bookings, or a counselor booked twice at once;
 - session rooms: per due booking, the youth must be invited to exactly one session room;
 - bot devices: the bot's account must have exactly one device.
+Each kill's phase is recorded (what was in flight: an intake step, a booking, a counselor
+command, a session opening due) and the distribution printed. Bookings are for moments a few
+minutes ahead (5-minute sessions, no minimum notice), so session openings happen under fire.
+
+`--disk-full N` (no kills unless --kills is given): N times, at random moments mid-flow, every
+write of the bot (its database and nio's E2EE store) fails as on a full disk for 20-60 s (the
+test-only hook CHATHULP_FAULT_FILE, bot/storage/faults.py); a new youth starts during each
+fault. Besides the counts above: /health answered 503 during each fault and 200 after it, the
+staff room got one "cannot write" and one "works again" notice per fault, and nothing stayed
+undecryptable (the bot gave up on no message).
 Prints the counts (and JSON with --json); exits 1 if any is wrong.
 """
 
@@ -30,6 +41,7 @@ import os
 import random
 import shutil
 import signal
+import socket
 import sqlite3
 import sys
 import tempfile
@@ -44,6 +56,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.devserver import LocalSynapse
+from bot.matrix.client import ENCRYPTION_STATE
 from tests.support.matrix_user import MatrixUser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +71,16 @@ SLOT_TAKEN = "Oei, dat moment is net door iemand anders gekozen"
 # "Now" while every counselor is in a session: a place in the queue (one reply) instead of
 # the booking and the room pointer; the room comes later, when a counselor is free.
 QUEUED = "Iedereen die nu werkt, is in gesprek. Je staat in de wachtrij"
+# What reaches a youth's DM later on its own (not a reply to what they said): the pointer to
+# the session room, reminders, the end of a session (the drill's youths never join it).
+LATER_IN_DM = ("is er voor je. Open de uitnodiging om het gesprek te starten",
+               "Herinnering:", "We zagen je niet bij je gesprek", "is afgesloten. Dankjewel",
+               "kan er niet bij zijn")
+ROOM_READY = LATER_IN_DM[0]
+FAULT_NOTICE = "Werking: de bot kan zijn databank niet schrijven"
+FAULT_OVER_NOTICE = "Werking: de bot kan zijn databank weer schrijven"
+# The phase names of a kill (what was in flight), in print order.
+PHASES = ("intake", "booking", "session opening", "counselor command", "idle")
 
 
 @dataclass
@@ -87,6 +110,15 @@ class Drill:
     lane_errors: int = 0
     counselor_dms: dict[str, str] = field(default_factory=dict)
     log: Any = None
+    reply_timeout: float = REPLY_TIMEOUT
+    in_flight: dict[str, str] = field(default_factory=dict)  # user -> phase of their message
+    kill_phases: list[list[str]] = field(default_factory=list)
+    web_port: int | None = None
+    fault_file: Path | None = None
+    fault_windows: list[tuple[float, float]] = field(default_factory=list)  # monotonic
+    health: list[tuple[float, int]] = field(default_factory=list)  # (monotonic, status)
+    fault_youths: list[str] = field(default_factory=list)
+    youths_done: int = 0
 
     @property
     def data_dir(self) -> Path:
@@ -102,20 +134,30 @@ class Drill:
                               password=PASSWORD)
         data["data_dir"] = str(self.data_dir)
         data["admins"] = []
+        # The bot creates the staff room and invites the counselors (the fault notices).
         data["staff_room"] = {"room_id": "", "name": "staff", "invite": []}
-        data["web"] = {**data.get("web", {}), "enabled": False}
+        web = {**data.get("web", {}), "enabled": self.web_port is not None}
+        if self.web_port is not None:  # for /health
+            web.update(bind="127.0.0.1", port=self.web_port, registration_enabled=False,
+                       public_base_url=f"http://127.0.0.1:{self.web_port}")
+        data["web"] = web
         data["scheduling"].update(
             counselors=[{"user_id": c, "display_name": f"C{i}", "languages": ["nl", "en"],
                          "hours": ALL_WEEK} for i, c in enumerate(self.counselors)],
             opening_hours=None, closures=[],
+            # Moments a few minutes ahead: the sessions booked in the drill open during it,
+            # under fire (kills, faults), not after it.
+            slot_minutes=5, buffer_minutes=0, min_notice_minutes=0,
         )
         self.config_file.write_text(yaml.safe_dump(data))
 
     async def start_bot(self) -> None:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        if self.fault_file is not None:  # test-only: writes fail while this file exists
+            env["CHATHULP_FAULT_FILE"] = str(self.fault_file)
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "run", "-c", str(self.config_file),
-            cwd=ROOT, stdout=self.log, stderr=self.log,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            cwd=ROOT, stdout=self.log, stderr=self.log, env=env,
         )
         self.restarts += 1
 
@@ -148,7 +190,8 @@ class Drill:
         counselor = user.user_id in self.counselors
         return sum(1 for m in user.received[start:end]
                    if m.room_id == room_id and m.sender == self.bot_id
-                   and (not counselor or m.body.startswith(AGENDA_REPLIES)))
+                   and (m.body.startswith(AGENDA_REPLIES) if counselor
+                        else not any(later in m.body for later in LATER_IN_DM)))
 
     def queued(self, user: MatrixUser, room_id: str, start: int) -> bool:
         """The reply is a place in the queue for "now" (the room comes later, if at all
@@ -157,10 +200,19 @@ class Drill:
                    and m.body.startswith(QUEUED) for m in user.received[start:])
 
     async def exchange(self, user: MatrixUser, room_id: str, text: str, expected: int,
-                       quiet: float = 0.0) -> int:
+                       quiet: float = 0.0, phase: str = "") -> int:
         """Send; wait until `expected` replies came (or the timeout) and, with `quiet`, until
-        no further reply came for that many seconds; returns how many."""
+        no further reply came for that many seconds; returns how many. `phase` names what is
+        in flight meanwhile (for the kills' distribution)."""
         mark = user.mark()
+        self.in_flight[user.user_id] = phase
+        try:
+            return await self._exchange(user, room_id, text, expected, quiet, mark)
+        finally:
+            self.in_flight.pop(user.user_id, None)
+
+    async def _exchange(self, user: MatrixUser, room_id: str, text: str, expected: int,
+                        quiet: float, mark: int) -> int:
         for attempt in range(30):
             try:
                 await user.say(room_id, text)
@@ -170,7 +222,8 @@ class Drill:
         self.steps.append(Step(user.user_id, room_id, text, mark, expected))
         try:
             await user.wait_for(lambda: self.replies(user, room_id, mark) >= max(expected, 1)
-                                or self.queued(user, room_id, mark), REPLY_TIMEOUT, "the reply")
+                                or self.queued(user, room_id, mark), self.reply_timeout,
+                                "the reply")
         except TimeoutError:
             pass
         # The reference run: a step's replies may be several outbox sends (e.g. "that was
@@ -185,20 +238,68 @@ class Drill:
     async def youth_run(self, reference: bool = False) -> None:
         youth_id = await self.server.register(f"youth-{random.randrange(16**8):08x}", PASSWORD)
         self.youths.append(youth_id)
+        if self.faulty():
+            self.fault_youths.append(youth_id)
         user = await self.user(youth_id)
-        room = await user.open_dm(self.bot_id)
-        counts = []
+        room = await self.open_dm(user)
         for n, text in enumerate(YOUTH_STEPS):
             expected = 1 if reference else self.expected["youth"][n]
-            got = await self.exchange(user, room, text, expected, 2.0 if reference else 0.0)
-            counts.append(got)
+            phase = "booking" if n == len(YOUTH_STEPS) - 1 else "intake"
+            # The reference waits 5 s of quiet: a step's replies may be several outbox sends
+            # (2 s was too short on a loaded machine: the offer after "that was all" was
+            # counted for the next step).
+            await self.exchange(user, room, text, expected, 5.0 if reference else 0.0, phase)
             await asyncio.sleep(random.uniform(0.05, 0.8))
+        if not reference:
+            self.youths_done += 1
+            print(f"  youths done: {self.youths_done}", flush=True)
         if reference:
             await asyncio.sleep(3)  # late extras would make the reference too high
             self.expected["youth"] = [
                 self.replies(user, room, s.mark, nxt.mark if nxt else None)
                 for s, nxt in zip(self.steps, [*self.steps[1:], None], strict=True)]
             self.steps.clear()
+
+    async def open_dm(self, user: MatrixUser) -> str:
+        """An encrypted DM with the bot, once the bot has joined (which may wait for the end
+        of a storage fault: the invite is handled once writing works)."""
+        resp = await user.client.room_create(is_direct=True, invite=[self.bot_id],
+                                             initial_state=[ENCRYPTION_STATE])
+        room_id = resp.room_id
+
+        def joined() -> bool:
+            room = user.client.rooms.get(room_id)
+            return bool(room and self.bot_id in room.users
+                        and self.bot_id not in room.invited_users)
+
+        await user.wait_for(joined, self.reply_timeout, "the bot to join")
+        return room_id
+
+    async def staff_room_joined(self) -> None:
+        """Until the counselors are in the staff room the bot created (its fault notices)."""
+        def joined() -> bool:
+            db = sqlite3.connect(f"file:{self.data_dir / 'chathulp.db'}?mode=ro", uri=True)
+            try:
+                row = db.execute("SELECT value FROM kv WHERE key = 'staff_room_id'").fetchone()
+            finally:
+                db.close()
+            return bool(row) and all(row[0] in self.users[c].client.rooms
+                                     for c in self.counselors)
+        async with asyncio.timeout(120):
+            while True:
+                if joined():
+                    return
+                await asyncio.sleep(0.5)
+
+    async def fault_youth(self) -> None:
+        try:
+            await self.youth_run()
+        except Exception as exc:
+            self.lane_errors += 1
+            print(f"  youth (started in a fault): {type(exc).__name__}: {exc}", flush=True)
+
+    def faulty(self) -> bool:
+        return self.fault_file is not None and self.fault_file.exists()
 
     async def lane(self) -> None:
         while not self.stop.is_set():
@@ -215,7 +316,8 @@ class Drill:
                 for invited in list(user.invites):  # a DM the bot opened: accept it
                     if invited not in user.client.rooms:
                         await user.join(invited)
-                await self.exchange(user, self.counselor_dms[counselor], "!agenda", 1)
+                await self.exchange(user, self.counselor_dms[counselor], "!agenda", 1,
+                                    phase="counselor command")
             except Exception as exc:
                 self.lane_errors += 1
                 print(f"  counselor lane: {type(exc).__name__}: {exc}", flush=True)
@@ -235,9 +337,13 @@ class Drill:
             # Kill while it works, not while it starts: a random moment after it is up.
             await self.running()
             await asyncio.sleep(random.uniform(0.3, 5.0))
+            in_flight = set(self.in_flight.values())
             self.kill_bot()
             assert self.proc is not None
             await self.proc.wait()
+            if self.opening_due():
+                in_flight.add("session opening")
+            self.kill_phases.append(sorted(in_flight - {""}) or ["idle"])
             if hs_outage and self.hs_outages == 0 and self.kills >= kills // 2:
                 await self.server.stop()
                 await asyncio.sleep(5)
@@ -246,6 +352,101 @@ class Drill:
             await self.start_bot()
             print(f"kill {self.kills}/{kills}", flush=True)
         self.stop.set()
+
+    def opening_due(self) -> bool:
+        """At the moment of a kill: a session opening due and not finished (its timer pending
+        and due, or its intent row written and the room not yet pointed to)."""
+        now = int(time.time())
+        db = sqlite3.connect(f"file:{self.data_dir / 'chathulp.db'}?mode=ro", uri=True)
+        try:
+            return bool(db.execute(
+                "SELECT (SELECT COUNT(*) FROM timers WHERE kind = 'open_session' "
+                "AND status = 'pending' AND due_at <= ?) + "
+                "(SELECT COUNT(*) FROM sessions WHERE state = 'opening')", (now,)).fetchone()[0])
+        except sqlite3.Error:
+            return False
+        finally:
+            db.close()
+
+    def phase_counts(self) -> dict[str, int]:
+        """How many kills landed while each phase was in flight (a kill can be in several)."""
+        return {p: sum(1 for phases in self.kill_phases if p in phases) for p in PHASES}
+
+    # --- storage faults ------------------------------------------------------------------------
+
+    async def health_poller(self) -> None:
+        """/health once a second: (time, status); 0 when the bot does not answer."""
+        url = f"http://127.0.0.1:{self.web_port}/health"
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
+            while True:
+                try:
+                    async with http.get(url) as r:
+                        status = r.status
+                except (aiohttp.ClientError, OSError, TimeoutError):
+                    status = 0
+                self.health.append((time.monotonic(), status))
+                await asyncio.sleep(1.0)
+
+    async def injector(self, faults: int, seconds: tuple[float, float],
+                       gap: tuple[float, float] = (8.0, 25.0)) -> None:
+        """`faults` times, at a random moment mid-flow (`gap` seconds after the last), every
+        write fails for a while; a new youth starts a few seconds into each fault."""
+        assert self.fault_file is not None
+        extra: list[asyncio.Task[None]] = []
+        for _ in range(faults):
+            await asyncio.sleep(random.uniform(*gap))
+            length = random.uniform(*seconds)
+            self.fault_file.touch()
+            start = time.monotonic()
+            print(f"fault {len(self.fault_windows) + 1}/{faults}: writes fail for "
+                  f"{length:.0f} s", flush=True)
+            await asyncio.sleep(min(3.0, length / 3))
+            extra.append(asyncio.create_task(self.fault_youth()))  # a new youth, mid-fault
+            await asyncio.sleep(max(0.0, length - (time.monotonic() - start)))
+            self.fault_file.unlink()
+            self.fault_windows.append((start, time.monotonic()))
+            # The next fault comes after the bot saw this one end (its sync retries with
+            # back-off up to 30 s): else two faults are one to the bot (one notice).
+            await self.healthy(self.fault_windows[-1][1])
+        await asyncio.gather(*extra, return_exceptions=True)
+        self.stop.set()
+
+    async def healthy(self, since: float, timeout: float = 180.0) -> None:
+        try:
+            async with asyncio.timeout(timeout):
+                while True:
+                    if any(t > since and st == 200 for t, st in self.health[-5:]):
+                        return
+                    await asyncio.sleep(1.0)
+        except TimeoutError:
+            pass  # counted: no 200 after this fault
+
+    def fault_counts(self) -> dict[str, Any]:
+        """Health during and after each fault, the staff room's notices, undecryptables."""
+        during = [st for t, st in self.health
+                  if any(a + 2 <= t <= b for a, b in self.fault_windows)]
+        recovered = []
+        for n, (_, end) in enumerate(self.fault_windows):
+            nxt = self.fault_windows[n + 1][0] if n + 1 < len(self.fault_windows) else None
+            ok = [t for t, st in self.health if t > end and st == 200
+                  and (nxt is None or t < nxt)]
+            recovered.append(round(ok[0] - end, 1) if ok else None)
+        staff = self.users[self.counselors[0]]
+        notices = [m.body for m in staff.received if m.sender == self.bot_id]
+        text = (self.work / "bot.log").read_text(errors="replace")
+        return {
+            "faults": len(self.fault_windows),
+            "fault_seconds": [round(b - a) for a, b in self.fault_windows],
+            "health_checks_in_faults": len(during),
+            "health_not_503_in_faults": sum(1 for st in during if st != 503),
+            "health_200_after_fault_s": recovered,
+            "staff_fault_notices": sum(1 for b in notices if b.startswith(FAULT_NOTICE)),
+            "staff_recovered_notices": sum(1 for b in notices
+                                           if b.startswith(FAULT_OVER_NOTICE)),
+            "youths_started_in_faults": len(self.fault_youths),
+            "undecryptable_given_up": text.count("Giving up on an undecryptable event"),
+            "e2ee_store_reloads": text.count("reloaded the keys from disk"),
+        }
 
     # --- counting ----------------------------------------------------------------------------
 
@@ -276,7 +477,8 @@ class Drill:
                     # the other lanes: every distinct reply is expected, a repeat is not.
                     step.expected = len({m.body for m in user.received[
                         step.mark:nxt.mark if nxt else None]
-                        if m.room_id == room and m.sender == self.bot_id})
+                        if m.room_id == room and m.sender == self.bot_id
+                        and not any(later in m.body for later in LATER_IN_DM)})
                 lost += max(0, step.expected - got)
                 twice += max(0, got - step.expected)
                 if got != step.expected:
@@ -316,7 +518,20 @@ class Drill:
             "SELECT b.youth_id, s.room_id FROM bookings b LEFT JOIN sessions s "
             "ON s.booking_id = b.id WHERE b.start_at <= ? AND b.status IN ('booked', 'opened')",
             (now - 60,)).fetchall()
+        opened = db.execute(
+            "SELECT b.youth_id, s.room_id FROM sessions s JOIN bookings b ON b.id = s.booking_id "
+            "WHERE s.room_id IS NOT NULL AND s.opened_at IS NOT NULL").fetchall()
         db.close()
+        # Every opened session's room is pointed to in the youth's DM exactly once.
+        pointers_lost = pointers_twice = 0
+        for youth_id, room_id in opened:
+            youth = self.users.get(youth_id)
+            got = sum(1 for m in youth.received if m.sender == self.bot_id
+                      and ROOM_READY in m.body and room_id in m.body) if youth else 0
+            pointers_lost += max(0, 1 - got)
+            pointers_twice += max(0, got - 1)
+            if got != 1:
+                print(f"  room pointer for a session: {got}", flush=True)
         missing = duplicate = 0
         for youth_id, room_id in due:
             invites = self.users[youth_id].invites if youth_id in self.users else []
@@ -328,18 +543,27 @@ class Drill:
                 "counselor_notices_twice": notices_twice,
                 "double_bookings": double_youth + double_counselor,
                 "session_rooms_due": len(due), "session_rooms_missing": missing,
-                "session_rooms_duplicate": duplicate}
+                "session_rooms_duplicate": duplicate, "sessions_opened": len(opened),
+                "room_pointers_lost": pointers_lost, "room_pointers_twice": pointers_twice}
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
+    disk_full = getattr(args, "disk_full", 0)
     work = Path(tempfile.mkdtemp(prefix="chathulp-drill-"))
     server = LocalSynapse(work / "synapse")
     await server.start()
+    background: list[asyncio.Task[None]] = []
     try:
         bot_id = await server.register("drillbot", PASSWORD)
         counselors = [await server.register(f"counselor{i}", PASSWORD) for i in range(2)]
         drill = Drill(server, work, bot_id, counselors)
         drill.log = open(work / "bot.log", "ab")  # noqa: ASYNC230
+        if disk_full:
+            drill.fault_file = work / "disk-full"  # writes fail while it exists
+            drill.web_port = free_port()
+            # A fault lasts up to a minute and the bot retries with back-off up to 30 s: a
+            # reply held back by a fault is late, not lost.
+            drill.reply_timeout = getattr(args, "fault_seconds", (20, 60))[1] + 90
         drill.write_config()
         await drill.start_bot()
         for c in counselors:
@@ -350,29 +574,49 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         print(f"reference replies per step: {drill.expected['youth']}", flush=True)
         tasks = [asyncio.create_task(drill.lane()) for _ in range(args.lanes)]
         tasks += [asyncio.create_task(drill.counselor_lane(c)) for c in counselors]
-        await drill.killer(args.kills, not args.no_hs_outage)
+        if disk_full:
+            await drill.staff_room_joined()
+            background.append(asyncio.create_task(drill.health_poller()))
+            jobs = [drill.injector(disk_full, getattr(args, "fault_seconds", (20, 60)),
+                                   getattr(args, "fault_gap", (8.0, 25.0)))]
+            if args.kills:
+                jobs.append(drill.killer(args.kills, not args.no_hs_outage))
+            await asyncio.gather(*jobs)
+        else:
+            await drill.killer(args.kills, not args.no_hs_outage)
+        drill.stop.set()
         # Let the lanes finish their current conversation, then settle.
         try:
-            async with asyncio.timeout(REPLY_TIMEOUT * len(YOUTH_STEPS)):
+            async with asyncio.timeout(drill.reply_timeout * len(YOUTH_STEPS)):
                 await asyncio.gather(*tasks)
         except TimeoutError:
             for t in tasks:
                 t.cancel()
         await asyncio.sleep(args.settle)
         devices = await drill.bot_devices()
+        for task in background:
+            task.cancel()
         await drill.stop_bot()
         result: dict[str, Any] = {
             "kills": drill.kills, "restarts": drill.restarts - 1,
             "homeserver_outages": drill.hs_outages, "youths": len(drill.youths),
             "client_errors": drill.lane_errors,
             **drill.count(), "bot_devices": devices,
-            "seconds": round(time.monotonic() - started),
         }
+        if drill.kills:
+            result["kill_phases"] = drill.phase_counts()
+        if disk_full:
+            result.update(drill.fault_counts())
+        text = (work / "bot.log").read_text(errors="replace")
+        result["tracebacks_in_bot_log"] = text.count("Traceback (most recent call last)")
+        result["seconds"] = round(time.monotonic() - started)
         for user in drill.users.values():
             await user.close()
         drill.log.close()
         return result
     finally:
+        for task in background:
+            task.cancel()
         await server.stop()
         if not getattr(args, "keep", False):
             shutil.rmtree(work, ignore_errors=True)
@@ -380,16 +624,35 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             print(f"kept: {work}", flush=True)
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def failed(result: dict[str, Any]) -> bool:
-    return any(result[k] for k in ("lost_answers", "answers_twice", "double_bookings",
-                                   "counselor_notices_lost", "counselor_notices_twice",
-                                   "session_rooms_missing", "session_rooms_duplicate")) \
+    wrong = any(result[k] for k in ("lost_answers", "answers_twice", "double_bookings",
+                                    "counselor_notices_lost", "counselor_notices_twice",
+                                    "session_rooms_missing", "session_rooms_duplicate",
+                                    "room_pointers_lost", "room_pointers_twice")) \
         or result["bot_devices"] != 1
+    if "faults" in result:
+        wrong = wrong or bool(
+            result["health_not_503_in_faults"] or result["undecryptable_given_up"]
+            or None in result["health_200_after_fault_s"]
+            or result["staff_fault_notices"] != result["faults"]
+            or result["staff_recovered_notices"] != result["faults"])
+    return wrong
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--kills", type=int, default=50)
+    parser.add_argument("--kills", type=int, default=None,
+                        help="kill -9 this many times (default 50; 0 with --disk-full)")
+    parser.add_argument("--disk-full", type=int, default=0, metavar="N",
+                        help="N storage faults (every write fails as on a full disk)")
+    parser.add_argument("--fault-seconds", type=float, nargs=2, default=(20.0, 60.0),
+                        metavar=("MIN", "MAX"), help="length of each fault (random)")
     parser.add_argument("--lanes", type=int, default=3, help="youths talking at a time")
     parser.add_argument("--settle", type=float, default=20.0)
     parser.add_argument("--no-hs-outage", action="store_true")
@@ -397,6 +660,9 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs)")
     args = parser.parse_args()
+    if args.kills is None:
+        args.kills = 0 if args.disk_full else 50
+    args.fault_seconds = tuple(args.fault_seconds)
     if args.seed is not None:
         random.seed(args.seed)
     result = asyncio.run(run(args))

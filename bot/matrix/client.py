@@ -44,6 +44,7 @@ from bot.config.models import Config
 from bot.domain.messages import Message
 from bot.handlers.transport import InviteSummary, RoomInfo
 from bot.matrix.cross_signing import ensure_cross_signed
+from bot.matrix.e2ee_guard import E2EEGuard
 from bot.matrix.secrets import (
     Credentials,
     Secrets,
@@ -92,6 +93,7 @@ class MatrixTransport:
         self.data_dir = Path(config.data_dir)
         self.store_dir = self.data_dir / "store"
         self.client: AsyncClient | None = None
+        self.e2ee: E2EEGuard | None = None  # keeps nio's key store honest (storage faults)
         self.secrets: Secrets | None = None
         self._room_waiters: dict[str, asyncio.Event] = {}
         # Per-room ordered queues for sends that must not block the caller (see `post`).
@@ -115,6 +117,16 @@ class MatrixTransport:
     def user_id(self) -> str:
         return self.config.matrix.user_id
 
+    def batch_unacknowledged(self) -> None:
+        """The sync loop holds a batch back (storage fault): see bot/matrix/e2ee_guard.py."""
+        if self.e2ee is not None:
+            self.e2ee.batch_unacknowledged()
+
+    def before_ack(self) -> None:
+        """The sync loop is about to acknowledge a batch: every room key is on disk."""
+        if self.e2ee is not None:
+            self.e2ee.before_ack()
+
     # --- lifecycle --------------------------------------------------------------------------
 
     async def start(self) -> None:
@@ -135,6 +147,7 @@ class MatrixTransport:
             mcfg.homeserver, mcfg.user_id, store_path=str(self.store_dir), config=nio_config
         )
         self.client = client
+        self.e2ee = E2EEGuard(client)
         self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
 
         creds = await asyncio.to_thread(load_credentials, self.data_dir)
@@ -142,6 +155,7 @@ class MatrixTransport:
             await self._first_login()
         else:
             await self._restore(creds)
+        self.e2ee.install()
         # Cached now, not fetched by concurrent openings; asked meanwhile (one round trip less
         # before the first sync).
         version = asyncio.create_task(self.default_room_version())
@@ -179,6 +193,7 @@ class MatrixTransport:
         creds = Credentials(mcfg.homeserver, resp.user_id, resp.device_id, resp.access_token)
         await asyncio.to_thread(save_credentials, self.data_dir, creds)
         log.info("Logged in for the first time as device %s", resp.device_id)
+        self.e2ee.install()
         if client.should_upload_keys:
             await client.keys_upload()
 
@@ -348,6 +363,10 @@ class MatrixTransport:
         joined = data.get("num_joined_members")
         if not isinstance(joined, int):
             return None
+        if data.get("membership") == "join":
+            # The bot joined already and the invite comes again: a join whose record did not
+            # commit (a kill, a storage fault). The bot is not "someone else in the room".
+            joined -= 1
         return InviteSummary(encrypted=bool(encryption), joined_members=joined)
 
     def room_members(self, room_id: str) -> set[str] | None:
@@ -509,6 +528,19 @@ class MatrixTransport:
                                   origin_ms=origin_ms)
             return None
         return await self.send_now(room_id, message, allow_plaintext=allow_plaintext)
+
+    async def keep_room_key_shared(self, room_id: str) -> None:
+        """Share the bot's room key for `room_id` now if a send would have to (none yet, or
+        the members changed): see App._keep_staff_key_shared."""
+        client = self.nio
+        room = client.rooms.get(room_id)
+        if client.olm is None or room is None or not room.encrypted \
+                or room_id in client.sharing_session \
+                or not client.olm.should_share_group_session(room_id):
+            return
+        if not room.members_synced:
+            await client.joined_members(room_id)
+        await client.share_group_session(room_id, ignore_unverified_devices=True)
 
     async def send_now(
         self, room_id: str, message: Message, *, allow_plaintext: bool = False

@@ -140,6 +140,7 @@ class SyncLoop:
                 if isinstance(resp, SyncError):
                     raise _SyncFailed(f"{resp.status_code}: {resp.message}")
                 await self._after_sync(resp, answer_timeline=since is not None)
+                self.transport.before_ack()  # room keys kept only in memory go to disk first
                 await tstore.set_kv(self.db, tstore.SYNC_TOKEN, resp.next_batch)
                 since = resp.next_batch  # acknowledged only once everything was persisted
                 await self._storage_ok()
@@ -168,6 +169,7 @@ class SyncLoop:
                 if is_storage_fault(exc):
                     # Not acknowledged: the same batch comes again once writing works.
                     await self._storage_failed(exc)
+                    self.transport.batch_unacknowledged()  # nio handles it again, in full
                     await self._sleep(backoff)
                     backoff = min(backoff * 2, self.backoff_max)
                     continue

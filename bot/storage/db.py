@@ -31,6 +31,8 @@ from typing import Any, Protocol
 
 import aiosqlite
 
+from bot.storage import faults
+
 log = logging.getLogger(__name__)
 
 Params = Sequence[Any]
@@ -129,8 +131,17 @@ class _SQLiteConnection:
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.raw = conn
+        self.wrote = False  # only kept while a test injects faults (faults.INJECTING)
+
+    def _injected_fault(self, sql: str) -> None:
+        """Test-only: the disk-full drill's injected fault (bot/storage/faults.py)."""
+        if faults.is_write(sql):
+            faults.check_write(sql)
+            self.wrote = True
 
     async def _run(self, sql: str, params: Params) -> aiosqlite.Cursor:
+        if faults.INJECTING:
+            self._injected_fault(sql)
         try:
             return await self.raw.execute(sql, tuple(params))
         except sqlite3.IntegrityError as exc:
@@ -141,6 +152,8 @@ class _SQLiteConnection:
         return cur.rowcount
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        if faults.INJECTING:
+            self._injected_fault(sql)
         try:
             await self.raw.executemany(sql, [tuple(r) for r in rows])
         except sqlite3.IntegrityError as exc:
@@ -220,16 +233,20 @@ class _SQLiteDriver:
         async with self._lock:
             conn = self.conn
             await conn.raw.execute("BEGIN IMMEDIATE")
+            conn.wrote = False
             try:
                 yield conn
+                if faults.INJECTING and conn.wrote:
+                    faults.check_write("INSERT")  # the commit's write to a full disk
+                # A failed COMMIT (disk full, I/O error) may leave the transaction open: it
+                # is rolled back below like any other failure, never left for the next BEGIN.
+                await conn.raw.execute("COMMIT")
             except BaseException:
                 try:
                     await conn.raw.execute("ROLLBACK")
                 except sqlite3.OperationalError:
                     pass  # SQLite already rolled back (e.g. after "database or disk is full")
                 raise
-            else:
-                await conn.raw.execute("COMMIT")
 
 
 # --- PostgreSQL -------------------------------------------------------------------------------

@@ -63,6 +63,12 @@ class FakeTransport:
     def room_known(self, room_id: str) -> None:
         return None
 
+    def batch_unacknowledged(self) -> None:
+        return None
+
+    def before_ack(self) -> None:
+        return None
+
     @staticmethod
     @contextlib.contextmanager
     def answering(room_id: str, origin_ms: int) -> Iterator[None]:
