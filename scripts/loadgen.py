@@ -114,10 +114,22 @@ class Youth:
     waiting: dict[str, asyncio.Future[float]] = field(default_factory=dict)
     task: asyncio.Task[None] | None = None
     answered_wall: float = 0.0  # time.time() of the last reply (start-up, across processes)
+    # Per room: when (epoch ms) the message now waiting for its answer was sent. The bot may
+    # answer one message with several notices: one arriving after the next message was
+    # sent belongs to the earlier one and must not count as the next one's answer.
+    sent_ms: dict[str, int] = field(default_factory=dict)
+
+    def expect(self, room_id: str) -> asyncio.Future[float]:
+        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self.waiting[room_id] = future
+        self.sent_ms[room_id] = int(time.time() * 1000)
+        return future
 
     async def on_reply(self, room: MatrixRoom, event: RoomMessageNotice) -> None:
         if event.sender == self.client.user_id:
             return
+        if event.server_timestamp < self.sent_ms.get(room.room_id, 0):
+            return  # a late notice answering an earlier message (same machine, same clock)
         future = self.waiting.pop(room.room_id, None)
         if future is not None and not future.done():
             self.answered_wall = time.time()
@@ -135,8 +147,7 @@ class Youth:
 
     async def ask(self, who: str, timeout: float = 60) -> float | None:
         room_id = self.rooms[who]
-        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
-        self.waiting[room_id] = future
+        future = self.expect(room_id)
         sent = time.monotonic()
         await self.client.room_send(room_id, "m.room.message",
                                     {"msgtype": "m.text", "body": MESSAGE},
@@ -324,8 +335,7 @@ async def worker_main(homeserver: str, bot_id: str, echo_id: str, users: list[st
             elif line == "startup-send":
                 youth = youths[0]
                 room_id = youth.rooms["bot"]
-                future: asyncio.Future[float] = loop.create_future()
-                youth.waiting[room_id] = future
+                youth.expect(room_id)
                 await youth.client.room_send(room_id, "m.room.message",
                                              {"msgtype": "m.text", "body": MESSAGE},
                                              ignore_unverified_devices=True)
