@@ -94,7 +94,10 @@ class YouthConversation:
         if msg.kind == "edit":
             return  # an edit is not a new answer
         if msg.kind != "text":
-            reply = plain(self.ctx.config.text(state.language).not_understood_media)
+            # Before a language is chosen: in each language of the intake, as the first message.
+            reply = text_choice.in_languages(
+                self._languages(state),
+                lambda lang: plain(self.ctx.config.text(lang).not_understood_media))
             question = self.flow.question(state)
             await self._send(msg.room_id, [reply, *([question] if question else [])])
             return

@@ -29,9 +29,14 @@ async def test_intake_moves_step_by_step_and_reprompts_kindly(h: Harness) -> Non
 
 async def test_media_during_intake_gets_an_explanation_and_the_question(h: Harness) -> None:
     await h.youth_says(YOUTH, "hoi")
+    # No language chosen yet: the explanation in Dutch, then in English, as the first message.
     replies = await h.youth_says(YOUTH, "", kind="media")
-    assert replies[0] == h.config.text("nl").not_understood_media
+    nl, en = h.config.text("nl").not_understood_media, h.config.text("en").not_understood_media
+    assert nl in replies[0] and en in replies[0] and replies[0].index(nl) < replies[0].index(en)
     assert "1." in replies[1]
+    await h.youth_says(YOUTH, "1")  # Nederlands
+    replies = await h.youth_says(YOUTH, "", kind="media")
+    assert nl in replies[0] and en not in replies[0]
 
 
 async def test_choosing_an_offer_books_it_and_tells_the_counselor(h: Harness) -> None:
