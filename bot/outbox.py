@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from bot.domain.messages import Message
+from bot.domain.messages import Message, text_to_html
 from bot.metrics import METRICS
 from bot.storage import outbox as store
 from bot.storage.db import Database
@@ -50,6 +50,46 @@ class Outcome:
     @classmethod
     def drop(cls, why: str) -> Outcome:
         return cls("drop", why)
+
+
+# A merged message stays far below Matrix's 64 KiB event limit, also once encrypted and with
+# every character JSON-escaped.
+MERGE_LIMIT = 6000
+
+
+def merged(items: list[OutboxItem]) -> list[list[OutboxItem]]:
+    """The rows of one room in sending order, grouped into messages: consecutive notices
+    decided in the same transaction (same `batch`) become one message, up to MERGE_LIMIT
+    characters; everything else is a message (or leave) of its own. Deterministic, so a
+    resend after a crash forms the same groups (the first row's txn id is the message's)."""
+    groups: list[list[OutboxItem]] = []
+    size = 0
+    for item in items:
+        last = groups[-1][-1] if groups else None
+        grow = len(item.body) + len(item.html)
+        if (last is not None and item.batch is not None and item.action == store.NOTICE
+                and last.action == store.NOTICE and last.batch == item.batch
+                and last.allow_plain == item.allow_plain and size + grow <= MERGE_LIMIT):
+            groups[-1].append(item)
+            size += grow
+        else:
+            groups.append([item])
+            size = grow
+    return groups
+
+
+def joined(group: list[OutboxItem]) -> OutboxItem:
+    """One row standing for a group: the texts as paragraphs, the first row's txn id."""
+    first = group[0]
+    if len(group) == 1:
+        return first
+    origin = next((i.origin_ms for i in group if i.origin_ms), None)
+    return OutboxItem(
+        first.id, first.room_id, first.user_id, first.action,
+        "\n\n".join(i.body for i in group),
+        "<br><br>".join(i.html or text_to_html(i.body) for i in group),
+        first.allow_plain, origin, first.txn_id, first.attempts, first.created_at, first.batch,
+    )
 
 
 class Delivery(Protocol):
@@ -103,14 +143,14 @@ class Outbox:
                   origin_ms: int | None = None) -> int:
         row = await store.enqueue(self.db, room_id=room_id, body=message.plain,
                                   html=message.html, allow_plain=allow_plain,
-                                  origin_ms=origin_ms)
+                                  origin_ms=origin_ms, batch=self.db.transaction_key)
         self.db.after_commit(self.kick)
         return row
 
     async def put_to_user(self, user_id: str, message: Message) -> int:
         """To a user's DM with the bot, which the sender finds or creates itself."""
         row = await store.enqueue(self.db, room_id=None, user_id=user_id, body=message.plain,
-                                  html=message.html)
+                                  html=message.html, batch=self.db.transaction_key)
         self.db.after_commit(self.kick)
         return row
 
@@ -217,8 +257,9 @@ class Outbox:
                     return
                 # Read here, by the room's only sender: a list read before it started could
                 # hold rows another sender finished meanwhile.
-                for item in await store.pending_in_room(self.db, room_id):
-                    if not await self._send_one(key, item):
+                for group in merged(await store.pending_in_room(self.db, room_id)):
+                    if not await self._send_one(key, joined(group),
+                                                [i.id for i in group]):
                         return
                 self._backoff.pop(key, None)
             except asyncio.CancelledError:
@@ -239,17 +280,23 @@ class Outbox:
         await store.address(self.db, user_id, room_id)
         self._backoff.pop(key, None)
 
-    async def _send_one(self, key: str, item: OutboxItem) -> bool:
+    async def _send_one(self, key: str, item: OutboxItem, ids: list[int] | None = None) -> bool:
+        """Send one message (`ids`: the rows it stands for, when several were merged)."""
+        ids = ids or [item.id]
         outcome = await self.delivery.deliver(item)
         if outcome.status == "sent":
-            await store.mark_done(self.db, item.id, outcome.detail)
+            if len(ids) == 1:
+                await store.mark_done(self.db, item.id, outcome.detail)
+            else:
+                await store.mark_all_done(self.db, ids, outcome.detail)
             if item.origin_ms:
                 METRICS.observe("chathulp_reply_latency_seconds",
                                 time.time() - item.origin_ms / 1000)
             return True
         if outcome.status == "drop":
             log.warning("Outbox item %d dropped: %s", item.id, outcome.detail)
-            await store.mark_dropped(self.db, item.id, outcome.detail or "")
+            for item_id in ids:
+                await store.mark_dropped(self.db, item_id, outcome.detail or "")
             return True
         await store.note_attempt(self.db, item.id, outcome.detail or "")
         self._later(key, outcome.detail or "")

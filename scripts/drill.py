@@ -471,7 +471,9 @@ class Drill:
                 first = next((m.body for m in user.received[step.mark:nxt.mark if nxt else None]
                               if m.room_id == room and m.sender == self.bot_id), "")
                 if first.startswith(SLOT_TAKEN):
-                    step.expected = 2  # a race for the same moment: sorry + the new offer
+                    # A race for the same moment: sorry + the new offer, decided together
+                    # and so one message.
+                    step.expected = 1
                 elif first.startswith(QUEUED):
                     # What follows a queue place (a new place, later the room) varies with
                     # the other lanes: every distinct reply is expected, a repeat is not.

@@ -23,6 +23,7 @@ import itertools
 import logging
 import re
 import sqlite3
+import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from functools import lru_cache
@@ -372,6 +373,12 @@ class Database:
         self._on_commit: contextvars.ContextVar[list[Callable[[], None]] | None] = (
             contextvars.ContextVar(f"chathulp_db_commit_{id(self)}", default=None)
         )
+        self._txn_serial = itertools.count(1)
+        self._txn_key: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+            f"chathulp_db_txn_{id(self)}", default=None
+        )
+        # Unique per process start, so keys never repeat across restarts.
+        self._key_prefix = uuid.uuid4().hex[:12]
 
     def __repr__(self) -> str:
         return f"Database({self.engine.value})"  # never the URL: it may hold a password
@@ -408,6 +415,12 @@ class Database:
     def in_transaction(self) -> bool:
         return self._joined() is not None
 
+    @property
+    def transaction_key(self) -> str | None:
+        """A key unique to the running top-level transaction (None outside one): rows
+        written under the same key were decided together."""
+        return self._txn_key.get() if self.in_transaction else None
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
         """A transaction, rolled back on any exception; inside one, a savepoint."""
@@ -418,6 +431,7 @@ class Database:
             return
         callbacks: list[Callable[[], None]] = []
         commit_token = self._on_commit.set(callbacks)
+        key_token = self._txn_key.set(f"{self._key_prefix}.{next(self._txn_serial)}")
         try:
             async with self._driver.transaction() as conn:
                 token = self._current.set((conn, asyncio.current_task()))
@@ -426,6 +440,7 @@ class Database:
                 finally:
                     self._current.reset(token)
         finally:
+            self._txn_key.reset(key_token)
             self._on_commit.reset(commit_token)
         for callback in callbacks:  # committed
             callback()

@@ -30,6 +30,7 @@ class OutboxItem:
     txn_id: str
     attempts: int
     created_at: int
+    batch: str | None = None  # the transaction that decided it (see `merged`)
 
 
 def _item(row: Row) -> OutboxItem:
@@ -37,7 +38,7 @@ def _item(row: Row) -> OutboxItem:
         int(row["id"]), row["room_id"], row["user_id"], str(row["action"]),
         unseal(row["body"]) or "", unseal(row["html"]) or "", bool(row["allow_plain"]),
         None if row["origin_ms"] is None else int(row["origin_ms"]), str(row["txn_id"]),
-        int(row["attempts"]), int(row["created_at"]),
+        int(row["attempts"]), int(row["created_at"]), row["batch"],
     )
 
 
@@ -51,6 +52,7 @@ async def enqueue(
     html: str = "",
     allow_plain: bool = False,
     origin_ms: int | None = None,
+    batch: str | None = None,
 ) -> int:
     """A new pending row (in the running transaction, if any); returns its id."""
     if room_id is None and user_id is None:
@@ -58,11 +60,11 @@ async def enqueue(
     txn_id = f"chathulp.{uuid.uuid4().hex}"
     row_id = await db.fetchval(
         "INSERT INTO outbox (room_id, user_id, action, body, html, allow_plain, origin_ms, "
-        "txn_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "txn_id, created_at, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         # Sealed at rest: a pending notice can carry the intake summary (the youth's words).
         (room_id, user_id, action, seal(db, body) or "", seal(db, html) or "",
          int(allow_plain), origin_ms, txn_id,
-         int(time.time())),
+         int(time.time()), batch),
     )
     return int(row_id)
 
@@ -113,6 +115,13 @@ async def mark_done(db: Database, item_id: int, event_id: str | None) -> None:
         "UPDATE outbox SET status = 'done', event_id = ?, done_at = ?, body = '', html = '' "
         "WHERE id = ? AND status = 'pending'", (event_id, int(time.time()), item_id),
     )
+
+
+async def mark_all_done(db: Database, item_ids: list[int], event_id: str | None) -> None:
+    """Rows sent together as one message: done together."""
+    async with db.transaction():
+        for item_id in item_ids:
+            await mark_done(db, item_id, event_id)
 
 
 async def mark_dropped(db: Database, item_id: int, reason: str) -> None:

@@ -459,3 +459,11 @@ async def v16(conn: Connection) -> None:
     # case: erasing the youth removes their held posts (bot/storage/rights.py ERASURE).
     await conn.execute(f"ALTER TABLE held_staff_posts ADD COLUMN case_id {INT} "
                        "REFERENCES cases(id) ON DELETE CASCADE")
+
+
+@step(17, "notices one decision queued for one room go out as one message")
+async def v17(conn: Connection) -> None:
+    # The top-level transaction that queued the row: consecutive notices of one transaction
+    # for one room are sent as one message (one bubble, one send; bot/outbox.py). Fixed at
+    # commit, so a resend after a crash merges exactly the same rows under the same txn id.
+    await conn.execute("ALTER TABLE outbox ADD COLUMN batch TEXT")

@@ -28,10 +28,10 @@ def scheduling(counselor_id: str) -> dict:
 
 
 async def finish_intake(youth: MatrixUser, room: str, bot_id: str) -> list[str]:
-    await ask(youth, room, bot_id, "hoi", replies=2)
+    await ask(youth, room, bot_id, "hoi")
     for answer in ("1", "2", "school", "deze week", "kortrijk"):
         await ask(youth, room, bot_id, answer)
-    return await ask(youth, room, bot_id, "overslaan", replies=2)
+    return await ask(youth, room, bot_id, "overslaan")
 
 
 async def accept_dm(counselor: MatrixUser, timeout: float = 30) -> str:

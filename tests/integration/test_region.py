@@ -23,7 +23,7 @@ async def test_a_26_year_old_is_referred_with_the_directory_details(mx: MatrixEn
     app = await mx.start_bot(mx.config(bot_id, mx.tmp / "bot-data"), clock)
     youth = await mx.user("youth")
     room = await youth.open_dm(bot_id)
-    first = await ask(youth, room, bot_id, "hoi", replies=2)
+    first = await ask(youth, room, bot_id, "hoi")
     assert "gesloten" not in first[0]
     await ask(youth, room, bot_id, "1")
     (referral,) = await ask(youth, room, bot_id, "26")
@@ -57,7 +57,8 @@ async def test_end_referred_druglijn_sends_its_details_and_the_case_records_it(
     await j.youth.wait_for(referral_seen, timeout=30)
     body = next(m.body for m in j.youth.received[mark:]
                 if m.room_id == j.room and "De Druglijn" in m.body)
-    assert body.startswith("Je hulpverlener verwijst je door naar De Druglijn.")
+    # The end of the session and the referral: one message, the referral its own paragraph.
+    assert "\n\nJe hulpverlener verwijst je door naar De Druglijn." in body
     assert "078 15 10 20 · druglijn.be — drank, drugs, pillen, gokken en gamen" in body
     assert not j.youth.undecryptable
 
@@ -74,7 +75,9 @@ async def test_a_message_at_23_30_gets_the_closed_text_with_the_next_opening(
     await mx.start_bot(mx.config(bot_id, mx.tmp / "bot-data"), clock)  # example hours
     youth = await mx.user("youth")
     room = await youth.open_dm(bot_id)
-    first, question = await ask(youth, room, bot_id, "hoi", replies=2)
+    # The closed notice and the first question: one message, decided together.
+    (both,) = await ask(youth, room, bot_id, "hoi")
+    first, question = both.rsplit("\n\n", 1)
     assert "We zijn nu gesloten: er leest nu niemand van ons team mee." in first
     assert "We zijn er weer morgen om 12:00." in first
     assert "Je kan nu al de vragen beantwoorden en een moment kiezen" in first

@@ -201,3 +201,64 @@ async def test_many_rooms_are_sent_to_side_by_side(tmp_path: Path) -> None:
     finally:
         await t.outbox.stop()
         await db.close()
+
+
+async def test_notices_decided_together_go_out_as_one_message(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    """One transaction's notices for one room are one message (one send, one bubble); other
+    rooms', other transactions' and a leave stay apart, in order. A kill after the merged
+    send resends the same merged message under the same txn id."""
+    path = tmp_path / "bot.db"
+    db = await open_db(path)
+    t = fake(db)
+    async with db.transaction():
+        await t.send_notice(ROOM_A, plain("help <text>"))
+        await t.send_notice(ROOM_B, plain("other room"))
+        await t.send_notice(ROOM_A, plain("the question again"))
+    async with db.transaction():
+        await t.send_notice(ROOM_A, plain("next answer"))
+    await t.send_notice(ROOM_A, plain("alone 1"))
+    await t.send_notice(ROOM_A, plain("alone 2"))
+    async with db.transaction():
+        await t.send_notice(ROOM_A, plain("goodbye"))
+        await t.leave(ROOM_A)
+
+    async def killed(*_a: object) -> None:
+        raise Killed
+
+    first = await store.pending_in_room(db, ROOM_A)
+    monkeypatch.setattr(store, "mark_all_done", killed)
+    with pytest.raises(Killed):
+        await t.outbox._send_group(ROOM_A, ROOM_A, None)
+    monkeypatch.undo()
+    assert t.to(ROOM_A) == ["help <text>\n\nthe question again"]
+    assert [s.message.html for s in t.sent] == ["help &lt;text&gt;<br><br>the question again"]
+    await db.close()
+
+    db = await open_db(path)
+    t2 = fake(db)
+    t2.outbox.start()
+    try:
+        assert await t2.outbox.wait_idle(timeout=10)
+    finally:
+        await t2.outbox.stop()
+    assert t2.to(ROOM_A) == ["help <text>\n\nthe question again", "next answer",
+                             "alone 1", "alone 2", "goodbye"]
+    assert t2.left == [ROOM_A]
+    assert t2.to(ROOM_B) == ["other room"]
+    assert t2.wire[0] == (first[0].txn_id, ROOM_A) == t.wire[0]
+    assert await store.backlog(db) == (0, None)
+    await db.close()
+
+
+def test_a_long_merge_is_split_below_the_event_limit() -> None:
+    from bot.outbox import MERGE_LIMIT, merged
+
+    def row(i: int, size: int) -> store.OutboxItem:
+        return store.OutboxItem(i, ROOM_A, None, store.NOTICE, "x" * size, "x" * size, False,
+                                None, f"t{i}", 0, 0, "b1")
+
+    groups = merged([row(i, MERGE_LIMIT // 6) for i in range(6)])
+    assert [len(g) for g in groups] == [3, 3]
+    assert all(sum(len(i.body) + len(i.html) for i in g) <= MERGE_LIMIT for g in groups)
