@@ -308,6 +308,10 @@ class Drill:
             except Exception as exc:  # a client-side failure; the drill goes on
                 self.lane_errors += 1
                 print(f"  youth lane: {type(exc).__name__}: {exc}", flush=True)
+                # Not at once: while the homeserver is down, registering fails at once, and
+                # an immediate retry spun thousands of times a second (17051 errors in one
+                # 5 s outage), starving the bot, Synapse's start and the other lanes.
+                await asyncio.sleep(1.0)
 
     async def counselor_lane(self, counselor: str) -> None:
         user = self.users[counselor]
@@ -459,8 +463,53 @@ class Drill:
         ) as r:
             return len((await r.json()).get("devices", []))
 
+    def diagnose(self, who: str, room_id: str) -> dict[str, Any]:
+        """For an unanswered message: what the homeserver and the bot's database hold for
+        its room (ids and counts only, no content)."""
+        out: dict[str, Any] = {"room": room_id}
+        hs = sqlite3.connect(f"file:{self.server.data_dir / 'homeserver.db'}?mode=ro", uri=True)
+        try:
+            out["bot_membership"] = [r[0] for r in hs.execute(
+                "SELECT m.membership FROM room_memberships m JOIN events e USING (event_id) "
+                "WHERE m.room_id = ? AND m.user_id = ? ORDER BY e.stream_ordering",
+                (room_id, self.bot_id))]
+            sent = [r[0] for r in hs.execute(
+                "SELECT event_id FROM events WHERE room_id = ? AND sender = ? "
+                "AND type = 'm.room.encrypted' ORDER BY stream_ordering", (room_id, who))]
+            out["sent_by_user"] = len(sent)
+            out["sent_by_bot"] = hs.execute(
+                "SELECT COUNT(*) FROM events WHERE room_id = ? AND sender = ? "
+                "AND type = 'm.room.encrypted'", (room_id, self.bot_id)).fetchone()[0]
+            out["to_device_waiting_for_bot"] = hs.execute(
+                "SELECT COUNT(*) FROM device_inbox WHERE user_id = ?",
+                (self.bot_id,)).fetchone()[0]
+        except sqlite3.Error as exc:
+            out["homeserver_db"] = str(exc)
+            sent = []
+        finally:
+            hs.close()
+        db = sqlite3.connect(f"file:{self.data_dir / 'chathulp.db'}?mode=ro", uri=True)
+        try:
+            out["handled_by_bot"] = sum(1 for e in sent if db.execute(
+                "SELECT 1 FROM handled_events WHERE event_id = ?", (e,)).fetchone())
+            out["parked_undecryptable"] = db.execute(
+                "SELECT COUNT(*) FROM undecryptable WHERE room_id = ?", (room_id,)).fetchone()[0]
+            out["room_kind"] = (db.execute("SELECT kind FROM rooms WHERE room_id = ?",
+                                           (room_id,)).fetchone() or [None])[0]
+            out["outbox"] = dict(db.execute(
+                "SELECT status, COUNT(*) FROM outbox WHERE room_id = ? GROUP BY status",
+                (room_id,)).fetchall())
+            out["youth_row_dm"] = (db.execute("SELECT dm_room_id FROM youths WHERE user_id = ?",
+                                              (who,)).fetchone() or [None])[0] == room_id
+        except sqlite3.Error as exc:
+            out["bot_db"] = str(exc)
+        finally:
+            db.close()
+        return out
+
     def count(self) -> dict[str, int]:
         lost = twice = 0
+        diagnosed: set[str] = set()
         per_user: dict[tuple[str, str], list[Step]] = {}
         for step in self.steps:
             per_user.setdefault((step.who, step.room_id), []).append(step)
@@ -489,6 +538,10 @@ class Drill:
                     print(f"  {role} said {step.text!r}: {got} replies, expected "
                           f"{step.expected} (undecryptable for this user: "
                           f"{len(user.undecryptable)}): {bodies}", flush=True)
+                    if got < step.expected and room not in diagnosed:
+                        diagnosed.add(room)
+                        print(f"    where it went: {json.dumps(self.diagnose(who, room))}",
+                              flush=True)
         db = sqlite3.connect(self.data_dir / "chathulp.db")
         double_youth = db.execute(
             "SELECT COUNT(*) FROM (SELECT youth_id FROM bookings WHERE status IN "
@@ -553,6 +606,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     server = LocalSynapse(work / "synapse")
     await server.start()
     background: list[asyncio.Task[None]] = []
+    result: dict[str, Any] | None = None
     try:
         bot_id = await server.register("drillbot", PASSWORD)
         counselors = [await server.register(f"counselor{i}", PASSWORD) for i in range(2)]
@@ -597,7 +651,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         for task in background:
             task.cancel()
         await drill.stop_bot()
-        result: dict[str, Any] = {
+        result = {
             "kills": drill.kills, "restarts": drill.restarts - 1,
             "homeserver_outages": drill.hs_outages, "youths": len(drill.youths),
             "client_errors": drill.lane_errors,
@@ -618,10 +672,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         for task in background:
             task.cancel()
         await server.stop()
-        if not getattr(args, "keep", False):
-            shutil.rmtree(work, ignore_errors=True)
-        else:
+        # A failing run keeps its work dir (bot.log, the bot's and Synapse's databases, the
+        # clients' stores) for diagnosis, also under pytest.
+        if getattr(args, "keep", False) or result is None or failed(result):
             print(f"kept: {work}", flush=True)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def free_port() -> int:
