@@ -409,8 +409,8 @@ class Drill:
             await asyncio.sleep(max(0.0, length - (time.monotonic() - start)))
             self.fault_file.unlink()
             self.fault_windows.append((start, time.monotonic()))
-            # The next fault comes after the bot saw this one end (its sync retries with
-            # back-off up to 30 s): else two faults are one to the bot (one notice).
+            # The next fault comes after the bot saw this one end (its sync retries a storage
+            # fault every 2 s at most): else two faults are one to the bot (one notice).
             await self.healthy(self.fault_windows[-1][1])
         await asyncio.gather(*extra, return_exceptions=True)
         self.stop.set()
@@ -615,8 +615,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         if disk_full:
             drill.fault_file = work / "disk-full"  # writes fail while it exists
             drill.web_port = free_port()
-            # A fault lasts up to a minute and the bot retries with back-off up to 30 s: a
-            # reply held back by a fault is late, not lost.
+            # A fault lasts up to a minute (the bot retries every 2 s at most): a reply held
+            # back by a fault is late, not lost.
             drill.reply_timeout = getattr(args, "fault_seconds", (20, 60))[1] + 90
         drill.write_config()
         await drill.start_bot()
