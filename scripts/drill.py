@@ -467,6 +467,12 @@ class Drill:
         """For an unanswered message: what the homeserver and the bot's database hold for
         its room (ids and counts only, no content)."""
         out: dict[str, Any] = {"room": room_id}
+        # The user's client: did the homeserver take its room key for the bot's device(s)?
+        # (nio marks a key shared even when sending it failed; only a sent one is listed.)
+        client = self.users[who].client
+        session = client.olm.outbound_group_sessions.get(room_id) if client.olm else None
+        out["key_sent_to_bot"] = None if session is None else any(
+            user == self.bot_id for user, _ in session.users_shared_with)
         hs = sqlite3.connect(f"file:{self.server.data_dir / 'homeserver.db'}?mode=ro", uri=True)
         try:
             out["bot_membership"] = [r[0] for r in hs.execute(
