@@ -469,10 +469,11 @@ class Drill:
         out: dict[str, Any] = {"room": room_id}
         # The user's client: did the homeserver take its room key for the bot's device(s)?
         # (nio marks a key shared even when sending it failed; only a sent one is listed.)
-        client = self.users[who].client
-        session = client.olm.outbound_group_sessions.get(room_id) if client.olm else None
+        user = self.users.get(who)
+        olm = user.client.olm if user is not None else None
+        session = olm.outbound_group_sessions.get(room_id) if olm is not None else None
         out["key_sent_to_bot"] = None if session is None else any(
-            user == self.bot_id for user, _ in session.users_shared_with)
+            u == self.bot_id for u, _ in session.users_shared_with)
         hs = sqlite3.connect(f"file:{self.server.data_dir / 'homeserver.db'}?mode=ro", uri=True)
         try:
             out["bot_membership"] = [r[0] for r in hs.execute(
