@@ -17,6 +17,8 @@ key is gone). So:
   acknowledged (`before_ack`);
 - a room key share whose one-time key claim failed does not leave the room marked "sharing"
   for good (nio's mark would make every later send into that room wait forever);
+- the writes of one to-device event (the used one-time key removed, the Olm session, the
+  room key) commit together: a kill between them lost the room key for good;
 - new one-time keys are written to the store *before* they are uploaded (nio writes them
   after): a kill or a fault between upload and write would otherwise make the next upload
   reuse their key ids ("one time key already exists") and leave a youth's first message
@@ -79,6 +81,20 @@ class E2EEGuard:
                 return content
 
             olm.share_keys = share_keys_written_first  # type: ignore[method-assign]
+            handle_to_device_event = olm.handle_to_device_event
+
+            def handle_to_device_event_atomically(event: Any) -> Any:
+                # One to-device event's writes (the used one-time key gone, the new Olm
+                # session, the room key it carried) commit together or not at all: a kill
+                # between them left the message undecryptable when re-delivered, and the
+                # room key (every message of a youth's DM) lost for good.
+                current = self.client.store
+                if current is None:
+                    return handle_to_device_event(event)
+                with current.database.atomic():
+                    return handle_to_device_event(event)
+
+            olm.handle_to_device_event = handle_to_device_event_atomically  # type: ignore[method-assign]
             olm._chathulp_guarded = True  # type: ignore[attr-defined]
 
     def _guard_share_group_session(self) -> None:

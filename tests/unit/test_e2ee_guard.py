@@ -279,3 +279,37 @@ async def test_a_failed_key_claim_does_not_block_the_room_for_good(
     assert isinstance(resp, RoomSendResponse) and len(claims) == 2
     assert ROOM not in client.sharing_session
     await client.close()
+
+
+class Killed(BaseException):
+    """`kill -9` of the bot: nothing after this point happens, nothing uncommitted stays."""
+
+
+def test_a_kill_between_the_olm_session_and_the_room_key_loses_no_key(
+    tmp_path: Path, youth: Olm
+) -> None:
+    """The youth's first message to the bot carries the room key in an Olm pre-key message.
+    nio writes what it does with it step by step: the used one-time key removed (account),
+    the new Olm session, then the room key. A kill after the first writes and before the last
+    left the one-time key gone and the session used on disk: the re-delivered message could
+    not be decrypted again, the room key was lost for good and every message of the youth
+    stayed unreadable to the bot. With the guard one to-device event's writes commit
+    together: after the kill none of them is on disk and the re-delivered message is
+    decrypted as the first time."""
+    client = bot_client(tmp_path / "bot")
+    E2EEGuard(client).install()
+    event, session_id = room_key_event(youth, client)
+    assert client.olm is not None and client.store is not None
+
+    def killed(_session: object) -> None:
+        raise Killed
+
+    client.store.save_inbound_group_session = killed  # type: ignore[method-assign]
+    with pytest.raises(Killed):
+        client.olm.handle_to_device_event(event)
+    restarted = bot_client(tmp_path / "bot")  # the server re-delivers the same event
+    E2EEGuard(restarted).install()
+    assert restarted.olm is not None
+    restarted.olm.handle_to_device_event(event)
+    assert has_room_key(restarted, youth, session_id)
+    assert has_room_key(bot_client(tmp_path / "bot"), youth, session_id)  # and on disk
