@@ -18,6 +18,9 @@ conversation before the first kill:
 - double bookings: a youth with two upcoming bookings, or a counselor booked twice at once;
 - session rooms: per due booking, the youth must be invited to exactly one session room;
 - bot devices: the bot's account must have exactly one device.
+Also reported: messages the bot still cannot read at the end (parked undecryptable). For a
+message that got fewer replies than expected, what the homeserver's and the bot's databases
+hold for its room is printed (ids and counts only), and a failing run keeps its work dir.
 Each kill's phase is recorded (what was in flight: an intake step, a booking, a counselor
 command, a session opening due) and the distribution printed. Bookings are for moments a few
 minutes ahead (5-minute sessions, no minimum notice), so session openings happen under fire.
@@ -581,6 +584,9 @@ class Drill:
         opened = db.execute(
             "SELECT b.youth_id, s.room_id FROM sessions s JOIN bookings b ON b.id = s.booking_id "
             "WHERE s.room_id IS NOT NULL AND s.opened_at IS NOT NULL").fetchall()
+        # Messages the bot still cannot read at the end (their room key never came): a
+        # youth's lost room key shows here, besides as lost answers.
+        unreadable = db.execute("SELECT COUNT(*) FROM undecryptable").fetchone()[0]
         db.close()
         # Every opened session's room is pointed to in the youth's DM exactly once.
         pointers_lost = pointers_twice = 0
@@ -604,7 +610,8 @@ class Drill:
                 "double_bookings": double_youth + double_counselor,
                 "session_rooms_due": len(due), "session_rooms_missing": missing,
                 "session_rooms_duplicate": duplicate, "sessions_opened": len(opened),
-                "room_pointers_lost": pointers_lost, "room_pointers_twice": pointers_twice}
+                "room_pointers_lost": pointers_lost, "room_pointers_twice": pointers_twice,
+                "unreadable_to_bot_at_end": unreadable}
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
