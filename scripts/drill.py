@@ -18,6 +18,9 @@ conversation before the first kill:
 - double bookings: a youth with two upcoming bookings, or a counselor booked twice at once;
 - session rooms: per due booking, the youth must be invited to exactly one session room;
 - bot devices: the bot's account must have exactly one device.
+Also reported: messages the bot still cannot read at the end (parked undecryptable). For a
+message that got fewer replies than expected, what the homeserver's and the bot's databases
+hold for its room is printed (ids and counts only), and a failing run keeps its work dir.
 Each kill's phase is recorded (what was in flight: an intake step, a booking, a counselor
 command, a session opening due) and the distribution printed. Bookings are for moments a few
 minutes ahead (5-minute sessions, no minimum notice), so session openings happen under fire.
@@ -308,6 +311,10 @@ class Drill:
             except Exception as exc:  # a client-side failure; the drill goes on
                 self.lane_errors += 1
                 print(f"  youth lane: {type(exc).__name__}: {exc}", flush=True)
+                # Not at once: while the homeserver is down, registering fails at once, and
+                # an immediate retry spun thousands of times a second (17051 errors in one
+                # 5 s outage), starving the bot, Synapse's start and the other lanes.
+                await asyncio.sleep(1.0)
 
     async def counselor_lane(self, counselor: str) -> None:
         user = self.users[counselor]
@@ -405,8 +412,8 @@ class Drill:
             await asyncio.sleep(max(0.0, length - (time.monotonic() - start)))
             self.fault_file.unlink()
             self.fault_windows.append((start, time.monotonic()))
-            # The next fault comes after the bot saw this one end (its sync retries with
-            # back-off up to 30 s): else two faults are one to the bot (one notice).
+            # The next fault comes after the bot saw this one end (its sync retries a storage
+            # fault every 2 s at most): else two faults are one to the bot (one notice).
             await self.healthy(self.fault_windows[-1][1])
         await asyncio.gather(*extra, return_exceptions=True)
         self.stop.set()
@@ -459,8 +466,60 @@ class Drill:
         ) as r:
             return len((await r.json()).get("devices", []))
 
+    def diagnose(self, who: str, room_id: str) -> dict[str, Any]:
+        """For an unanswered message: what the homeserver and the bot's database hold for
+        its room (ids and counts only, no content)."""
+        out: dict[str, Any] = {"room": room_id}
+        # The user's client: did the homeserver take its room key for the bot's device(s)?
+        # (nio marks a key shared even when sending it failed; only a sent one is listed.)
+        user = self.users.get(who)
+        olm = user.client.olm if user is not None else None
+        session = olm.outbound_group_sessions.get(room_id) if olm is not None else None
+        out["key_sent_to_bot"] = None if session is None else any(
+            u == self.bot_id for u, _ in session.users_shared_with)
+        hs = sqlite3.connect(f"file:{self.server.data_dir / 'homeserver.db'}?mode=ro", uri=True)
+        try:
+            out["bot_membership"] = [r[0] for r in hs.execute(
+                "SELECT m.membership FROM room_memberships m JOIN events e USING (event_id) "
+                "WHERE m.room_id = ? AND m.user_id = ? ORDER BY e.stream_ordering",
+                (room_id, self.bot_id))]
+            sent = [r[0] for r in hs.execute(
+                "SELECT event_id FROM events WHERE room_id = ? AND sender = ? "
+                "AND type = 'm.room.encrypted' ORDER BY stream_ordering", (room_id, who))]
+            out["sent_by_user"] = len(sent)
+            out["sent_by_bot"] = hs.execute(
+                "SELECT COUNT(*) FROM events WHERE room_id = ? AND sender = ? "
+                "AND type = 'm.room.encrypted'", (room_id, self.bot_id)).fetchone()[0]
+            out["to_device_waiting_for_bot"] = hs.execute(
+                "SELECT COUNT(*) FROM device_inbox WHERE user_id = ?",
+                (self.bot_id,)).fetchone()[0]
+        except sqlite3.Error as exc:
+            out["homeserver_db"] = str(exc)
+            sent = []
+        finally:
+            hs.close()
+        db = sqlite3.connect(f"file:{self.data_dir / 'chathulp.db'}?mode=ro", uri=True)
+        try:
+            out["handled_by_bot"] = sum(1 for e in sent if db.execute(
+                "SELECT 1 FROM handled_events WHERE event_id = ?", (e,)).fetchone())
+            out["parked_undecryptable"] = db.execute(
+                "SELECT COUNT(*) FROM undecryptable WHERE room_id = ?", (room_id,)).fetchone()[0]
+            out["room_kind"] = (db.execute("SELECT kind FROM rooms WHERE room_id = ?",
+                                           (room_id,)).fetchone() or [None])[0]
+            out["outbox"] = dict(db.execute(
+                "SELECT status, COUNT(*) FROM outbox WHERE room_id = ? GROUP BY status",
+                (room_id,)).fetchall())
+            out["youth_row_dm"] = (db.execute("SELECT dm_room_id FROM youths WHERE user_id = ?",
+                                              (who,)).fetchone() or [None])[0] == room_id
+        except sqlite3.Error as exc:
+            out["bot_db"] = str(exc)
+        finally:
+            db.close()
+        return out
+
     def count(self) -> dict[str, int]:
         lost = twice = 0
+        diagnosed: set[str] = set()
         per_user: dict[tuple[str, str], list[Step]] = {}
         for step in self.steps:
             per_user.setdefault((step.who, step.room_id), []).append(step)
@@ -491,6 +550,10 @@ class Drill:
                     print(f"  {role} said {step.text!r}: {got} replies, expected "
                           f"{step.expected} (undecryptable for this user: "
                           f"{len(user.undecryptable)}): {bodies}", flush=True)
+                    if got < step.expected and room not in diagnosed:
+                        diagnosed.add(room)
+                        print(f"    where it went: {json.dumps(self.diagnose(who, room))}",
+                              flush=True)
         db = sqlite3.connect(self.data_dir / "chathulp.db")
         double_youth = db.execute(
             "SELECT COUNT(*) FROM (SELECT youth_id FROM bookings WHERE status IN "
@@ -523,6 +586,9 @@ class Drill:
         opened = db.execute(
             "SELECT b.youth_id, s.room_id FROM sessions s JOIN bookings b ON b.id = s.booking_id "
             "WHERE s.room_id IS NOT NULL AND s.opened_at IS NOT NULL").fetchall()
+        # Messages the bot still cannot read at the end (their room key never came): a
+        # youth's lost room key shows here, besides as lost answers.
+        unreadable = db.execute("SELECT COUNT(*) FROM undecryptable").fetchone()[0]
         db.close()
         # Every opened session's room is pointed to in the youth's DM exactly once.
         pointers_lost = pointers_twice = 0
@@ -546,7 +612,8 @@ class Drill:
                 "double_bookings": double_youth + double_counselor,
                 "session_rooms_due": len(due), "session_rooms_missing": missing,
                 "session_rooms_duplicate": duplicate, "sessions_opened": len(opened),
-                "room_pointers_lost": pointers_lost, "room_pointers_twice": pointers_twice}
+                "room_pointers_lost": pointers_lost, "room_pointers_twice": pointers_twice,
+                "unreadable_to_bot_at_end": unreadable}
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -555,6 +622,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     server = LocalSynapse(work / "synapse")
     await server.start()
     background: list[asyncio.Task[None]] = []
+    result: dict[str, Any] | None = None
     try:
         bot_id = await server.register("drillbot", PASSWORD)
         counselors = [await server.register(f"counselor{i}", PASSWORD) for i in range(2)]
@@ -563,8 +631,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         if disk_full:
             drill.fault_file = work / "disk-full"  # writes fail while it exists
             drill.web_port = free_port()
-            # A fault lasts up to a minute and the bot retries with back-off up to 30 s: a
-            # reply held back by a fault is late, not lost.
+            # A fault lasts up to a minute (the bot retries every 2 s at most): a reply held
+            # back by a fault is late, not lost.
             drill.reply_timeout = getattr(args, "fault_seconds", (20, 60))[1] + 90
         drill.write_config()
         await drill.start_bot()
@@ -599,7 +667,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         for task in background:
             task.cancel()
         await drill.stop_bot()
-        result: dict[str, Any] = {
+        result = {
             "kills": drill.kills, "restarts": drill.restarts - 1,
             "homeserver_outages": drill.hs_outages, "youths": len(drill.youths),
             "client_errors": drill.lane_errors,
@@ -620,10 +688,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         for task in background:
             task.cancel()
         await server.stop()
-        if not getattr(args, "keep", False):
-            shutil.rmtree(work, ignore_errors=True)
-        else:
+        # A failing run keeps its work dir (bot.log, the bot's and Synapse's databases, the
+        # clients' stores) for diagnosis, also under pytest.
+        if getattr(args, "keep", False) or result is None or failed(result):
             print(f"kept: {work}", flush=True)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def free_port() -> int:

@@ -123,9 +123,14 @@ class RoomPolicy:
             self._spawn(self._check_joined(invite.room_id))
 
     async def _join(self, invite: Invite, kind: str) -> bool:
+        # Recorded before the join is made: a kill right after the join went through left the
+        # room unknown to the database for good (seen in the crash drill: after the restart
+        # the room came as joined, with no invite to handle again), and erasing the youth
+        # then missed that room's rows. A record of a join that failed is harmless (the bot
+        # is not in that room).
+        await tstore.remember_room(self.ctx.db, invite.room_id, kind, invite.inviter)
         ok = await self.ctx.transport.join(invite.room_id)
         if ok:
-            await tstore.remember_room(self.ctx.db, invite.room_id, kind, invite.inviter)
             log.info("Joined a room (%s)", kind)
         return ok
 

@@ -15,6 +15,10 @@ key is gone). So:
   not advanced, so its to-device room keys come again) is handled in full again; room keys
   that reached memory but not the disk are kept and written before the next batch is
   acknowledged (`before_ack`);
+- a room key share whose one-time key claim failed does not leave the room marked "sharing"
+  for good (nio's mark would make every later send into that room wait forever);
+- the writes of one to-device event (the used one-time key removed, the Olm session, the
+  room key) commit together: a kill between them lost the room key for good;
 - new one-time keys are written to the store *before* they are uploaded (nio writes them
   after): a kill or a fault between upload and write would otherwise make the next upload
   reuse their key ids ("one time key already exists") and leave a youth's first message
@@ -66,6 +70,8 @@ class E2EEGuard:
 
             database.execute_sql = guarded_execute_sql
             database._chathulp_guarded = True
+        if not getattr(self.client, "_chathulp_share_guarded", False):
+            self._guard_share_group_session()
         if not getattr(olm, "_chathulp_guarded", False):
             share_keys = olm.share_keys
 
@@ -75,7 +81,46 @@ class E2EEGuard:
                 return content
 
             olm.share_keys = share_keys_written_first  # type: ignore[method-assign]
+            handle_to_device_event = olm.handle_to_device_event
+
+            def handle_to_device_event_atomically(event: Any) -> Any:
+                # One to-device event's writes (the used one-time key gone, the new Olm
+                # session, the room key it carried) commit together or not at all: a kill
+                # between them left the message undecryptable when re-delivered, and the
+                # room key (every message of a youth's DM) lost for good.
+                current = self.client.store
+                if current is None:
+                    return handle_to_device_event(event)
+                with current.database.atomic():
+                    return handle_to_device_event(event)
+
+            olm.handle_to_device_event = handle_to_device_event_atomically  # type: ignore[method-assign]
             olm._chathulp_guarded = True  # type: ignore[attr-defined]
+
+    def _guard_share_group_session(self) -> None:
+        """nio marks a room "sharing a key" (`sharing_session`) before it claims one-time keys
+        and clears the mark only in a `finally` that starts after the claim: when the claim
+        raises (the homeserver away for longer than nio's retries), the mark stays, and every
+        later `room_send` into that room waits on it forever — the youth's answers stay in the
+        outbox until a restart. Here the mark this call made is cleared (its waiters woken)
+        whatever the call raised; a mark of another call in progress is left alone."""
+        client = self.client
+        share = client.share_group_session
+
+        async def share_group_session_cleared(room_id: str, *args: Any, **kwargs: Any) -> Any:
+            before = client.sharing_session.get(room_id)
+            try:
+                return await share(room_id, *args, **kwargs)
+            except BaseException:
+                mark = client.sharing_session.get(room_id)
+                if mark is not None and mark is not before:
+                    client.sharing_session.pop(room_id, None)
+                    mark.set()
+                    log.warning("Sharing a room key failed; the next send shares it again")
+                raise
+
+        client.share_group_session = share_group_session_cleared  # type: ignore[method-assign]
+        client._chathulp_share_guarded = True  # type: ignore[attr-defined]
 
     def batch_unacknowledged(self) -> None:
         """The sync loop did not acknowledge a batch: nio must handle its re-delivery in full,

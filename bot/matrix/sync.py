@@ -7,7 +7,10 @@
   commit means the event is handled again after the restart; after it, the outbox sends.
 - Storage faults (disk full, read-only database): the batch is not acknowledged (the token
   is not advanced, so the server re-delivers its events and to-device keys), the fault is
-  reported (`storage_fault`, health 503, `on_storage_fault`) and the batch is retried.
+  reported (`storage_fault`, health 503, `on_storage_fault`) and the batch is retried
+  every `storage_backoff_max` seconds at most (2 s), without long-polling: a full disk is
+  no homeserver outage, and once writing works the batch goes through within seconds (health
+  200 again) instead of after the homeserver back-off of up to 30 s.
 - The first sync after a start is `full_state=True` (else nio's `client.rooms` stays empty).
 - On a very first sync (no token) old timeline events are not answered: they predate the bot.
 - Homeserver errors: exponential back-off with asyncio.sleep (never blocking), then resume.
@@ -102,6 +105,7 @@ class SyncLoop:
         handlers: Handlers,
         *,
         backoff_max: float = 30.0,
+        storage_backoff_max: float = 2.0,
         poll_timeout_ms: int = 30_000,
         undecryptable_after: float = 60.0,
     ) -> None:
@@ -109,6 +113,7 @@ class SyncLoop:
         self.db = db
         self.handlers = handlers
         self.backoff_max = backoff_max
+        self.storage_backoff_max = storage_backoff_max
         self.poll_timeout_ms = poll_timeout_ms
         self.undecryptable_after = undecryptable_after
         self.last_success: float | None = None  # monotonic time of the last good sync
@@ -132,7 +137,9 @@ class SyncLoop:
         while not self._stop.is_set():
             try:
                 resp = await client.sync(
-                    timeout=0 if first else self.poll_timeout_ms,
+                    # After a storage fault no long poll: the retry returns at once, with
+                    # the batch held back or an empty one, and shows whether writing works.
+                    timeout=0 if first or self.storage_fault else self.poll_timeout_ms,
                     sync_filter=SYNC_FILTER,
                     since=since,
                     full_state=True if first else None,
@@ -170,8 +177,11 @@ class SyncLoop:
                     # Not acknowledged: the same batch comes again once writing works.
                     await self._storage_failed(exc)
                     self.transport.batch_unacknowledged()  # nio handles it again, in full
+                    # A short back-off of its own: retrying costs a local write and a quick
+                    # sync, and the fault's end is noticed within seconds.
+                    backoff = min(backoff, self.storage_backoff_max)
                     await self._sleep(backoff)
-                    backoff = min(backoff * 2, self.backoff_max)
+                    backoff = min(backoff * 2, self.storage_backoff_max)
                     continue
                 # A bug in a handler must not stop the service; the batch is re-delivered
                 # and already-handled events are skipped.

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.handlers.policy import dm_power_levels, staff_power_levels
 from bot.handlers.transport import Invite, InviteSummary, Membership
 from bot.metrics import METRICS
+from bot.storage import sync_state as tstore
 from tests.support.harness import BOT, SARA, YOUTH, Harness
 
 STRANGER = "@stranger:fake"
@@ -31,6 +34,30 @@ async def _invite(h: Harness, inviter: str, *, direct: bool, summary: InviteSumm
 async def test_an_encrypted_dm_is_joined(h: Harness) -> None:
     room = await _invite(h, YOUTH, direct=True, summary=InviteSummary(True, 1))
     assert h.transport.joins == [room] and h.transport.declined == []
+
+
+class Killed(BaseException):
+    """`kill -9` of the bot, right after a network call went through."""
+
+
+async def test_a_kill_right_after_the_join_leaves_the_dm_recorded(h: Harness) -> None:
+    """The join goes through and the bot dies before anything else (seen in the crash drill:
+    the room stayed unknown to the bot's database, so erasing the youth left that room's
+    handled events and outbox rows behind). The room is recorded before the join is made."""
+    room = h.transport.add_room(YOUTH, bot_joined=False)
+    h.transport.summaries[room] = InviteSummary(True, 1)
+    real_join = h.transport.join
+
+    async def join_then_die(room_id: str) -> bool:
+        await real_join(room_id)
+        raise Killed
+
+    h.transport.join = join_then_die  # type: ignore[method-assign]
+    with pytest.raises(Killed):
+        await h.router.on_invite(Invite(room, YOUTH, True))
+    assert h.transport.joins == [room]
+    assert await tstore.room_kind(h.db, room) == "dm"
+    assert await tstore.dm_rooms_of(h.db, YOUTH) == [room]
 
 
 async def test_a_group_invite_is_declined_with_a_reason(h: Harness) -> None:

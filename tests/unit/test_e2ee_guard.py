@@ -10,11 +10,20 @@ Also: the test-only fault hook on the bot's own database (bot/storage/faults.py)
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
+import aiohttp
 import pytest
-from nio import AsyncClient, AsyncClientConfig, EncryptedToDeviceEvent, ToDeviceEvent
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    EncryptedToDeviceEvent,
+    MatrixRoom,
+    RoomSendResponse,
+    ToDeviceEvent,
+)
 from nio.crypto import Olm, OlmDevice
 from nio.store import SqliteStore
 
@@ -226,3 +235,81 @@ def test_what_counts_as_a_write() -> None:
     assert not faults.is_write("SELECT * FROM t")
     assert not faults.is_write("PRAGMA foreign_keys=ON")
     assert not faults.is_write("WITH a AS (SELECT 1) SELECT * FROM a")
+
+
+async def test_a_failed_key_claim_does_not_block_the_room_for_good(
+    tmp_path: Path, youth: Olm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bot's first message in a youth's room claims a one-time key of the youth's device
+    (for the Olm session that carries the room key). When that claim fails (the homeserver
+    is away for longer than nio's retries), nio leaves the room marked "sharing a key" for
+    good, and every later send into that room waits on that mark forever: the youth's
+    answers stay queued until the bot restarts. With the guard the mark is cleared and the
+    next send shares the key again."""
+    client = bot_client(tmp_path / "bot")
+    E2EEGuard(client).install()
+    keys = youth.account.identity_keys
+    assert client.olm is not None
+    client.olm.device_store.add(OlmDevice(YOUTH, "YOUTHDEV", {
+        "ed25519": keys["ed25519"], "curve25519": keys["curve25519"]}))
+    room = MatrixRoom(ROOM, BOT, encrypted=True)
+    room.add_member(BOT, None, None)
+    room.add_member(YOUTH, None, None)
+    room.members_synced = True
+    client.rooms[ROOM] = room
+    claims: list[object] = []
+
+    async def claim(users: object) -> object:
+        claims.append(users)
+        if len(claims) == 1:  # what nio's _send raises after its last retry
+            raise aiohttp.ClientConnectionError("homeserver away")
+        return None  # no key came: nio shares with the devices it has a session with
+
+    async def send(response_class: type, *_a: object, **_kw: object) -> object:
+        return RoomSendResponse("$sent", ROOM)
+
+    monkeypatch.setattr(client, "keys_claim", claim)
+    monkeypatch.setattr(client, "_send", send)
+    content = {"msgtype": "m.notice", "body": "hello"}
+    with pytest.raises(aiohttp.ClientConnectionError):
+        await client.room_send(ROOM, "m.room.message", content, ignore_unverified_devices=True)
+    async with asyncio.timeout(5):  # without the guard: waits forever
+        resp = await client.room_send(ROOM, "m.room.message", content,
+                                      ignore_unverified_devices=True)
+    assert isinstance(resp, RoomSendResponse) and len(claims) == 2
+    assert ROOM not in client.sharing_session
+    await client.close()
+
+
+class Killed(BaseException):
+    """`kill -9` of the bot: nothing after this point happens, nothing uncommitted stays."""
+
+
+def test_a_kill_between_the_olm_session_and_the_room_key_loses_no_key(
+    tmp_path: Path, youth: Olm
+) -> None:
+    """The youth's first message to the bot carries the room key in an Olm pre-key message.
+    nio writes what it does with it step by step: the used one-time key removed (account),
+    the new Olm session, then the room key. A kill after the first writes and before the last
+    left the one-time key gone and the session used on disk: the re-delivered message could
+    not be decrypted again, the room key was lost for good and every message of the youth
+    stayed unreadable to the bot. With the guard one to-device event's writes commit
+    together: after the kill none of them is on disk and the re-delivered message is
+    decrypted as the first time."""
+    client = bot_client(tmp_path / "bot")
+    E2EEGuard(client).install()
+    event, session_id = room_key_event(youth, client)
+    assert client.olm is not None and client.store is not None
+
+    def killed(_session: object) -> None:
+        raise Killed
+
+    client.store.save_inbound_group_session = killed  # type: ignore[method-assign]
+    with pytest.raises(Killed):
+        client.olm.handle_to_device_event(event)
+    restarted = bot_client(tmp_path / "bot")  # the server re-delivers the same event
+    E2EEGuard(restarted).install()
+    assert restarted.olm is not None
+    restarted.olm.handle_to_device_event(event)
+    assert has_room_key(restarted, youth, session_id)
+    assert has_room_key(bot_client(tmp_path / "bot"), youth, session_id)  # and on disk

@@ -40,11 +40,16 @@ class FakeNio:
         self.rooms = {ROOM: SimpleNamespace(encrypted=True, member_count=2)}
         self.events: list[RoomMessageText] = []
         self.sinces: list[str | None] = []
+        self.timeouts: list[int] = []
 
-    async def sync(self, *, since: str | None = None, **_kw: Any) -> SimpleNamespace:
+    async def sync(self, *, since: str | None = None, timeout: int = 0,
+                   **_kw: Any) -> SimpleNamespace:
         self.sinces.append(since)
+        self.timeouts.append(timeout)
         await asyncio.sleep(0.01)
         start = int(since or 0)
+        if start >= len(self.events) and timeout:
+            await asyncio.sleep(timeout / 1000)  # a long poll: nothing new
         batch = self.events[start:]
         timeline = SimpleNamespace(events=batch)
         return SimpleNamespace(
@@ -132,3 +137,57 @@ async def test_disk_full_holds_the_sync_token_and_handles_later(
 
 async def _value(v: bool) -> bool:
     return v
+
+
+async def test_the_end_of_a_storage_fault_is_noticed_within_seconds(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long storage fault does not grow the homeserver back-off (up to 30 s) nor long-poll:
+    retries come every 2 s at most and return at once, so once writing works the held batch
+    is handled (and /health is 200 again) within seconds."""
+    handled: list[str] = []
+
+    async def on_message(msg: Any) -> None:
+        handled.append(msg.body)
+
+    async def on_invite(_invite: Any) -> None:
+        return None
+
+    transport = FakeTransport()
+    await tstore.set_kv(db, tstore.SYNC_TOKEN, "0")
+    # The production defaults: back-off up to 30 s, long polls of 30 s.
+    loop = SyncLoop(transport, db, Handlers(on_message, on_invite))  # type: ignore[arg-type]
+    assert loop.backoff_max == 30.0 and loop.poll_timeout_ms == 30_000
+    slept: list[float] = []
+
+    async def fast_sleep(seconds: float) -> None:  # records the back-off, waits for nothing
+        slept.append(seconds)
+        await asyncio.sleep(0)
+
+    monkeypatch.setattr(loop, "_sleep", fast_sleep)
+    real_claim = tstore.claim_event
+    failures = 0
+
+    async def disk_full(*a: Any, **kw: Any) -> bool:
+        nonlocal failures
+        if failures < 8:  # long enough for a doubling back-off to pass 30 s
+            failures += 1
+            raise sqlite3.OperationalError("database or disk is full")
+        return await real_claim(*a, **kw)
+
+    monkeypatch.setattr(tstore, "claim_event", disk_full)
+    transport.nio.events += [text_event(0), text_event(1)]
+    task = asyncio.create_task(loop.run())
+    try:
+        await wait_until(lambda: tstore.get_kv(db, tstore.SYNC_TOKEN), lambda v: v == "2",
+                         timeout=10)
+        assert handled == ["message 0", "message 1"] and failures == 8
+        assert len(slept) == 8 and max(slept) <= 2.0, slept
+        # Every retry after the first failure returned at once (no 30 s long poll).
+        assert transport.nio.timeouts[1:9] == [0] * 8, transport.nio.timeouts
+        assert not loop.storage_fault
+    finally:
+        loop.stop()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
