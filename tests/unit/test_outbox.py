@@ -33,6 +33,18 @@ async def open_db(path: Path | str) -> Database:
     return db
 
 
+async def restarted(path: Path | str) -> tuple[Database, OutboxTransport]:
+    """The bot started again on the same database: its sender drains what was pending."""
+    db = await open_db(path)
+    t = fake(db)
+    t.outbox.start()
+    try:
+        assert await t.outbox.wait_idle(timeout=10)
+    finally:
+        await t.outbox.stop()
+    return db, t
+
+
 def fake(db: Database) -> OutboxTransport:
     t = OutboxTransport(db)
     for room in (ROOM_A, ROOM_B):
@@ -55,13 +67,7 @@ async def test_outbox_resumes_after_restart_in_order_and_once(db_url: str) -> No
     await t.outbox.stop()
     await db.close()  # the bot stops (or is killed) with everything still pending
 
-    db = await open_db(db_url)
-    t2 = fake(db)
-    t2.outbox.start()
-    try:
-        assert await t2.outbox.wait_idle(timeout=10)
-    finally:
-        await t2.outbox.stop()
+    db, t2 = await restarted(db_url)
     assert t2.to(ROOM_A) == ["a0", "a1", "a2"]
     assert t2.to(ROOM_B) == ["b0", "b1"]
     assert t2.left == [ROOM_A]
@@ -89,13 +95,7 @@ async def test_a_send_repeated_after_a_kill_keeps_its_txn_id(
     monkeypatch.undo()
     await db.close()
 
-    db = await open_db(path)
-    t2 = fake(db)
-    t2.outbox.start()
-    try:
-        assert await t2.outbox.wait_idle(timeout=10)
-    finally:
-        await t2.outbox.stop()
+    db, t2 = await restarted(path)
     assert [txn for txn, _ in t.wire] == [txn for txn, _ in t2.wire]
     await db.close()
 
@@ -236,13 +236,7 @@ async def test_notices_decided_together_go_out_as_one_message(tmp_path: Path,
     assert [s.message.html for s in t.sent] == ["help &lt;text&gt;<br><br>the question again"]
     await db.close()
 
-    db = await open_db(path)
-    t2 = fake(db)
-    t2.outbox.start()
-    try:
-        assert await t2.outbox.wait_idle(timeout=10)
-    finally:
-        await t2.outbox.stop()
+    db, t2 = await restarted(path)
     assert t2.to(ROOM_A) == ["help <text>\n\nthe question again", "next answer",
                              "alone 1", "alone 2", "goodbye"]
     assert t2.left == [ROOM_A]
