@@ -240,13 +240,17 @@ class Appointments:
                 return
             texts = self.ctx.config.text(case.language)
             when = self._when(booking.start, case.language)
-            message = fill(texts.reminder, {"when": when,
-                                            "counselor": self._name(booking.counselor_id)})
+            # A counselor removed from the config (a reload) is never named: they will not
+            # come (the opening finds a stand-in, or the staff room is told).
+            named = self.ctx.is_staff(booking.counselor_id)
+            message = (fill(texts.reminder, {"when": when,
+                                             "counselor": self._name(booking.counselor_id)})
+                       if named else fill(texts.reminder_no_counselor, {"when": when}))
             # A video, phone or visit session: the reminder says which, and what to do.
             phone = (await followup_store.phone_of(self.ctx.db, booking.id)
                      if booking.form == "phone" else None)
             message = self.booking.forms.reminder(booking, case.language, when,
-                                                  phone) or message
+                                                  phone, named) or message
             if late:
                 message = message + plain(texts.late_apology)
             await self.ctx.transport.send_notice(room_id, message)

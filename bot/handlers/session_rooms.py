@@ -130,7 +130,7 @@ class SessionRooms:
                 return
             session = replaced
         if not forms.opens_room(booking.form):
-            await self._open_without_room(session, now)
+            await self._open_without_room(session, now, booking, case)
             return
         # Only an opening that was interrupted can have a room we lost track of.
         room_id = session.room_id or (None if fresh else await self._find_room(session.nonce))
@@ -219,11 +219,27 @@ class SessionRooms:
             case.language, "room_ready", counselor=self._name(session.counselor_id),
             link=rules.room_link(session.room_id)))
 
-    async def _open_without_room(self, session: store.Session, now: datetime) -> None:
+    async def _open_without_room(self, session: store.Session, now: datetime,
+                                 booking: bookings.Booking, case: youths.Case) -> None:
         """A phone or visit session: no room, no no-show checks; it is open (for `!end`,
         the history) from its booked time on. The counselor is there by definition (they
-        call, or receive the youth), so `!end no-show` counts as the youth's no-show."""
-        await store.mark_open(self.ctx.db, session, now)
+        call, or receive the youth), so `!end no-show` counts as the youth's no-show.
+
+        Its counselor no longer in the config (removed by a reload or restart): no stand-in
+        is chosen (none knows the number or is at the office by rule), so the staff room is
+        told — by case ref, once, with the opening — that a colleague must take it over. The
+        youth is told nothing (their reminder did not name the counselor)."""
+        removed = not self.ctx.is_staff(session.counselor_id)
+        async with tstore.atomically(self.ctx.db):
+            if await store.mark_open(self.ctx.db, session, now) and removed:
+                lang = self.ctx.config.default_language
+                await post_to_staff(self.ctx, self.text(
+                    None, "staff_counselor_removed_form", ref=case.ref,
+                    counselor=session.counselor_id,
+                    form=self.booking.forms.label(booking.form, booking.place, lang)),
+                    case.id)
+                log.warning("Session %d: its counselor is no longer staff; the staff room is "
+                            "asked for a colleague (phone or visit)", session.id)
         await store.mark_joined(self.ctx.db, session.id, "counselor", now)
         METRICS.inc("chathulp_sessions_opened_total")
         log.info("Session %d began (no room: phone or visit)", session.id)

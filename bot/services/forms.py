@@ -74,20 +74,24 @@ class Forms:
         return out
 
     def reminder(self, booking: Booking, language: str, when: str,
-                 phone: str | None) -> Message | None:
+                 phone: str | None, named: bool = True) -> Message | None:
         """The youth's reminder of a video, phone or visit session; None for chat (the
-        reminder of old)."""
-        counselor = self.name(booking.counselor_id)
+        reminder of old). `named` False: the counselor is no longer in the config, so the
+        `_no_counselor` variant, which does not name them."""
+        values = {"when": when}
+        suffix = ""
+        if named:
+            values["counselor"] = self.name(booking.counselor_id)
+        else:
+            suffix = "_no_counselor"
         if booking.form == "video":
-            return self.say(language, "reminder_video", when=when, counselor=counselor)
+            return self.say(language, "reminder_video" + suffix, **values)
         if booking.form == "phone":
             if phone:
-                return self.say(language, "reminder_phone", when=when, counselor=counselor,
-                                number=phone)
-            return self.say(language, "reminder_phone_no_number", when=when,
-                            counselor=counselor)
+                return self.say(language, "reminder_phone" + suffix, number=phone, **values)
+            return self.say(language, "reminder_phone_no_number" + suffix, **values)
         if booking.form == "visit":
-            return self.say(language, "reminder_visit", when=when, counselor=counselor,
+            return self.say(language, "reminder_visit" + suffix, **values,
                             **self._office_values(booking, language))
         return None
 

@@ -50,6 +50,8 @@ TEXTS: dict[str, Any] = {
     "cancelled": "Your appointment is cancelled. Type 'appointment' to pick a new moment.",
     "reminder": "Reminder: your chat with {counselor} is {when}. I'll invite you to a private "
                 "chat then.",
+    "reminder_no_counselor": "Reminder: your chat is {when}. I'll invite you to a private chat "
+                             "then.",
     "late_apology": "(Sorry, this message comes later than planned.)",
     "staff_new_booking": "New appointment {when} — case {ref}",
     "staff_cancelled": "Cancelled: appointment {when} — case {ref}",
@@ -185,6 +187,10 @@ TEXTS: dict[str, Any] = {
                                         "is no longer in the configuration and so was not "
                                         "invited. Nobody else was free; the young person was "
                                         "offered new moments.",
+        "staff_counselor_removed_form": "Case {ref}: the session now ({form}) was with "
+                                        "{counselor}, who is no longer in the configuration. "
+                                        "No stand-in was chosen: a colleague must take it "
+                                        "over.",
         "your_counselor": "your counselor",
     },
     "commands": {
@@ -668,6 +674,15 @@ TEXTS: dict[str, Any] = {
                                     "with 'message'.",
         "reminder_visit": "Reminder: your meeting with {counselor} is {when}, at {office}: "
                           "{address}.",
+        "reminder_video_no_counselor": "Reminder: your video call is {when}. I will invite you "
+                                       "to a private chat then. The link for the call will be "
+                                       "there.",
+        "reminder_phone_no_counselor": "Reminder: your phone call is {when}, on {number}.",
+        "reminder_phone_no_number_no_counselor": "Reminder: your phone call is {when}. You have "
+                                                 "not given a number yet. Would you like a "
+                                                 "call? Type: number 0470 12 34 56.",
+        "reminder_visit_no_counselor": "Reminder: your meeting is {when}, at {office}: "
+                                       "{address}.",
         "call_link": "This is a video call. Open this link to join the call: {url}\nThe link "
                      "is only for the two of you.",
         "call_link_missing": "This was planned as a video call, but video calls are not "

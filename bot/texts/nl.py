@@ -62,6 +62,8 @@ TEXTS: dict[str, Any] = {
                  "'afspraak'.",
     "reminder": "Herinnering: je gesprek met {counselor} is {when}. Ik nodig je dan uit in een "
                 "privégesprek.",
+    "reminder_no_counselor": "Herinnering: je gesprek is {when}. Ik nodig je dan uit in een "
+                             "privégesprek.",
     "late_apology": "(Sorry, dit bericht komt later dan gepland.)",
     "staff_new_booking": "Nieuwe afspraak {when} — dossier {ref}",
     "staff_cancelled": "Geannuleerd: afspraak {when} — dossier {ref}",
@@ -201,6 +203,10 @@ TEXTS: dict[str, Any] = {
                                         "{counselor}, die niet meer in de configuratie staat en "
                                         "dus niet is uitgenodigd. Niemand anders was vrij; de "
                                         "jongere kreeg nieuwe momenten aangeboden.",
+        "staff_counselor_removed_form": "Dossier {ref}: het gesprek van nu ({form}) stond bij "
+                                        "{counselor}, die niet meer in de configuratie staat. "
+                                        "Er is geen vervanger gekozen: een collega moet het "
+                                        "overnemen.",
         "your_counselor": "je hulpverlener",
     },
     "commands": {
@@ -695,6 +701,15 @@ TEXTS: dict[str, Any] = {
                                     "weten met 'bericht'.",
         "reminder_visit": "Herinnering: je afspraak met {counselor} is {when}, bij {office}: "
                           "{address}.",
+        "reminder_video_no_counselor": "Herinnering: je videogesprek is {when}. Ik nodig je dan "
+                                       "uit in een privégesprek. Daarin staat de link om te "
+                                       "bellen.",
+        "reminder_phone_no_counselor": "Herinnering: je telefoongesprek is {when}, op {number}.",
+        "reminder_phone_no_number_no_counselor": "Herinnering: je telefoongesprek is {when}. Je "
+                                                 "gaf nog geen nummer. Wil je gebeld worden? "
+                                                 "Typ: nummer 0470 12 34 56.",
+        "reminder_visit_no_counselor": "Herinnering: je afspraak is {when}, bij {office}: "
+                                       "{address}.",
         "call_link": "Dit is een videogesprek. Open deze link om te bellen: {url}\nDe link is "
                      "alleen voor jullie twee.",
         "call_link_missing": "Dit was gepland als videogesprek, maar videobellen kan nu niet. "

@@ -139,6 +139,9 @@ class SessionTexts(TextGroup):
     # by a reload or restart), so they were not invited; a stand-in took over / nobody could.
     staff_counselor_removed_standin: str = text("ref", "counselor", "standin")
     staff_counselor_removed_none: str = text("ref", "counselor")
+    # The same for a phone or visit session (no room, no stand-in chosen): a colleague must
+    # call or receive the youth. {form}: the form's label.
+    staff_counselor_removed_form: str = text("ref", "counselor", "form")
     # {counselor} of counselor_no_show_none when the counselor's name is no longer known.
     your_counselor: str = text()
 
@@ -613,6 +616,12 @@ class FollowupTexts(TextGroup):
     reminder_phone: str = text("when", "counselor", "number")
     reminder_phone_no_number: str = text("when", "counselor")
     reminder_visit: str = text("when", "counselor", "office", "address")
+    # The same when the booking's counselor is no longer in the config (removed by a reload or
+    # restart): never named to the youth.
+    reminder_video_no_counselor: str = text("when")
+    reminder_phone_no_counselor: str = text("when", "number")
+    reminder_phone_no_number_no_counselor: str = text("when")
+    reminder_visit_no_counselor: str = text("when", "office", "address")
     # In the session room of a video session, once both are in. {url}: the call's link.
     call_link: str = text("url")
     # Instead, when video calls were switched off (no followup.video_url) after the booking.
@@ -682,6 +691,8 @@ class Texts(TextGroup):
     appointment_none: str = text()
     cancelled: str = text()
     reminder: str = text("when", "counselor")
+    # The same when the booking's counselor is no longer in the config (never named).
+    reminder_no_counselor: str = text("when")
     late_apology: str = text()
     # Notices to counselors (in their DM with the bot) and the staff room. {ref}: case.
     staff_new_booking: str = text("when", "ref")

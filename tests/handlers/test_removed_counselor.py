@@ -1,0 +1,134 @@
+"""A counselor removed from the config by a reload while bookings with them are upcoming:
+the youth's reminder never names them, and a phone or visit session (no room, no stand-in)
+is brought to the staff room when it is due — by case ref, never the youth's id or words."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.reload import Reloader
+from bot.storage import bookings
+from tests.handlers.test_followup import NEXT, followup, fu, has
+from tests.handlers.test_reload import ADMIN, config_data, write
+from tests.support.harness import SARA, TOM, YOUTH, Harness, counselor
+
+
+@pytest.fixture
+async def r(tmp_path: Path) -> AsyncIterator[tuple[Harness, Reloader, Path]]:
+    h = await Harness.start(tmp_path, admins=[ADMIN])
+    path = tmp_path / "config.yaml"
+    write(path, config_data(tmp_path / "bot-data",
+                            [counselor(SARA, "Sara"), counselor(TOM, "Tom")]))
+    reloader = Reloader(h.router, path)
+    h.ctx.reloader = reloader
+    yield h, reloader, path
+    await reloader.settled()
+    await h.close()
+
+
+async def remove_sara(h: Harness, reloader: Reloader, path: Path) -> None:
+    write(path, config_data(path.parent / "bot-data", [counselor(TOM, "Tom")]))
+    [reply] = await h.counselor_says(ADMIN, "!reload")
+    await reloader.settled()
+    assert "Weg (niet meer aangeboden): Sara" in reply
+
+
+async def reminder(h: Harness) -> list[str]:
+    """What the youth reads when the reminders fire (10 minutes before NEXT)."""
+    youth_dm = await h.dm(YOUTH)
+    mark = h.mark()
+    h.at(NEXT - timedelta(minutes=10))
+    await h.run_due()
+    return h.since(mark, youth_dm)
+
+
+def names_sara(texts: list[str]) -> bool:
+    return any("Sara" in t or SARA in t for t in texts)
+
+
+@pytest.mark.parametrize("form, key", [
+    ("", None), ("video", "reminder_video_no_counselor"),
+    ("telefoon", "reminder_phone_no_number_no_counselor"),
+    ("bezoek", "reminder_visit_no_counselor")])
+async def test_the_reminder_never_names_a_removed_counselor(
+        r: tuple[Harness, Reloader, Path], form: str, key: str | None) -> None:
+    h, reloader, path = r
+    await followup(h, form)  # a follow-up with Sara next week
+    await remove_sara(h, reloader, path)
+    told = await reminder(h)
+    assert told and not names_sara(told)
+    template = (h.config.text("nl").reminder_no_counselor if key is None else fu(h, key))
+    assert any(has(t, template) for t in told), told
+
+
+async def test_the_phone_reminder_keeps_the_number_without_the_name(
+        r: tuple[Harness, Reloader, Path]) -> None:
+    h, reloader, path = r
+    await followup(h, "telefoon")
+    await h.youth_says(YOUTH, "nummer 0470 12 34 56")
+    await remove_sara(h, reloader, path)
+    told = await reminder(h)
+    assert not names_sara(told)
+    assert any(has(t, fu(h, "reminder_phone_no_counselor")) and "0470 12 34 56" in t
+               for t in told), told
+
+
+async def test_the_english_reminder_has_no_name_either(
+        r: tuple[Harness, Reloader, Path]) -> None:
+    h, reloader, path = r
+    await followup(h)
+    await h.db.execute("UPDATE cases SET language = 'en'")
+    await remove_sara(h, reloader, path)
+    told = await reminder(h)
+    assert not names_sara(told)
+    assert any(has(t, h.config.text("en").reminder_no_counselor) for t in told), told
+
+
+async def test_a_kept_counselor_is_still_named(r: tuple[Harness, Reloader, Path]) -> None:
+    h, _, _ = r
+    await followup(h, "video")
+    told = await reminder(h)
+    assert any(has(t, fu(h, "reminder_video")) and "Sara" in t for t in told), told
+
+
+@pytest.mark.parametrize("form, label", [("telefoon", "telefoongesprek"),
+                                         ("bezoek", "gesprek op kantoor")])
+async def test_a_phone_or_visit_session_of_a_removed_counselor_is_told_to_the_staff_room(
+        r: tuple[Harness, Reloader, Path], form: str, label: str) -> None:
+    h, reloader, path = r
+    booking, _ = await followup(h, form)
+    if form == "telefoon":
+        await h.youth_says(YOUTH, "nummer 0470 12 34 56")
+    await remove_sara(h, reloader, path)
+    case = await h.db.fetchval("SELECT ref FROM cases WHERE id = ?", (booking.case_id,))
+    youth_dm = await h.dm(YOUTH)
+    await reminder(h)
+    mark = h.mark()
+    h.at(NEXT)
+    await h.run_due()
+    (staff,) = h.since(mark, h.staff_room)
+    assert case in staff and label in staff and SARA in staff
+    assert "collega" in staff
+    assert YOUTH not in staff and "0470" not in staff
+    assert h.since(mark, youth_dm) == []  # the youth is told nothing (nothing false)
+    # Once: later timers (the number's erasure) add nothing to the staff room.
+    mark = h.mark()
+    h.at(NEXT + timedelta(hours=3))
+    await h.run_due()
+    assert h.since(mark, h.staff_room) == []
+    assert (await bookings.get_booking(h.db, booking.id)) is not None
+
+
+async def test_a_phone_session_of_a_kept_counselor_tells_the_staff_room_nothing(
+        r: tuple[Harness, Reloader, Path]) -> None:
+    h, _, _ = r
+    await followup(h, "telefoon")
+    await reminder(h)
+    mark = h.mark()
+    h.at(NEXT)
+    await h.run_due()
+    assert h.since(mark, h.staff_room) == []
