@@ -49,6 +49,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,12 @@ FAULT_NOTICE = "Werking: de bot kan zijn databank niet schrijven"
 FAULT_OVER_NOTICE = "Werking: de bot kan zijn databank weer schrijven"
 # The phase names of a kill (what was in flight), in print order.
 PHASES = ("intake", "booking", "session opening", "counselor command", "idle")
+
+
+def where(exc: BaseException) -> str:
+    """The drill's own line a client-side error came through (which wait timed out)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == __file__]
+    return f" (at {frames[-1].name}:{frames[-1].lineno}: {frames[-1].line})" if frames else ""
 
 
 @dataclass
@@ -299,7 +306,8 @@ class Drill:
             await self.youth_run()
         except Exception as exc:
             self.lane_errors += 1
-            print(f"  youth (started in a fault): {type(exc).__name__}: {exc}", flush=True)
+            print(f"  youth (started in a fault): {type(exc).__name__}: {exc}{where(exc)}",
+                  flush=True)
 
     def faulty(self) -> bool:
         return self.fault_file is not None and self.fault_file.exists()
@@ -310,7 +318,7 @@ class Drill:
                 await self.youth_run()
             except Exception as exc:  # a client-side failure; the drill goes on
                 self.lane_errors += 1
-                print(f"  youth lane: {type(exc).__name__}: {exc}", flush=True)
+                print(f"  youth lane: {type(exc).__name__}: {exc}{where(exc)}", flush=True)
                 # Not at once: while the homeserver is down, registering fails at once, and
                 # an immediate retry spun thousands of times a second (17051 errors in one
                 # 5 s outage), starving the bot, Synapse's start and the other lanes.
