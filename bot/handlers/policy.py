@@ -25,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import defaultdict, deque
+from collections import defaultdict
 from typing import Any
 
 from bot.domain.messages import Message, plain
@@ -81,21 +81,29 @@ async def post_to_staff(ctx: Context, message: Message, case_id: int | None = No
 class RoomPolicy:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self._invites: dict[str, deque[float]] = defaultdict(deque)
+        # Per inviter: the rooms they invited the bot to in the last hour, first seen when.
+        self._invites: dict[str, dict[str, float]] = defaultdict(dict)
         self._tasks: set[asyncio.Task[None]] = set()
         self._removing: set[str] = set()  # staff-room removals decided, not made yet
         self._watching = False  # a task waits for the room to be clean (`_release_when_clean`)
 
     # --- invites ------------------------------------------------------------------------
 
-    def _flooding(self, inviter: str) -> bool:
+    def _flooding(self, inviter: str, room_id: str) -> bool:
+        """Too many rooms from one inviter in an hour. The same invite handled again (a sync
+        batch re-delivered after a storage fault or a kill, every 2 s while the disk is
+        full) is the same room: counting each delivery made a youth whose first invite came
+        during a fault "a flood", and their DM was never joined."""
         now = time.monotonic()
         seen = self._invites[inviter]
-        while seen and now - seen[0] > 3600:
-            seen.popleft()
+        for room, first in list(seen.items()):
+            if now - first > 3600:
+                del seen[room]
+        if room_id in seen:
+            return False
         if len(seen) >= self.ctx.config.matrix.invites_per_hour:
             return True
-        seen.append(now)
+        seen[room_id] = now
         return False
 
     async def on_invite(self, invite: Invite) -> None:
@@ -103,7 +111,7 @@ class RoomPolicy:
         if invite.room_id == ctx.staff_room_id:
             await self._join(invite, "staff")
             return
-        if invite.inviter is None or self._flooding(invite.inviter):
+        if invite.inviter is None or self._flooding(invite.inviter, invite.room_id):
             METRICS.inc("chathulp_invites_ignored_total")
             log.warning("Ignoring an invite: too many invites from one user")
             return

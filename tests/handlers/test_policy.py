@@ -118,6 +118,20 @@ async def test_an_invite_flood_is_ignored_after_the_limit(h: Harness) -> None:
     assert len(h.transport.joins) == 1
 
 
+async def test_an_invite_handled_again_is_no_flood(h: Harness) -> None:
+    """A youth's first invite while the disk is full: the sync batch comes again every 2 s
+    until writing works. However often, it is one room, and it is joined in the end."""
+    room = h.transport.add_room(YOUTH, bot_joined=False)
+    h.transport.summaries[room] = InviteSummary(True, 1)
+    before = _metric("chathulp_invites_ignored_total")
+    deliveries = h.config.matrix.invites_per_hour * 3
+    for _ in range(deliveries):
+        await h.router.on_invite(Invite(room, YOUTH, True))
+    # Every delivery tried the join (while writing failed, each attempt was rolled back).
+    assert h.transport.joins.count(room) == deliveries
+    assert _metric("chathulp_invites_ignored_total") == before
+
+
 async def test_the_staff_room_invite_is_always_joined(h: Harness) -> None:
     h.transport.rooms[h.staff_room].members.discard(BOT)
     await h.router.on_invite(Invite(h.staff_room, STRANGER, False))
