@@ -383,6 +383,29 @@ class Drill:
         finally:
             db.close()
 
+    def invites_never_joined(self) -> int:
+        """Youths' DMs whose invite the bot never took (its membership is still "invite" at
+        the end, from Synapse's database): a youth who would write and never be answered.
+        The drill's own wait for the join can give up first (a client error), so this is
+        counted apart."""
+        hs = sqlite3.connect(f"file:{self.server.data_dir / 'homeserver.db'}?mode=ro", uri=True)
+        try:
+            rows = hs.execute(
+                "SELECT m.room_id, m.membership, e.sender FROM room_memberships m "
+                "JOIN events e USING (event_id) WHERE m.user_id = ? ORDER BY e.stream_ordering",
+                (self.bot_id,)).fetchall()
+        finally:
+            hs.close()
+        last: dict[str, tuple[str, str]] = {}
+        for room_id, membership, sender in rows:
+            last[room_id] = (membership, last.get(room_id, ("", sender))[1])
+        youths = set(self.youths)
+        waiting = [r for r, (membership, inviter) in last.items()
+                   if membership == "invite" and inviter in youths]
+        for room_id in waiting:
+            print(f"  a youth's DM invite never joined: {room_id}", flush=True)
+        return len(waiting)
+
     def phase_counts(self) -> dict[str, int]:
         """How many kills landed while each phase was in flight (a kill can be in several)."""
         return {p: sum(1 for phases in self.kill_phases if p in phases) for p in PHASES}
@@ -672,6 +695,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 t.cancel()
         await asyncio.sleep(args.settle)
         devices = await drill.bot_devices()
+        never_joined = drill.invites_never_joined()
         for task in background:
             task.cancel()
         await drill.stop_bot()
@@ -680,6 +704,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             "homeserver_outages": drill.hs_outages, "youths": len(drill.youths),
             "client_errors": drill.lane_errors,
             **drill.count(), "bot_devices": devices,
+            "dm_invites_never_joined": never_joined,
         }
         if drill.kills:
             result["kill_phases"] = drill.phase_counts()
@@ -711,7 +736,8 @@ def free_port() -> int:
 
 
 def failed(result: dict[str, Any]) -> bool:
-    wrong = any(result[k] for k in ("lost_answers", "answers_twice", "double_bookings",
+    wrong = any(result.get(k) for k in ("lost_answers", "answers_twice", "double_bookings",
+                                        "dm_invites_never_joined",
                                     "counselor_notices_lost", "counselor_notices_twice",
                                     "session_rooms_missing", "session_rooms_duplicate",
                                     "room_pointers_lost", "room_pointers_twice")) \
