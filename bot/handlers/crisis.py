@@ -92,7 +92,10 @@ class CrisisDesk:
         # forgets them: a phrase split over a restart is read per message.) Whether the
         # concern question waits for an answer is stored (store.ask_question): it must
         # survive a restart, and it holds no words.
-        self._recent: dict[str, deque[tuple[datetime, str]]] = {}
+        # (time, event id, text). Changed only after the event's transaction commits: a
+        # batch handled again after a storage fault or a kill must find the texts before
+        # it as they were, not its own rolled-back copy or an emptied buffer.
+        self._recent: dict[str, deque[tuple[datetime, str, str]]] = {}
 
     @property
     def cfg(self):  # type: ignore[no-untyped-def]
@@ -139,18 +142,27 @@ class CrisisDesk:
             found = self.matcher.classify(text)
             if found is not None and (best is None or (found.acute and not best.acute)):
                 best = found
+        remember = False
         if msg.kind == "text" and (best is None or not best.acute):
-            recent = self._recent.setdefault(youth_id, deque(maxlen=SPLIT_SPAN))
-            while recent and now - recent[0][0] > SPLIT_WINDOW:
-                recent.popleft()
-            joined = self.matcher.classify_recent([t for _, t in recent] + [msg.body],
+            before = [t for at, event_id, t in self._recent.get(youth_id, ())
+                      if now - at <= SPLIT_WINDOW and event_id != msg.event_id]
+            joined = self.matcher.classify_recent([*before, msg.body],
                                                   span=SPLIT_SPAN)
-            recent.append((now, msg.body))
+            remember = True
             if joined is not None and (best is None or (joined.acute and not best.acute)):
                 best = joined
-        if best is not None and best.acute:
-            self._recent.pop(youth_id, None)  # read; not to be joined with what follows
-        self._forget_old(now)
+        acute = best is not None and best.acute
+
+        def after_commit() -> None:
+            if acute:
+                self._recent.pop(youth_id, None)  # read; not to be joined with what follows
+            elif remember:
+                recent = self._recent.setdefault(youth_id, deque(maxlen=SPLIT_SPAN))
+                if all(event_id != msg.event_id for _, event_id, _ in recent):
+                    recent.append((now, msg.event_id, msg.body))
+            self._forget_old(now)
+
+        self.ctx.db.after_commit(after_commit)
         return best
 
     def _forget_old(self, now: datetime) -> None:

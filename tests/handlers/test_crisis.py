@@ -361,3 +361,27 @@ async def test_help_before_a_language_is_chosen_is_in_both_languages(h: Harness)
     await h.youth_says(YOUTH, "1")
     dutch = (await h.youth_says(YOUTH, "hulp"))[0]
     assert "Deze woorden werken altijd" in dutch and "These words" not in dutch
+
+
+async def test_a_split_phrase_is_still_read_when_its_end_is_handled_again(h: Harness) -> None:
+    """A storage fault rolls the handling of "dood" back, and the same batch comes again
+    every 2 s until writing works: each try must still see "ik wil" before it (the buffer
+    of recent texts changes only when a handling commits)."""
+    await h.youth_says(YOUTH, "hoi")
+    await h.youth_says(YOUTH, "ik wil")
+    desk = h.router.youth.desk
+    room = await h.dm(YOUTH)
+    end = Incoming(room, "$dood", YOUTH, "text", "dood", True, 2, 0)
+    for _ in range(3):
+        with pytest.raises(RuntimeError):
+            async with h.db.transaction():
+                found = desk._read(YOUTH, end)
+                assert found is not None and found.acute
+                raise RuntimeError("database or disk is full")
+    async with h.db.transaction():
+        found = desk._read(YOUTH, end)
+    assert found is not None and found.acute
+    # Read and acted on: not joined with what follows.
+    async with h.db.transaction():
+        assert desk._read(YOUTH, Incoming(room, "$later", YOUTH, "text", "ok", True, 2, 0)) \
+            is None
