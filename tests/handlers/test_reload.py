@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import gc
 import logging
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -48,19 +47,6 @@ def config_data(data_dir: Path, counselors: list[dict[str, Any]]) -> dict[str, A
 
 def write(path: Path, data: dict[str, Any]) -> None:
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-
-
-@pytest.fixture
-async def r(tmp_path: Path) -> AsyncIterator[tuple[Harness, Reloader, Path]]:
-    h = await Harness.start(tmp_path, admins=[ADMIN])
-    path = tmp_path / "config.yaml"
-    write(path, config_data(tmp_path / "bot-data",
-                            [counselor(SARA, "Sara"), counselor(TOM, "Tom")]))
-    reloader = Reloader(h.router, path)
-    h.ctx.reloader = reloader
-    yield h, reloader, path
-    await reloader.settled()
-    await h.close()
 
 
 async def test_a_counselor_is_not_allowed_and_the_log_names_nobody(

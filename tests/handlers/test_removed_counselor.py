@@ -4,7 +4,6 @@ is brought to the staff room when it is due — by case ref, never the youth's i
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,19 +14,6 @@ from bot.storage import bookings
 from tests.handlers.test_followup import NEXT, followup, fu, has
 from tests.handlers.test_reload import ADMIN, config_data, write
 from tests.support.harness import SARA, TOM, YOUTH, Harness, counselor
-
-
-@pytest.fixture
-async def r(tmp_path: Path) -> AsyncIterator[tuple[Harness, Reloader, Path]]:
-    h = await Harness.start(tmp_path, admins=[ADMIN])
-    path = tmp_path / "config.yaml"
-    write(path, config_data(tmp_path / "bot-data",
-                            [counselor(SARA, "Sara"), counselor(TOM, "Tom")]))
-    reloader = Reloader(h.router, path)
-    h.ctx.reloader = reloader
-    yield h, reloader, path
-    await reloader.settled()
-    await h.close()
 
 
 async def remove_sara(h: Harness, reloader: Reloader, path: Path) -> None:
