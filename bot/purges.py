@@ -27,6 +27,7 @@ from bot.matrix.admin import PurgeAnswer
 from bot.metrics import METRICS
 from bot.storage import purges as store
 from bot.storage.db import Database
+from bot.storage.faults import is_storage_fault
 from bot.storage.purges import PendingPurge
 
 log = logging.getLogger(__name__)
@@ -94,8 +95,11 @@ class RoomPurger:
                 delay = await self.pump()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("Pending room purges could not be worked on; trying again")
+            except Exception as exc:
+                if is_storage_fault(exc):  # said loudly by the sync loop
+                    log.warning("Room purges wait: the database cannot be written")
+                else:
+                    log.exception("Pending room purges could not be worked on; trying again")
                 delay = self.retry_seconds
             try:
                 async with asyncio.timeout(delay):
@@ -161,7 +165,7 @@ class RoomPurger:
             # Synapse forgot the task (it keeps them a week, or its database was reset):
             # ask for the delete again, at once.
             await store.forgotten(self.db, row.id)
-            self._due.pop(row.id, None)
+            self._after(row.id, 0.0)
         else:
             await self._failed(row, answer.detail or answer.status, restart=False)
 

@@ -5,6 +5,7 @@ for the room is done. On both engines."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -16,6 +17,7 @@ from bot.purges import RoomPurger
 from bot.storage import purges, rights
 from bot.storage.db import Database
 from tests.support.fake_synapse_admin import FakeSynapse, Ticks
+from tests.support.waiting import wait_until
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 ROOM = "!sessionroom:test"
@@ -153,7 +155,7 @@ async def test_a_forgotten_delete_task_is_asked_again(db: Database) -> None:
     (row,) = await purges.pending(db)
     await purges.started(db, row.id, "gone-task")  # Synapse's database was reset meanwhile
     worker = purger(db, synapse, ticks)
-    await worker.pump()
+    assert await worker.pump() == pytest.approx(0.1)  # asked again at once
     assert synapse.calls == [("GET", "gone-task")]
     assert (await purges.pending(db))[0].delete_id is None
     await worker.pump()
@@ -205,3 +207,23 @@ async def test_a_long_wait_is_logged_once_without_the_room(
     assert len(waits) == 1 and waits[0].levelno == logging.WARNING
     assert "31 minutes" in waits[0].getMessage()
     assert ROOM not in caplog.text and "sessionroom" not in caplog.text
+
+
+async def test_the_running_worker_is_woken_by_a_queued_purge(db: Database) -> None:
+    synapse = FakeSynapse()
+    worker = RoomPurger(db, FakeClock(NOW), lambda: synapse, poll_seconds=0.05)
+    METRICS.set("chathulp_room_purges_pending", -1)
+    worker.start()
+    try:
+        # The first pass found nothing: the worker now sleeps until kicked (or 300 s).
+        await wait_until(lambda: asyncio.sleep(0, METRICS.get("chathulp_room_purges_pending")),
+                         lambda n: n == 0, timeout=5)
+        async with db.transaction():
+            await purges.want(db, [ROOM], "youth request", NOW)
+            db.after_commit(worker.kick)
+        await wait_until(lambda: asyncio.sleep(0, synapse.deletes()), timeout=5)
+        synapse.finish("task1")
+        await wait_until(lambda: purges.count(db), lambda n: n == 0, timeout=5)
+    finally:
+        await worker.stop()
+    assert await purge_audits(db) == [("youth request", 1)]
