@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
@@ -13,7 +14,8 @@ from nio import MatrixRoom, MemoryDownloadResponse, RoomEncryptedFile
 from nio.crypto.attachments import decrypt_attachment
 
 from bot.matrix.admin import HomeserverAdmin
-from bot.storage import rights
+from bot.storage import purges, rights
+from bot.storage.db import Database
 from tests.conftest import PASSWORD, MatrixEnv
 from tests.integration.test_intake import ask
 from tests.integration.test_sessions import Journey
@@ -148,3 +150,33 @@ async def test_erasure_deactivates_an_account_the_service_made(mx: MatrixEnv) ->
     assert not await rights.is_service_account(app.db, youth.user_id)
     actions = [a.action for a in await rights.audit_trail(app.db)]
     assert "deactivation" in actions
+
+
+async def test_a_purge_left_pending_by_a_stop_is_done_after_the_restart(mx: MatrixEnv) -> None:
+    token = await admin_token(mx)
+    bot_id = await mx.register("bot")
+    config = mx.config(bot_id, mx.tmp / "bot-data",
+                       retention={"homeserver_admin_token": token})
+    await mx.stop_bot(await mx.start_bot(config))
+    # A session room on the homeserver, a counselor still in it.
+    sara = await mx.user("sara")
+    created = await sara.client.room_create(name="session")
+    room = created.room_id  # type: ignore[union-attr]
+    assert await room_on_server(mx.synapse.url, token, room) == 200
+    # What an erasure queued before the bot stopped (or was killed) ahead of the purge.
+    db = Database(config.database_url)
+    await db.open()
+    try:
+        await purges.want(db, [room], "youth request", datetime.now(UTC))
+    finally:
+        await db.close()
+
+    app = await mx.start_bot(config)
+
+    async def left() -> int:
+        return await purges.count(app.db)
+
+    await wait_until(left, lambda n: n == 0, timeout=150, interval=0.5)
+    assert await room_on_server(mx.synapse.url, token, room) == 404
+    assert [(a.action, a.reason) for a in await rights.audit_trail(app.db)] == [
+        ("purge", "youth request")]
