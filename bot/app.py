@@ -31,6 +31,7 @@ from bot.matrix.secrets import database_keys, load_or_create_secrets
 from bot.matrix.sync import Handlers, SyncLoop
 from bot.metrics import METRICS
 from bot.outbox import Outbox
+from bot.purges import RoomPurger
 from bot.reload import Reloader
 from bot.services.retention import RetentionJob
 from bot.startup import mark
@@ -257,6 +258,9 @@ class App:
         )
         self.ctx.timers = self.timers
         self.ctx.admin = HomeserverAdmin.from_config(config)
+        # Session rooms of erased youths, purged from the homeserver until Synapse confirms.
+        self.purges = RoomPurger(self.db, self.clock, lambda: self.ctx.admin)
+        self.ctx.purges = self.purges
         self.retention = RetentionJob(self.ctx, self.router.youth.rights.eraser)
         # `!reload` and SIGHUP: the file is read again and swapped in (bot/reload.py).
         self.reloader: Reloader | None = None
@@ -338,6 +342,8 @@ class App:
         self.intakes.start()
         await self.timers.start()
         mark("timers loaded")
+        # Purges an erasure queued before a stop or crash are resumed (and new ones done).
+        self.purges.start()
         # Retention: what expired while the bot was down is erased now, then daily.
         await self.retention.start()
         self._recovery_task = asyncio.create_task(self._keep_recovering(), name="recovery")
@@ -540,6 +546,7 @@ class App:
             self._web = None
         await self.timers.shutdown()
         await self.retention.stop()
+        await self.purges.stop()
         await self.intakes.stop()
         await self.outbox.stop()
         self.sync.stop()

@@ -146,6 +146,10 @@ SPECS: tuple[MetricSpec, ...] = (
         "Config reloads applied (!reload or SIGHUP); refused ones are not counted.",
     ),
     MetricSpec(
+        "chathulp_room_purges_pending", "gauge",
+        "Session rooms of erased youths the homeserver has not confirmed purged yet.",
+    ),
+    MetricSpec(
         "chathulp_queue_length", "gauge",
         "Youths waiting in the queue for \"now\" (every fitting counselor on duty busy).",
     ),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.clock import Clock
 from bot.config.models import Config
@@ -11,13 +11,27 @@ from bot.domain.messages import Message
 from bot.handlers.transport import Transport
 from bot.storage.db import Database
 
+if TYPE_CHECKING:
+    from bot.matrix.admin import PurgeAnswer
+
 
 class HomeserverAdmin(Protocol):
-    """The homeserver's admin API (bot.matrix.admin), when an admin token is configured."""
+    """The homeserver's admin API (bot.matrix.admin), when an admin token is configured.
+    Rooms are purged through the purge queue (bot/purges.py), not by handlers."""
 
-    async def purge_room(self, room_id: str) -> bool: ...
+    async def start_purge(self, room_id: str) -> PurgeAnswer: ...
+
+    async def purge_status(self, delete_id: str) -> PurgeAnswer: ...
 
     async def deactivate(self, user_id: str) -> bool: ...
+
+
+class Purges(Protocol):
+    """What handlers need of `bot.purges.RoomPurger`."""
+
+    def kick(self) -> None:
+        """Rooms were queued for purging (call after the commit)."""
+        ...
 
 
 class Timers(Protocol):
@@ -56,6 +70,7 @@ class Context:
     admin: HomeserverAdmin | None = None
     staff_guard: StaffGuard | None = None
     reloader: ConfigReloader | None = None
+    purges: Purges | None = None
 
     def is_staff(self, user_id: str) -> bool:
         return user_id in self.staff_ids()

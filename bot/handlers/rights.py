@@ -171,6 +171,8 @@ class YouthRights:
         replies = [say(language, "rights.forget_done")]
         if erased.rooms_kept:
             replies.append(say(language, "rights.forget_rooms_kept"))
+        elif erased.rooms_to_purge:  # purged in the background (bot/purges.py): not done yet
+            replies.append(say(language, "rights.forget_rooms_pending"))
         if not erased.account_ours:
             return replies
         # An account the service made goes last: first the youth reads the confirmation

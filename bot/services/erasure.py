@@ -2,8 +2,10 @@
 
 Upcoming bookings are cancelled through the booking service (the counselor is told, without
 details), every row about the youth goes (`bot.storage.rights.ERASURE`), and with a homeserver
-admin token their session rooms are purged and an account the service made is deactivated.
-The audit trail gets what happened and why, never who.
+admin token their session rooms are queued for purging in the same transaction (the purge
+queue, bot/purges.py, works them off and audits each once Synapse confirms it) and an
+account the service made is deactivated. The audit trail gets what happened and why, never
+who.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ log = logging.getLogger(__name__)
 class Erased:
     youth_id: str
     rows: int
-    rooms_purged: int
+    # Session rooms queued for purging from the homeserver (purged in the background), and
+    # those that stay there (no admin token).
+    rooms_to_purge: int
     rooms_kept: int
     # The service made this account and the youth asked: deactivate it (`deactivate`) once
     # the youth has read the confirmation.
@@ -48,23 +52,23 @@ class Eraser:
             await self.booking.cancel(upcoming, case.ref if case else "")
         data = await rights.youth_data(ctx.db, youth_id)
         ours = await rights.is_service_account(ctx.db, youth_id)
-        # The figures for funders keep the youth's anonymous counts (same transaction).
+        now = ctx.clock.now()
+        # The figures for funders keep the youth's anonymous counts, and the session rooms
+        # to purge are queued (same transaction).
+        purge = ctx.admin is not None
         rows = await rights.erase_youth(
             ctx.db, youth_id, keep_account=not by_request,
-            before=lambda: retain_youth(ctx.db, youth_id, ctx.config.tz))
+            before=lambda: retain_youth(ctx.db, youth_id, ctx.config.tz),
+            purge_reason=reason if purge else None, now=now)
         if ctx.timers is not None:
             await ctx.timers.refresh()
-        purged = 0
-        if ctx.admin is not None:
-            for room_id in data.session_rooms:
-                purged += bool(await ctx.admin.purge_room(room_id))
-        now = ctx.clock.now()
+        queued = len(set(data.session_rooms)) if purge else 0
+        if queued and ctx.purges is not None:
+            ctx.db.after_commit(ctx.purges.kick)
         await rights.audit(ctx.db, "erasure", reason, now)
-        if purged:
-            await rights.audit(ctx.db, "purge", reason, now, count=purged)
-        log.info("Erased a youth (%s): %d rows, %d of %d session rooms purged", reason, rows,
-                 purged, len(data.session_rooms))
-        return Erased(youth_id, rows, purged, len(data.session_rooms) - purged,
+        log.info("Erased a youth (%s): %d rows, %d of %d session rooms queued for purging",
+                 reason, rows, queued, len(data.session_rooms))
+        return Erased(youth_id, rows, queued, len(set(data.session_rooms)) - queued,
                       ours and by_request)
 
     async def deactivate(self, erased: Erased, reason: str) -> bool:

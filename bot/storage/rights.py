@@ -113,13 +113,16 @@ async def _erase_in(conn: Connection, youth_id: str, rooms: list[str],
 
 async def erase_youth(
     db: Database, youth_id: str, *, keep_account: bool = False,
-    before: Callable[[], Awaitable[None]] | None = None,
+    before: Callable[[], Awaitable[None]] | None = None, purge_reason: str | None = None,
+    now: datetime | None = None,
 ) -> int:
     """Delete every row about this youth (ERASURE), in one transaction. Rows deleted.
 
     `keep_account`: keep the record that the service made their account (retention, so
     that the unused account is still deactivated later). `before` runs first inside the same
-    transaction (the report's anonymous counts are kept there)."""
+    transaction (the report's anonymous counts are kept there). `purge_reason`: queue the
+    youth's session rooms for purging from the homeserver (bot/storage/purges.py), in the
+    same transaction, with this audit reason (at `now`)."""
     data = await youth_data(db, youth_id)
     rooms = [r for r in [*data.session_rooms, data.dm_room] if r]
     tables = ERASURE if keep_account else [*ERASURE, ACCOUNT]
@@ -127,6 +130,10 @@ async def erase_youth(
         if before is not None:
             await before()
         count = await _erase_in(conn, youth_id, rooms, tables)
+        if purge_reason is not None and data.session_rooms:
+            from bot.storage import purges  # it imports this module (the audit)
+
+            await purges.want(db, data.session_rooms, purge_reason, now or datetime.now(UTC))
     await db.flush_log()
     return count
 

@@ -467,3 +467,23 @@ async def v17(conn: Connection) -> None:
     # for one room are sent as one message (one bubble, one send; bot/outbox.py). Fixed at
     # commit, so a resend after a crash merges exactly the same rows under the same txn id.
     await conn.execute("ALTER TABLE outbox ADD COLUMN batch TEXT")
+
+
+@step(18, "session rooms an erasure still has to purge from the homeserver")
+async def v18(conn: Connection) -> None:
+    ID, INT = _types(conn)
+    # Written in the erasure's transaction, deleted (with the "purge" audit line) once Synapse
+    # says its delete task is complete (bot/purges.py). The room id only, never whose room it
+    # was; `reason` is the audit reason ('youth request', 'retention: …'). `delete_id`: the
+    # homeserver's delete task once asked (polled after a restart; asked again if forgotten).
+    await conn.execute(
+        f"""CREATE TABLE room_purges (
+               id          {ID},
+               room_id     TEXT NOT NULL UNIQUE,
+               reason      TEXT NOT NULL,
+               delete_id   TEXT,
+               attempts    {INT} NOT NULL DEFAULT 0,
+               last_error  TEXT,
+               created_at  {INT} NOT NULL
+           )"""
+    )

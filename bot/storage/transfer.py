@@ -20,12 +20,12 @@ TABLES: tuple[str, ...] = (
     "absences", "timers", "sessions", "case_notes", "handovers", "audit_log",
     "service_accounts", "undecryptable", "report_counts",
     "report_waits", "duty", "outbox", "intake_intents", "held_staff_posts", "now_queue",
-    "case_messages", "crisis_questions",
+    "case_messages", "crisis_questions", "room_purges",
 )
 # Tables whose `id` is generated (a sequence on PostgreSQL).
 _SERIAL = ("cases", "crisis_alerts", "bookings", "absences", "timers", "sessions",
            "case_notes", "handovers", "audit_log", "outbox", "held_staff_posts", "now_queue",
-           "case_messages")
+           "case_messages", "room_purges")
 _BATCH = 1000
 
 

@@ -517,6 +517,8 @@ TEXTS: dict[str, Any] = {
         "forget_rooms_kept": "Your chats with counselors themselves are still on the service's "
                              "server (we could not remove them). You can leave them in your "
                              "app.",
+        "forget_rooms_pending": "Your chats with counselors themselves are being removed from "
+                                "the service's server now; that can take a while.",
         "forget_kept": "Okay, nothing was erased.",
         "privacy_bot_stays": "What happens with what you tell us? The chatbot reads your "
                              "answers to the questions and stores them encrypted, so a "

@@ -541,6 +541,8 @@ TEXTS: dict[str, Any] = {
         "forget_rooms_kept": "Je gesprekken met hulpverleners zelf staan nog op de server van "
                              "de dienst (wij konden ze niet verwijderen). Je kan ze zelf "
                              "verlaten in je app.",
+        "forget_rooms_pending": "Je gesprekken met hulpverleners zelf worden nu van de server "
+                                "van de dienst verwijderd; dat kan even duren.",
         "forget_kept": "Oké, er is niets gewist.",
         "privacy_bot_stays": "Wat gebeurt er met wat je vertelt? De chatbot leest je antwoorden "
                              "op de vragen en bewaart ze versleuteld, zodat een hulpverlener je "

@@ -290,9 +290,11 @@ class RightsTexts(TextGroup):
     history_file_failed: str = text()
     # `vergeet mij`: what will be erased, and the words that confirm ({confirm}).
     forget_ask: str = text("confirm")
-    # After the confirmation; then once more if the session rooms could not be removed.
+    # After the confirmation; then once more if the session rooms could not be removed, or
+    # that their removal from the homeserver is under way (it completes in the background).
     forget_done: str = text()
     forget_rooms_kept: str = text()
+    forget_rooms_pending: str = text()
     # Anything but the confirmation after the question.
     forget_kept: str = text()
     # `privacy`: what is read and stored, and where the notice is ({url}).

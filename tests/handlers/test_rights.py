@@ -8,9 +8,11 @@ from pathlib import Path
 
 from bot.domain import session_rules as rules
 from bot.metrics import METRICS
+from bot.purges import RoomPurger
 from bot.services.retention import RetentionJob
-from bot.storage import bookings, rights, youths
+from bot.storage import bookings, purges, rights, youths
 from bot.storage.sealing import unseal
+from tests.support.fake_synapse_admin import FakeSynapse, Ticks
 from tests.support.harness import SARA, TOM, YOUTH, Harness
 
 OTHER = "@other:fake"
@@ -159,6 +161,46 @@ async def test_erasure_removes_every_trace_of_the_youth(h: Harness) -> None:
     assert any("chatbot" in r for r in again)
     (history,) = await h.youth_says(YOUTH, "geschiedenis")
     assert "nog geen gesprek" in history
+
+
+async def test_erasure_with_an_admin_token_queues_the_purge_and_says_it_is_underway(
+    h: Harness,
+) -> None:
+    await two_youths(h)
+    room = await h.db.fetchval(
+        "SELECT s.room_id FROM sessions s JOIN bookings b ON b.id = s.booking_id "
+        "WHERE b.youth_id = ?", (YOUTH,))
+    synapse = FakeSynapse()
+    h.ctx.admin = synapse  # type: ignore[assignment]
+    ticks = Ticks()
+    worker = RoomPurger(h.db, h.clock, lambda: synapse, monotonic=ticks)
+    h.ctx.purges = worker
+    await h.youth_says(YOUTH, "vergeet mij")
+    done = await h.youth_says(YOUTH, "WIS ALLES")
+    assert any("alles over jou is gewist" in r for r in done)
+    # Not "purged": the homeserver does that in the background.
+    assert any("worden nu van de server van de dienst verwijderd" in r for r in done)
+    assert not any("staan nog op de server" in r for r in done)
+    assert worker._wake.is_set()  # woken once the erasure committed
+    # Queued with the erasure: the room id and the reason, nothing about the youth.
+    assert [(p.room_id, p.reason) for p in await purges.pending(h.db)] == [
+        (room, "youth request")]
+    for table, dump in (await all_rows(h)).items():
+        assert YOUTH not in dump and "MARKERzq7" not in dump, table
+    assert synapse.calls == []  # nothing asked inside the youth's message handling
+    actions = [a.action for a in await rights.audit_trail(h.db)]
+    assert actions == ["erasure"]
+
+    await worker.pump()  # asked; Synapse's task is not done yet: no purge in the trail
+    assert synapse.calls == [("DELETE", room)]
+    assert [a.action for a in await rights.audit_trail(h.db)] == ["erasure"]
+    synapse.finish("task1")
+    ticks.t += 2
+    await worker.pump()
+    assert await purges.pending(h.db) == []
+    trail = await rights.audit_trail(h.db)
+    assert [(a.action, a.reason) for a in trail] == [("purge", "youth request"),
+                                                    ("erasure", "youth request")]
 
 
 async def test_privacy_word_links_the_notice(h: Harness) -> None:
