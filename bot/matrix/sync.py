@@ -204,6 +204,7 @@ class SyncLoop:
             return None
         await client.receive_response(resp)
         self.prefetched = True
+        log.info("First sync: the answer asked for at the process start was used")
         return resp
 
     async def _storage_failed(self, exc: BaseException) -> None:
