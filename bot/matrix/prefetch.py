@@ -138,6 +138,11 @@ def start(config_path: str | os.PathLike[str]) -> None:
         _pending = None
 
 
+def pending() -> bool:
+    """Whether a prefetch was started and not yet taken."""
+    return _pending is not None
+
+
 def take(homeserver: str, access_token: str, since: str | None,
          wait: float = REQUEST_TIMEOUT) -> dict[str, Any] | None:
     """The prefetched first sync's answer if it is the one the bot would ask for now, else

@@ -193,10 +193,10 @@ class SyncLoop:
         """The first sync, if `prefetch` asked for it while the bot was starting (the same
         request; taken once), handed to nio as `client.sync` would have."""
         client = self.transport.nio
-        if since is None or not client.access_token:
+        token = getattr(client, "access_token", None)
+        if since is None or not token or not prefetch.pending():
             return None
-        parsed = await asyncio.to_thread(prefetch.take, client.homeserver, client.access_token,
-                                         since)
+        parsed = await asyncio.to_thread(prefetch.take, client.homeserver, token, since)
         if parsed is None:
             return None
         resp = SyncResponse.from_dict(parsed)
