@@ -188,6 +188,11 @@ async def report(config_path: str, first: str, last: str | None, out: str) -> in
 
 
 def run_bot(path: str, *, verbose: bool = False) -> int:
+    from bot.matrix import prefetch
+
+    # The homeserver builds the first sync's answer (the full state of every room) while
+    # the bot imports and builds itself; the sync loop takes it if it is the one it needs.
+    prefetch.start(path)
     from bot.startup import mark, pause_gc, resume_gc
 
     # What the start-up allocates (about 160 000 objects: modules, config, texts, the crisis

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from typing import Protocol
 
+from bot.backoff import Backoff
 from bot.metrics import METRICS
 from bot.storage import intents
 from bot.storage.db import Database
@@ -40,11 +40,9 @@ class IntakeOpener:
     def __init__(self, db: Database, youth: IntakeSide, *, backoff_max: float = 60.0) -> None:
         self.db = db
         self.youth = youth
-        self.backoff_max = backoff_max
         self._wake = asyncio.Event()
         self._done: dict[str, asyncio.Event] = {}
-        self._retry_at: dict[str, float] = {}
-        self._backoff: dict[str, float] = {}
+        self.backoff = Backoff(1.0, backoff_max)
         self._task: asyncio.Task[None] | None = None
 
     async def request(self, user_id: str, campaign: str | None) -> None:
@@ -98,15 +96,14 @@ class IntakeOpener:
         """Try every pending intent that is due; returns seconds until the next retry."""
         pending = await intents.pending_intakes(self.db)
         METRICS.set("chathulp_intake_pending", len(pending))
-        now = time.monotonic()
         next_in = 30.0
         for intent in pending:
-            due = self._retry_at.get(intent.user_id, 0.0)
-            if due > now:
-                next_in = min(next_in, due - now)
+            wait = self.backoff.wait_left(intent.user_id)
+            if wait > 0:
+                next_in = min(next_in, wait)
                 continue
             if not await self.open_one(intent):
-                next_in = min(next_in, self._retry_at[intent.user_id] - time.monotonic())
+                next_in = min(next_in, self.backoff.wait_left(intent.user_id))
         left = len(await intents.pending_intakes(self.db)) if pending else 0
         METRICS.set("chathulp_intake_pending", left)
         return max(0.1, next_in)
@@ -123,9 +120,7 @@ class IntakeOpener:
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            delay = min(self._backoff.get(user_id, 1.0) * 2, self.backoff_max)
-            self._backoff[user_id] = delay
-            self._retry_at[user_id] = time.monotonic() + delay
+            delay = self.backoff.failed(user_id)
             log.warning("Opening an intake DM failed (%s); retrying in %.0f s",
                         type(exc).__name__, delay)
             try:
@@ -133,8 +128,7 @@ class IntakeOpener:
             except Exception:
                 log.exception("Could not note the failed intake attempt")
             return False
-        self._backoff.pop(user_id, None)
-        self._retry_at.pop(user_id, None)
+        self.backoff.succeeded(user_id)
         done = self._done.pop(user_id, None)
         if done is not None:
             done.set()

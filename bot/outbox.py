@@ -24,6 +24,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from bot.backoff import Backoff
 from bot.domain.messages import Message, text_to_html
 from bot.metrics import METRICS
 from bot.storage import outbox as store
@@ -126,12 +127,10 @@ class Outbox:
         self.alert_after = alert_after_minutes * 60
         self.on_alert = on_alert
         self.poll_seconds = poll_seconds
-        self.backoff_max = backoff_max
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
         self._workers: dict[str, asyncio.Task[None]] = {}
-        self._retry_at: dict[str, float] = {}
-        self._backoff: dict[str, float] = {}
+        self.backoff = Backoff(0.5, backoff_max)
         self._parallel = asyncio.Semaphore(parallel)
         self._alerted = False
         self._task: asyncio.Task[None] | None = None
@@ -231,10 +230,9 @@ class Outbox:
         """Start a sender for every room with pending rows; returns how many rooms wait."""
         targets = await store.pending_targets(self.db)
         await self._watch_backlog()
-        now = time.monotonic()
         for room_id, user_id in targets:
             key = room_id or f"user:{user_id}"
-            if key in self._workers or self._retry_at.get(key, 0) > now:
+            if key in self._workers or self.backoff.wait_left(key) > 0:
                 continue
             task = asyncio.create_task(self._send_group(key, room_id, user_id),
                                        name="outbox-room")
@@ -261,7 +259,7 @@ class Outbox:
                     if not await self._send_one(key, joined(group),
                                                 [i.id for i in group]):
                         return
-                self._backoff.pop(key, None)
+                self.backoff.succeeded(key)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -278,7 +276,7 @@ class Outbox:
             self._later(key, "no DM room")
             return
         await store.address(self.db, user_id, room_id)
-        self._backoff.pop(key, None)
+        self.backoff.succeeded(key)
 
     async def _send_one(self, key: str, item: OutboxItem, ids: list[int] | None = None) -> bool:
         """Send one message (`ids`: the rows it stands for, when several were merged)."""
@@ -303,9 +301,7 @@ class Outbox:
         return False
 
     def _later(self, key: str, why: str) -> None:
-        delay = min(self._backoff.get(key, 0.5) * 2, self.backoff_max)
-        self._backoff[key] = delay
-        self._retry_at[key] = time.monotonic() + delay
+        delay = self.backoff.failed(key)
         log.info("Outbox: a room waits %.0f s (%s)", delay, why)
 
     async def _watch_backlog(self) -> None:

@@ -245,8 +245,19 @@ class Drill:
                 break
         return self.replies(user, room_id, mark)
 
+    async def register_youth(self) -> str:
+        """A new youth's account. One who signs up during the drill's homeserver outage
+        tries again once it is back (that outage is the homeserver's, not the bot's)."""
+        name = f"youth-{random.randrange(16**8):08x}"
+        for _ in range(120):
+            try:
+                return await self.server.register(name, PASSWORD)
+            except aiohttp.ClientConnectionError:
+                await asyncio.sleep(1)
+        return await self.server.register(name, PASSWORD)
+
     async def youth_run(self, reference: bool = False) -> None:
-        youth_id = await self.server.register(f"youth-{random.randrange(16**8):08x}", PASSWORD)
+        youth_id = await self.register_youth()
         self.youths.append(youth_id)
         if self.faulty():
             self.fault_youths.append(youth_id)

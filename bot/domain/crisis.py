@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -206,6 +206,13 @@ def compile_rules(rules: CrisisRules, lemmas: LemmaTable | None = None) -> _Engi
     """Compile (and so check) the rules; ValueError on a concept that refers to itself, or
     when `lemmas` does not cover the patterns' words. Without `lemmas` the engine is for
     checking only. Each (rules, table) pair has its own index and word cache."""
+    if lemmas is not None:
+        # The checking engine's patterns and term ids (compiled once, at config load), with
+        # an index of its own: the word cache depends on the lemma table.
+        base = compile_rules(rules)
+        if not lemmas.covers(base.index.vocabulary()):
+            raise ValueError("the lemma table does not cover the patterns' words")
+        return replace(base, index=replace(base.index, cache={}, lemmas=lemmas))
     concepts = dict(rules.concepts)
     for name in concepts:
         concept_atoms(name, concepts)  # raises on a concept that refers to itself
@@ -228,10 +235,6 @@ def compile_rules(rules: CrisisRules, lemmas: LemmaTable | None = None) -> _Engi
         )
         for source in rules.exclude
     )
-    if lemmas is not None:
-        if not lemmas.covers(index.vocabulary()):
-            raise ValueError("the lemma table does not cover the patterns' words")
-        index.lemmas = lemmas
     entries = tuple(
         (cat.id, lang, phrase) for cat in rules.categories for lang, phrase in cat.phrases
     )

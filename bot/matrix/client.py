@@ -43,7 +43,7 @@ from nio.exceptions import LocalProtocolError
 from bot.config.models import Config
 from bot.domain.messages import Message
 from bot.handlers.transport import InviteSummary, RoomInfo
-from bot.matrix.cross_signing import ensure_cross_signed
+from bot.matrix.cross_signing import ensure_cross_signed, query_own_keys
 from bot.matrix.e2ee_guard import E2EEGuard
 from bot.matrix.secrets import (
     Credentials,
@@ -151,16 +151,18 @@ class MatrixTransport:
         self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
 
         creds = await asyncio.to_thread(load_credentials, self.data_dir)
+        own: dict[str, Any] | None = None  # what the server holds of our keys, if asked
         if creds is None:
             await self._first_login()
         else:
-            await self._restore(creds)
+            own = await self._restore(creds)
         self.e2ee.install()
         # Cached now, not fetched by concurrent openings; asked meanwhile (one round trip less
         # before the first sync).
         version = asyncio.create_task(self.default_room_version())
         try:
-            await self._check_device_keys()
+            if await self._check_device_keys(own):
+                own = None  # changed on the server: asked again for the cross-signing
             password = mcfg.password.get_secret_value() if mcfg.password else None
             done = await ensure_cross_signed(
                 self._http,
@@ -170,6 +172,7 @@ class MatrixTransport:
                 client.device_id,
                 self.secrets,
                 password,
+                known=own,
             )
         except BaseException:
             version.cancel()
@@ -197,7 +200,7 @@ class MatrixTransport:
         if client.should_upload_keys:
             await client.keys_upload()
 
-    async def _restore(self, creds: Credentials) -> None:
+    async def _restore(self, creds: Credentials) -> dict[str, Any] | None:
         if creds.user_id != self.config.matrix.user_id:
             raise StartupError(
                 f"the data directory belongs to {creds.user_id}, but the config says "
@@ -212,7 +215,13 @@ class MatrixTransport:
                 "device (then remove the old device from the bot's account)."
             )
         self.nio.restore_login(creds.user_id, creds.device_id, creds.access_token)
-        resp = await self.nio.whoami()
+        # Whether the token works and what the server holds of our keys: asked together, one
+        # round trip before the first sync instead of two. The keys' answer counts only once
+        # the token is known to work.
+        resp, own = await asyncio.gather(self.nio.whoami(), self._query_own_keys(),
+                                         return_exceptions=True)
+        if isinstance(resp, BaseException):
+            raise resp
         if getattr(resp, "user_id", None) != creds.user_id:
             raise StartupError(
                 f"the stored access token no longer works ({getattr(resp, 'message', resp)}): "
@@ -220,29 +229,35 @@ class MatrixTransport:
                 "in as a new device."
             )
         log.info("Restored device %s", creds.device_id)
+        return own if isinstance(own, dict) else None
 
-    async def _check_device_keys(self) -> None:
-        """The device's keys must be on the server, or nobody can encrypt to us."""
-        client = self.nio
+    async def _query_own_keys(self) -> dict[str, Any]:
         assert self._http is not None
-        url = f"{self.config.matrix.homeserver}/_matrix/client/v3/keys/query"
-        body = {"device_keys": {client.user_id: [client.device_id]}}
-        headers = {"Authorization": f"Bearer {client.access_token}"}
-        async with self._http.post(url, json=body, headers=headers) as r:
-            data = await r.json()
+        return await query_own_keys(
+            self._http, f"{self.config.matrix.homeserver}/_matrix/client/v3",
+            {"Authorization": f"Bearer {self.nio.access_token}"}, self.nio.user_id)
+
+    async def _check_device_keys(self, own: dict[str, Any] | None) -> bool:
+        """The device's keys must be on the server, or nobody can encrypt to us. `own`: the
+        server's keys of our account if already asked. True if the device's keys were
+        uploaded again (what the server holds changed)."""
+        client = self.nio
+        data = own if own is not None else await self._query_own_keys()
         ours = data.get("device_keys", {}).get(client.user_id, {}).get(client.device_id)
         mine = client.olm.account.identity_keys["ed25519"] if client.olm else None
         if ours is None:
             log.warning("The server lost this device's keys; uploading them again")
             client.olm.account.shared = False  # type: ignore[union-attr]
             await client.keys_upload()
-        elif ours.get("keys", {}).get(f"ed25519:{client.device_id}") != mine:
+            return True
+        if ours.get("keys", {}).get(f"ed25519:{client.device_id}") != mine:
             raise StartupError(
                 f"the server holds other keys for device {client.device_id} than the local "
                 "store: the store does not belong to this device. Restore the right store."
             )
-        elif client.should_upload_keys:
-            await client.keys_upload()
+        if client.should_upload_keys:
+            await client.keys_upload()  # one-time keys: the device's keys stay as they were
+        return False
 
     async def close(self) -> None:
         # Let queued notices go out first (briefly), then stop.

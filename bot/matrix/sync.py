@@ -11,7 +11,8 @@
   every `storage_backoff_max` seconds at most (2 s), without long-polling: a full disk is
   no homeserver outage, and once writing works the batch goes through within seconds (health
   200 again) instead of after the homeserver back-off of up to 30 s.
-- The first sync after a start is `full_state=True` (else nio's `client.rooms` stays empty).
+- The first sync after a start is `full_state=True` (else nio's `client.rooms` stays empty);
+  after a restart it was asked for at the process start already (`prefetch`).
 - On a very first sync (no token) old timeline events are not answered: they predate the bot.
 - Homeserver errors: exponential back-off with asyncio.sleep (never blocking), then resume.
 """
@@ -36,7 +37,7 @@ from nio import (
 from nio.exceptions import LocalProtocolError
 
 from bot.handlers.transport import Invite
-from bot.matrix import logguard
+from bot.matrix import logguard, prefetch
 from bot.matrix.client import MatrixTransport
 from bot.matrix.events import (
     MAX_BODY,
@@ -46,6 +47,7 @@ from bot.matrix.events import (
     membership_of,
     strip_mx_reply,
 )
+from bot.matrix.prefetch import SYNC_FILTER
 from bot.matrix.undecryptable import Parking
 from bot.metrics import METRICS
 from bot.storage import sync_state as tstore
@@ -57,11 +59,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SYNC_FILTER = {
-    "presence": {"not_types": ["*"]},
-    "account_data": {"not_types": ["*"]},
-    "room": {"timeline": {"limit": 50}, "ephemeral": {"not_types": ["*"]}},
-}
 
 
 @dataclass
@@ -125,6 +122,7 @@ class SyncLoop:
         self.synced_once = asyncio.Event()
         self.outbox: Outbox | None = None
         self.storage_fault = False
+        self.prefetched = False  # the first sync came from `prefetch`
 
     def stop(self) -> None:
         self._stop.set()
@@ -136,7 +134,8 @@ class SyncLoop:
         backoff = 1.0
         while not self._stop.is_set():
             try:
-                resp = await client.sync(
+                resp = await self._prefetched(since) if first else None
+                resp = resp or await client.sync(
                     # After a storage fault no long poll: the retry returns at once, with
                     # the batch held back or an empty one, and shows whether writing works.
                     timeout=0 if first or self.storage_fault else self.poll_timeout_ms,
@@ -189,6 +188,24 @@ class SyncLoop:
                 log.exception("Unexpected error in the sync loop; retrying in %.0f s", backoff)
                 await self._sleep(backoff)
                 backoff = min(backoff * 2, self.backoff_max)
+
+    async def _prefetched(self, since: str | None) -> SyncResponse | None:
+        """The first sync, if `prefetch` asked for it while the bot was starting (the same
+        request; taken once), handed to nio as `client.sync` would have."""
+        client = self.transport.nio
+        token = getattr(client, "access_token", None)
+        if since is None or not token or not prefetch.pending():
+            return None
+        parsed = await asyncio.to_thread(prefetch.take, client.homeserver, token, since)
+        if parsed is None:
+            return None
+        resp = SyncResponse.from_dict(parsed)
+        if not isinstance(resp, SyncResponse):
+            return None
+        await client.receive_response(resp)
+        self.prefetched = True
+        log.info("First sync: the answer asked for at the process start was used")
+        return resp
 
     async def _storage_failed(self, exc: BaseException) -> None:
         if self.storage_fault:

@@ -133,7 +133,7 @@ async def test_a_waiting_backlog_is_visible_and_alerted_once(db: Database) -> No
     assert len(alerts) == 1 and alerts[0][0] == 2 and alerts[0][1] >= 120
     assert METRICS.get("chathulp_outbox_oldest_seconds") >= 120
     t.down = False
-    t.outbox._retry_at.clear()
+    t.outbox.backoff.clear()
     t.outbox.start()
     try:
         assert await t.outbox.wait_idle(timeout=10)
