@@ -241,7 +241,8 @@ class Appointments:
             texts = self.ctx.config.text(case.language)
             when = self._when(booking.start, case.language)
             # A counselor removed from the config (a reload) is never named: they will not
-            # come (the opening finds a stand-in, or the staff room is told).
+            # come. The nameless text says what the opening then does (a free colleague steps
+            # in, else new moments at once; phone/visit: the staff room is told).
             named = self.ctx.is_staff(booking.counselor_id)
             message = (fill(texts.reminder, {"when": when,
                                              "counselor": self._name(booking.counselor_id)})

@@ -50,8 +50,11 @@ TEXTS: dict[str, Any] = {
     "cancelled": "Your appointment is cancelled. Type 'appointment' to pick a new moment.",
     "reminder": "Reminder: your chat with {counselor} is {when}. I'll invite you to a private "
                 "chat then.",
-    "reminder_no_counselor": "Reminder: your chat is {when}. I'll invite you to a private chat "
-                             "then.",
+    "reminder_no_counselor": "Reminder: your chat is {when}. The counselor of your appointment "
+                             "no longer works here. At that time I'll look for a colleague "
+                             "who is free. If there is one, I'll invite you to a private chat "
+                             "with them. If not, I'll tell you right away and help you find "
+                             "a new moment.",
     "late_apology": "(Sorry, this message comes later than planned.)",
     "staff_new_booking": "New appointment {when} — case {ref}",
     "staff_cancelled": "Cancelled: appointment {when} — case {ref}",
@@ -674,9 +677,12 @@ TEXTS: dict[str, Any] = {
                                     "with 'message'.",
         "reminder_visit": "Reminder: your meeting with {counselor} is {when}, at {office}: "
                           "{address}.",
-        "reminder_video_no_counselor": "Reminder: your video call is {when}. I will invite you "
-                                       "to a private chat then. The link for the call will be "
-                                       "there.",
+        "reminder_video_no_counselor": "Reminder: your video call is {when}. The counselor of "
+                                       "your appointment no longer works here. At that time "
+                                       "I'll look for a colleague who is free. If there is one, "
+                                       "I'll invite you to a private chat with them; the link "
+                                       "for the call will be there. If not, I'll tell you right "
+                                       "away and help you find a new moment.",
         "reminder_phone_no_counselor": "Reminder: your phone call is {when}, on {number}.",
         "reminder_phone_no_number_no_counselor": "Reminder: your phone call is {when}. You have "
                                                  "not given a number yet. Would you like a "

@@ -62,8 +62,11 @@ TEXTS: dict[str, Any] = {
                  "'afspraak'.",
     "reminder": "Herinnering: je gesprek met {counselor} is {when}. Ik nodig je dan uit in een "
                 "privégesprek.",
-    "reminder_no_counselor": "Herinnering: je gesprek is {when}. Ik nodig je dan uit in een "
-                             "privégesprek.",
+    "reminder_no_counselor": "Herinnering: je gesprek is {when}. De hulpverlener van je "
+                             "afspraak werkt hier niet meer. Op dat moment zoek ik een collega "
+                             "die vrij is. Is er een, dan nodig ik je uit in een privégesprek "
+                             "met die collega. Zo niet, dan laat ik het je meteen weten en "
+                             "zoeken we een nieuw moment.",
     "late_apology": "(Sorry, dit bericht komt later dan gepland.)",
     "staff_new_booking": "Nieuwe afspraak {when} — dossier {ref}",
     "staff_cancelled": "Geannuleerd: afspraak {when} — dossier {ref}",
@@ -701,9 +704,13 @@ TEXTS: dict[str, Any] = {
                                     "weten met 'bericht'.",
         "reminder_visit": "Herinnering: je afspraak met {counselor} is {when}, bij {office}: "
                           "{address}.",
-        "reminder_video_no_counselor": "Herinnering: je videogesprek is {when}. Ik nodig je dan "
-                                       "uit in een privégesprek. Daarin staat de link om te "
-                                       "bellen.",
+        "reminder_video_no_counselor": "Herinnering: je videogesprek is {when}. De "
+                                       "hulpverlener van je afspraak werkt hier niet meer. Op "
+                                       "dat moment zoek ik een collega die vrij is. Is er een, "
+                                       "dan nodig ik je uit in een privégesprek met die "
+                                       "collega; daarin staat de link om te bellen. Zo niet, "
+                                       "dan laat ik het je meteen weten en zoeken we een nieuw "
+                                       "moment.",
         "reminder_phone_no_counselor": "Herinnering: je telefoongesprek is {when}, op {number}.",
         "reminder_phone_no_number_no_counselor": "Herinnering: je telefoongesprek is {when}. Je "
                                                  "gaf nog geen nummer. Wil je gebeld worden? "

@@ -617,7 +617,8 @@ class FollowupTexts(TextGroup):
     reminder_phone_no_number: str = text("when", "counselor")
     reminder_visit: str = text("when", "counselor", "office", "address")
     # The same when the booking's counselor is no longer in the config (removed by a reload or
-    # restart): never named to the youth.
+    # restart): never named to the youth. The video one says what the opening does (a free
+    # colleague, else new moments), as `reminder_no_counselor`.
     reminder_video_no_counselor: str = text("when")
     reminder_phone_no_counselor: str = text("when", "number")
     reminder_phone_no_number_no_counselor: str = text("when")
@@ -691,7 +692,9 @@ class Texts(TextGroup):
     appointment_none: str = text()
     cancelled: str = text()
     reminder: str = text("when", "counselor")
-    # The same when the booking's counselor is no longer in the config (never named).
+    # The same when the booking's counselor is no longer in the config (never named). What
+    # the opening then does (bot/handlers/session_rooms.py `_counselor_removed`): a free
+    # colleague steps in, else the youth is offered new moments — the text says both.
     reminder_no_counselor: str = text("when")
     late_apology: str = text()
     # Notices to counselors (in their DM with the bot) and the staff room. {ref}: case.

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.reload import Reloader
-from bot.storage import bookings
+from bot.storage import bookings, sessions
 from tests.handlers.test_followup import NEXT, followup, fu, has
 from tests.handlers.test_reload import ADMIN, config_data, write
 from tests.support.harness import SARA, TOM, YOUTH, Harness, counselor
@@ -72,6 +72,7 @@ async def test_the_english_reminder_has_no_name_either(
     told = await reminder(h)
     assert not names_sara(told)
     assert any(has(t, h.config.text("en").reminder_no_counselor) for t in told), told
+    assert all("colleague" in t and "new moment" in t for t in told), told
 
 
 async def test_a_kept_counselor_is_still_named(r: tuple[Harness, Reloader, Path]) -> None:
@@ -118,3 +119,45 @@ async def test_a_phone_session_of_a_kept_counselor_tells_the_staff_room_nothing(
     h.at(NEXT)
     await h.run_due()
     assert h.since(mark, h.staff_room) == []
+
+
+EVENINGS = {d: ["19:00-21:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+
+
+@pytest.mark.parametrize("form, key", [("", None), ("video", "reminder_video_no_counselor")])
+@pytest.mark.parametrize("colleague_free", [True, False])
+async def test_the_reminder_says_what_the_opening_then_does(
+        r: tuple[Harness, Reloader, Path], form: str, key: str | None,
+        colleague_free: bool) -> None:
+    """The nameless chat/video reminder promises a free colleague's private chat, else new
+    moments at once — and the opening does exactly one of the two."""
+    h, reloader, path = r
+    booking, _ = await followup(h, form)  # with Sara next week
+    tom = counselor(TOM, "Tom") if colleague_free else counselor(TOM, "Tom", hours=EVENINGS)
+    write(path, config_data(path.parent / "bot-data", [tom]))
+    await h.counselor_says(ADMIN, "!reload")
+    await reloader.settled()
+    reminders = await reminder(h)  # 60 and 10 minutes before
+    template = h.config.text("nl").reminder_no_counselor if key is None else fu(h, key)
+    assert reminders and not names_sara(reminders)
+    for told in reminders:
+        assert has(told, template)
+        # Both outcomes are promised: a colleague's private chat, else a new moment.
+        assert "collega" in told and "privégesprek" in told and "nieuw moment" in told
+    youth_dm = await h.dm(YOUTH)
+    mark = h.mark()
+    h.at(NEXT)
+    await h.run_due()
+    at_opening = h.since(mark, youth_dm)
+    session = await sessions.by_booking(h.db, booking.id)
+    assert session is not None
+    if colleague_free:  # Tom's private chat: the youth is invited, the pointer names him
+        assert session.state == "open" and session.counselor_id == TOM and session.room_id
+        assert (session.room_id, YOUTH) in h.transport.invites
+        (pointer,) = at_opening
+        assert "Tom" in pointer and session.room_id in pointer
+    else:  # no room; told at once, with new moments (Tom's evenings)
+        assert session.state == "ended" and session.room_id is None
+        assert at_opening[0].startswith("Sorry: je hulpverlener kan er niet bij zijn")
+        assert "1." in at_opening[-1] and "Tom" in at_opening[-1]
+    assert not names_sara(at_opening)
