@@ -713,11 +713,23 @@ TEXTS: dict[str, Any] = {
         "message_limit": "You just sent {counselor} a few messages. This one was not sent. "
                          "You can send a message again later. Is it urgent? Call Awel (102). "
                          "Day and night: the Zelfmoordlijn (1813). In danger: 112.",
+        "message_sent_team": "Your counselor no longer works here, so your message went to "
+                             "our team of counselors. One of them can answer you. The answer "
+                             "comes here, but usually not right away. Is it urgent? Call Awel "
+                             "(102). Day and night: the Zelfmoordlijn (1813). In danger: 112.",
+        "message_team_unreachable": "Your counselor no longer works here, and I can't pass "
+                                    "your message on to the team right now. Please try again "
+                                    "later. Is it urgent? Call Awel (102). Day and night: the "
+                                    "Zelfmoordlijn (1813). In danger: 112.",
+        "the_team": "our team",
         "message_from_counselor": "Message from {counselor}:\n{text}\n\nWant to answer? Type "
                                   "'message' and then your answer.",
         "history_form": "({form})",
         "staff_message": "Message from the youth of case {ref}:\n{text}\n\nAnswer: "
                          "!reply #{ref} <text>",
+        "staff_message_team": "Message from the youth of case {ref}, for {counselor}, who is "
+                              "no longer in the configuration:\n{text}\n\nAny counselor can "
+                              "answer, in their chat with me: !reply #{ref} <text>",
         "staff_phone": "The youth of case {ref} gave a number for the phone call of {when}: "
                        "{number}",
         "staff_reminder_phone": "Phone call: call the youth on {number}.",

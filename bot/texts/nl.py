@@ -741,11 +741,25 @@ TEXTS: dict[str, Any] = {
                          "niet verstuurd. Later kan je weer een bericht sturen. Is het "
                          "dringend? Bel Awel (102). Dag en nacht: de Zelfmoordlijn (1813). In "
                          "gevaar: 112.",
+        "message_sent_team": "Je hulpverlener werkt hier niet meer. Daarom ging je bericht "
+                             "naar ons team van hulpverleners. Iemand van hen kan je "
+                             "antwoorden. Het antwoord komt hier, maar meestal niet meteen. Is "
+                             "het dringend? Bel Awel (102). Dag en nacht: de Zelfmoordlijn "
+                             "(1813). In gevaar: 112.",
+        "message_team_unreachable": "Je hulpverlener werkt hier niet meer, en ik kan je "
+                                    "bericht nu niet aan het team doorgeven. Probeer het later "
+                                    "nog eens. Is het dringend? Bel Awel (102). Dag en nacht: "
+                                    "de Zelfmoordlijn (1813). In gevaar: 112.",
+        "the_team": "ons team",
         "message_from_counselor": "Bericht van {counselor}:\n{text}\n\nAntwoorden? Typ "
                                   "'bericht' en dan je antwoord.",
         "history_form": "({form})",
         "staff_message": "Bericht van de jongere van dossier {ref}:\n{text}\n\nAntwoorden: "
                          "!reply #{ref} <tekst>",
+        "staff_message_team": "Bericht van de jongere van dossier {ref}, voor {counselor}, die "
+                              "niet meer in de configuratie staat:\n{text}\n\nElke "
+                              "hulpverlener kan antwoorden, in het gesprek met mij: !reply "
+                              "#{ref} <tekst>",
         "staff_phone": "De jongere van dossier {ref} gaf een nummer voor het telefoongesprek "
                        "van {when}: {number}",
         "staff_reminder_phone": "Telefoongesprek: bel de jongere op {number}.",

@@ -640,12 +640,21 @@ class FollowupTexts(TextGroup):
     message_no_counselor: str = text()
     message_too_long: str = text("max")
     message_limit: str = text("counselor")
+    # `bericht` when the counselor it would go to is no longer in the config (removed by a
+    # reload or restart): it went to the staff room, where any counselor may answer it / the
+    # staff room does not exist yet (not passed on). {counselor} of message_limit: the_team.
+    message_sent_team: str = text()
+    message_team_unreachable: str = text()
+    the_team: str = text()
     # The counselor's answer, in the youth's DM. {text}: their words.
     message_from_counselor: str = text("counselor", "text")
     # A line in the youth's history and the counselor's agenda: the form's label.
     history_form: str = text("form")
     # To the counselor (default language). {text}: the youth's words.
     staff_message: str = text("ref", "text")
+    # The same in the staff room when its counselor is no longer in the config; {counselor}:
+    # their Matrix id (never the youth's).
+    staff_message_team: str = text("ref", "counselor", "text")
     staff_phone: str = text("ref", "when", "number")
     staff_reminder_phone: str = text("number")
     staff_reminder_phone_none: str = text()

@@ -161,3 +161,55 @@ async def test_the_reminder_says_what_the_opening_then_does(
         assert at_opening[0].startswith("Sorry: je hulpverlener kan er niet bij zijn")
         assert "1." in at_opening[-1] and "Tom" in at_opening[-1]
     assert not names_sara(at_opening)
+
+
+async def test_a_message_for_a_removed_counselor_goes_to_the_staff_room_and_tom_answers(
+        r: tuple[Harness, Reloader, Path]) -> None:
+    h, reloader, path = r
+    booking, _ = await followup(h)  # with Sara next week
+    await remove_sara(h, reloader, path)
+    ref = await h.db.fetchval("SELECT ref FROM cases WHERE id = ?", (booking.case_id,))
+    youth_dm = await h.dm(YOUTH)
+    mark = h.mark()
+    (reply,) = await h.youth_says(YOUTH, "bericht ik kom wat later")
+    assert reply == fu(h, "message_sent_team") and not names_sara([reply])
+    # Only the staff room has it: by case ref, never the youth's id; Sara's DM nothing.
+    carried = [s for s in h.transport.sent[mark:] if "ik kom wat later" in s.body]
+    assert [s.room_id for s in carried] == [h.staff_room]
+    (staff,) = h.since(mark, h.staff_room)
+    assert has(staff, fu(h, "staff_message_team")) and f"#{ref}" in staff
+    assert SARA in staff and YOUTH not in staff
+    # Tom (in the config, never the case's counselor) may answer; the youth reads his name.
+    mark = h.mark()
+    (ok,) = await h.counselor_says(TOM, f"!reply #{ref} Dank je, tot dinsdag")
+    assert ok == fu(h, "reply_sent").format(ref=ref)
+    (answer,) = h.since(mark, youth_dm)
+    assert has(answer, fu(h, "message_from_counselor")) and "Tom" in answer
+    assert "Dank je, tot dinsdag" in answer
+
+
+async def test_the_limit_for_a_removed_counselor_names_the_team(
+        r: tuple[Harness, Reloader, Path]) -> None:
+    h, reloader, path = r
+    await followup(h)
+    await remove_sara(h, reloader, path)
+    for i in range(h.config.followup.messages_per_hour):
+        (reply,) = await h.youth_says(YOUTH, f"bericht nummer {i}")
+        assert reply == fu(h, "message_sent_team")
+    (limited,) = await h.youth_says(YOUTH, "bericht nog eentje")
+    assert limited == fu(h, "message_limit").format(counselor=fu(h, "the_team"))
+
+
+async def test_a_message_for_a_kept_counselor_still_goes_to_them_only(
+        r: tuple[Harness, Reloader, Path]) -> None:
+    h, _, _ = r
+    booking, _ = await followup(h)
+    ref = await h.db.fetchval("SELECT ref FROM cases WHERE id = ?", (booking.case_id,))
+    sara_dm = await h.counselor_dm(SARA)
+    mark = h.mark()
+    (reply,) = await h.youth_says(YOUTH, "bericht ik kom wat later")
+    assert has(reply, fu(h, "message_sent")) and "Sara" in reply
+    assert any("ik kom wat later" in t for t in h.since(mark, sara_dm))
+    assert h.since(mark, h.staff_room) == []
+    (refused,) = await h.counselor_says(TOM, f"!reply #{ref} hallo")
+    assert refused == h.config.text("nl").session.unknown_case.format(ref=ref)
