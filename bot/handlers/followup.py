@@ -138,6 +138,13 @@ class BetweenSessions:
             log.info("A youth erased the phone number of their phone session")
             return self.say(language, "phone_removed")
         await store.set_phone(self.ctx.db, upcoming.id, number)
+        if not self.ctx.is_staff(upcoming.counselor_id):
+            # Their counselor is no longer in the config (as the session's opening decides):
+            # the number goes to nobody now, and at the session's time to the colleague who
+            # steps in (bot/handlers/session_rooms.py `_phone_counselor_removed`).
+            log.info("A youth gave a number for their phone session (its counselor is no "
+                     "longer in the config)")
+            return self.say(language, "phone_saved_no_counselor", number=number)
         of = await youths.get_case(self.ctx.db, upcoming.case_id)
         lang = self.ctx.config.default_language
         when = format_when(upcoming.start, self.ctx.config.tz, lang, self.ctx.clock.now())

@@ -136,6 +136,8 @@ TEXTS: dict[str, Any] = {
         "standin_took_over": "You were not in the session of case {ref}; {standin} takes "
                              "over.",
         "standin_invited": "You are invited to step in for case {ref} (now).",
+        "standin_phone": "Please step in for case {ref} (now): its counselor is no longer "
+                         "here.",
         "no_standin": "You were not in the session of case {ref}; nobody could step in.",
         "youth_no_show": "The young person of {ref} has not joined after {minutes} minutes. "
                          "You may wait a little longer; to close, use !end no-show #{ref}.",
@@ -194,6 +196,10 @@ TEXTS: dict[str, Any] = {
                                         "{counselor}, who is no longer in the configuration. "
                                         "No stand-in was chosen: a colleague must take it "
                                         "over.",
+        "staff_counselor_removed_phone": "Case {ref}: the phone session now was with "
+                                         "{counselor}, who is no longer in the configuration. "
+                                         "{standin} takes over and has the number (if the "
+                                         "young person gave one) in their chat with me.",
         "your_counselor": "your counselor",
     },
     "commands": {
@@ -683,10 +689,19 @@ TEXTS: dict[str, Any] = {
                                        "I'll invite you to a private chat with them; the link "
                                        "for the call will be there. If not, I'll tell you right "
                                        "away and help you find a new moment.",
-        "reminder_phone_no_counselor": "Reminder: your phone call is {when}, on {number}.",
-        "reminder_phone_no_number_no_counselor": "Reminder: your phone call is {when}. You have "
-                                                 "not given a number yet. Would you like a "
-                                                 "call? Type: number 0470 12 34 56.",
+        "reminder_phone_no_counselor": "Reminder: your phone call is {when}, on {number}. The "
+                                       "counselor of your appointment no longer works here. "
+                                       "At that time I'll ask a colleague who is free to call "
+                                       "you. If nobody is free, I'll tell you right away and "
+                                       "help you find a new moment.",
+        "reminder_phone_no_number_no_counselor": "Reminder: your phone call is {when}. The "
+                                                 "counselor of your appointment no longer "
+                                                 "works here. You have not given a number yet. "
+                                                 "Would you like a call? Type: number 0470 12 "
+                                                 "34 56. Then at that time I'll ask a colleague "
+                                                 "who is free to call you. If nobody is free, "
+                                                 "I'll tell you right away and help you find a "
+                                                 "new moment.",
         "reminder_visit_no_counselor": "Reminder: your meeting is {when}, at {office}: "
                                        "{address}.",
         "call_link": "This is a video call. Open this link to join the call: {url}\nThe link "
@@ -695,6 +710,12 @@ TEXTS: dict[str, Any] = {
                              "available right now. You can talk here in this chat instead.",
         "phone_saved": "Thank you. {counselor} will call you on {number}. We erase your number "
                        "after the call. Changed your mind? Type: erase number.",
+        "phone_saved_no_counselor": "Thank you. The counselor of your appointment no longer "
+                                    "works here. At the time of the call I'll give {number} "
+                                    "to a colleague who is free, to call you. If nobody is "
+                                    "free, I'll tell you right away and help you find a new "
+                                    "moment. We erase your number after the call. Changed "
+                                    "your mind? Type: erase number.",
         "phone_removed": "Your number is erased.",
         "phone_not_needed": "You have no phone call booked, so I keep no number.",
         "phone_unreadable": "That does not look like a phone number. Type it like this: "

@@ -149,6 +149,8 @@ TEXTS: dict[str, Any] = {
         "standin_took_over": "Je was niet in het gesprek van dossier {ref}; {standin} neemt "
                              "het over.",
         "standin_invited": "Je bent uitgenodigd om in te vallen voor dossier {ref} (nu).",
+        "standin_phone": "Wil je invallen voor dossier {ref} (nu)? De hulpverlener ervan is "
+                         "hier niet meer.",
         "no_standin": "Je was niet in het gesprek van dossier {ref}; er was geen invaller.",
         "youth_no_show": "De jongere van {ref} is na {minutes} minuten nog niet in het gesprek. "
                          "Nog even wachten mag; afsluiten kan met !end no-show #{ref}.",
@@ -210,6 +212,10 @@ TEXTS: dict[str, Any] = {
                                         "{counselor}, die niet meer in de configuratie staat. "
                                         "Er is geen vervanger gekozen: een collega moet het "
                                         "overnemen.",
+        "staff_counselor_removed_phone": "Dossier {ref}: het telefoongesprek van nu stond bij "
+                                         "{counselor}, die niet meer in de configuratie staat. "
+                                         "{standin} neemt het over en heeft het nummer (als de "
+                                         "jongere er een gaf) in het gesprek met mij.",
         "your_counselor": "je hulpverlener",
     },
     "commands": {
@@ -711,10 +717,19 @@ TEXTS: dict[str, Any] = {
                                        "collega; daarin staat de link om te bellen. Zo niet, "
                                        "dan laat ik het je meteen weten en zoeken we een nieuw "
                                        "moment.",
-        "reminder_phone_no_counselor": "Herinnering: je telefoongesprek is {when}, op {number}.",
-        "reminder_phone_no_number_no_counselor": "Herinnering: je telefoongesprek is {when}. Je "
-                                                 "gaf nog geen nummer. Wil je gebeld worden? "
-                                                 "Typ: nummer 0470 12 34 56.",
+        "reminder_phone_no_counselor": "Herinnering: je telefoongesprek is {when}, op "
+                                       "{number}. De hulpverlener van je afspraak werkt hier "
+                                       "niet meer. Op dat moment vraag ik een collega die vrij "
+                                       "is om je te bellen. Is er niemand vrij, dan laat ik "
+                                       "het je meteen weten en zoeken we een nieuw moment.",
+        "reminder_phone_no_number_no_counselor": "Herinnering: je telefoongesprek is {when}. De "
+                                                 "hulpverlener van je afspraak werkt hier niet "
+                                                 "meer. Je gaf nog geen nummer. Wil je gebeld "
+                                                 "worden? Typ: nummer 0470 12 34 56. Dan vraag "
+                                                 "ik op dat moment een collega die vrij is om "
+                                                 "je te bellen. Is er niemand vrij, dan laat ik "
+                                                 "het je meteen weten en zoeken we een nieuw "
+                                                 "moment.",
         "reminder_visit_no_counselor": "Herinnering: je afspraak is {when}, bij {office}: "
                                        "{address}.",
         "call_link": "Dit is een videogesprek. Open deze link om te bellen: {url}\nDe link is "
@@ -723,6 +738,12 @@ TEXTS: dict[str, Any] = {
                              "Jullie kunnen hier in deze chat praten.",
         "phone_saved": "Dankjewel. {counselor} belt je op {number}. We wissen je nummer na het "
                        "gesprek. Wil je het toch niet geven? Typ: nummer wissen.",
+        "phone_saved_no_counselor": "Dankjewel. De hulpverlener van je afspraak werkt hier "
+                                    "niet meer. Op het moment van het gesprek geef ik {number} "
+                                    "aan een collega die vrij is, om je te bellen. Is er "
+                                    "niemand vrij, dan laat ik het je meteen weten en zoeken "
+                                    "we een nieuw moment. We wissen je nummer na het gesprek. "
+                                    "Wil je het toch niet geven? Typ: nummer wissen.",
         "phone_removed": "Je nummer is gewist.",
         "phone_not_needed": "Je hebt geen telefoongesprek gepland. Ik bewaar dus geen nummer.",
         "phone_unreadable": "Dat lijkt geen telefoonnummer. Typ het zo: nummer 0470 12 34 56.",

@@ -88,6 +88,9 @@ class SessionTexts(TextGroup):
     # To the booked counselor who did not come / to the colleague who steps in.
     standin_took_over: str = text("ref", "standin")
     standin_invited: str = text("ref")
+    # To the colleague who steps in for a phone session whose counselor is no longer in the
+    # config (the form and the number to call follow, as in the counselor's reminder).
+    standin_phone: str = text("ref")
     no_standin: str = text("ref")
     # To the counselor when the youth did not come.
     youth_no_show: str = text("ref", "minutes", "when")
@@ -139,9 +142,12 @@ class SessionTexts(TextGroup):
     # by a reload or restart), so they were not invited; a stand-in took over / nobody could.
     staff_counselor_removed_standin: str = text("ref", "counselor", "standin")
     staff_counselor_removed_none: str = text("ref", "counselor")
-    # The same for a phone or visit session (no room, no stand-in chosen): a colleague must
-    # call or receive the youth. {form}: the form's label.
+    # The same for a visit session (no stand-in chosen, none is at the office by rule): a
+    # colleague must receive the youth. {form}: the form's label.
     staff_counselor_removed_form: str = text("ref", "counselor", "form")
+    # A phone session: {standin} makes the call (the number is in their DM, never here).
+    # Nobody free: staff_counselor_removed_none.
+    staff_counselor_removed_phone: str = text("ref", "counselor", "standin")
     # {counselor} of counselor_no_show_none when the counselor's name is no longer known.
     your_counselor: str = text()
 
@@ -617,8 +623,8 @@ class FollowupTexts(TextGroup):
     reminder_phone_no_number: str = text("when", "counselor")
     reminder_visit: str = text("when", "counselor", "office", "address")
     # The same when the booking's counselor is no longer in the config (removed by a reload or
-    # restart): never named to the youth. The video one says what the opening does (a free
-    # colleague, else new moments), as `reminder_no_counselor`.
+    # restart): never named to the youth. The video and phone ones say what the opening does
+    # (a free colleague, else new moments), as `reminder_no_counselor`.
     reminder_video_no_counselor: str = text("when")
     reminder_phone_no_counselor: str = text("when", "number")
     reminder_phone_no_number_no_counselor: str = text("when")
@@ -629,6 +635,9 @@ class FollowupTexts(TextGroup):
     call_link_missing: str = text()
     # The youth's phone number (`nummer 0470 12 34 56`, `nummer wissen`).
     phone_saved: str = text("counselor", "number")
+    # The same when the booking's counselor is no longer in the config (never named; the
+    # number goes to nobody now — at the session's time to the colleague who steps in).
+    phone_saved_no_counselor: str = text("number")
     phone_removed: str = text()
     phone_not_needed: str = text()
     phone_unreadable: str = text()

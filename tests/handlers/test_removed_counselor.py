@@ -1,6 +1,8 @@
 """A counselor removed from the config by a reload while bookings with them are upcoming:
-the youth's reminder never names them, and a phone or visit session (no room, no stand-in)
-is brought to the staff room when it is due — by case ref, never the youth's id or words."""
+the youth's reminder never names them and says what will happen; at the session's time a free
+colleague steps in (chat, video, phone: the number in their DM only), else the youth is told at
+once and offered new moments; a visit session is brought to the staff room; a youth's message
+for them goes to the staff room — by case ref, never the youth's id."""
 
 from __future__ import annotations
 
@@ -82,14 +84,11 @@ async def test_a_kept_counselor_is_still_named(r: tuple[Harness, Reloader, Path]
     assert any(has(t, fu(h, "reminder_video")) and "Sara" in t for t in told), told
 
 
-@pytest.mark.parametrize("form, label", [("telefoon", "telefoongesprek"),
-                                         ("bezoek", "gesprek op kantoor")])
-async def test_a_phone_or_visit_session_of_a_removed_counselor_is_told_to_the_staff_room(
+@pytest.mark.parametrize("form, label", [("bezoek", "gesprek op kantoor")])
+async def test_a_visit_session_of_a_removed_counselor_is_told_to_the_staff_room(
         r: tuple[Harness, Reloader, Path], form: str, label: str) -> None:
     h, reloader, path = r
     booking, _ = await followup(h, form)
-    if form == "telefoon":
-        await h.youth_says(YOUTH, "nummer 0470 12 34 56")
     await remove_sara(h, reloader, path)
     case = await h.db.fetchval("SELECT ref FROM cases WHERE id = ?", (booking.case_id,))
     youth_dm = await h.dm(YOUTH)
@@ -213,3 +212,69 @@ async def test_a_message_for_a_kept_counselor_still_goes_to_them_only(
     assert h.since(mark, h.staff_room) == []
     (refused,) = await h.counselor_says(TOM, f"!reply #{ref} hallo")
     assert refused == h.config.text("nl").session.unknown_case.format(ref=ref)
+
+
+async def test_a_removed_counselors_phone_call_is_made_by_a_free_colleague(
+        r: tuple[Harness, Reloader, Path]) -> None:
+    h, reloader, path = r
+    booking, _ = await followup(h, "telefoon")
+    await remove_sara(h, reloader, path)
+    ref = await h.db.fetchval("SELECT ref FROM cases WHERE id = ?", (booking.case_id,))
+    mark = h.mark()
+    (saved,) = await h.youth_says(YOUTH, "nummer 0470 12 34 56")
+    assert has(saved, fu(h, "phone_saved_no_counselor")) and not names_sara([saved])
+    # The number went to nobody (Sara is gone): only the youth's own reply holds it.
+    assert [s.body for s in h.transport.sent[mark:] if "0470" in s.body] == [saved]
+    told = await reminder(h)
+    assert any(has(t, fu(h, "reminder_phone_no_counselor")) and "0470 12 34 56" in t
+               for t in told), told
+    assert all("collega" in t and "nieuw moment" in t for t in told), told
+    youth_dm, tom_dm = await h.dm(YOUTH), await h.counselor_dm(TOM)
+    mark = h.mark()
+    h.at(NEXT)
+    await h.run_due()
+    # Tom is asked in his DM, with the number; the staff room by case ref, no number.
+    (to_tom,) = h.since(mark, tom_dm)
+    assert ref in to_tom and "0470 12 34 56" in to_tom
+    assert has(to_tom, h.config.catalogue.get("nl", "session.standin_phone"))
+    (staff,) = h.since(mark, h.staff_room)
+    assert ref in staff and SARA in staff and "Tom" in staff
+    assert "0470" not in staff and YOUTH not in staff
+    assert [s.room_id for s in h.transport.sent[mark:] if "0470" in s.body] == [tom_dm]
+    assert h.since(mark, youth_dm) == []  # as the reminder said: a colleague calls
+    session = await sessions.by_booking(h.db, booking.id)
+    assert session is not None and session.state == "open"
+    assert session.counselor_id == TOM and session.standin_for == SARA
+    # Tom may act on it (the session's counselor now); later timers add nothing.
+    (ended,) = await h.counselor_says(TOM, f"!end done #{ref}")
+    assert ref in ended
+    mark = h.mark()
+    h.at(NEXT + timedelta(hours=3))
+    await h.run_due()
+    assert h.since(mark, h.staff_room) == [] and h.since(mark, tom_dm) == []
+
+
+async def test_a_removed_counselors_phone_call_without_a_free_colleague_offers_new_moments(
+        r: tuple[Harness, Reloader, Path]) -> None:
+    h, reloader, path = r
+    booking, _ = await followup(h, "telefoon")
+    write(path, config_data(path.parent / "bot-data",
+                            [counselor(TOM, "Tom", hours=EVENINGS)]))
+    await h.counselor_says(ADMIN, "!reload")
+    await reloader.settled()
+    await h.youth_says(YOUTH, "nummer 0470 12 34 56")
+    told = await reminder(h)
+    assert all(has(t, fu(h, "reminder_phone_no_counselor")) for t in told), told
+    youth_dm, tom_dm = await h.dm(YOUTH), await h.counselor_dm(TOM)
+    mark = h.mark()
+    h.at(NEXT)
+    await h.run_due()
+    at_opening = h.since(mark, youth_dm)
+    assert at_opening[0].startswith("Sorry: je hulpverlener kan er niet bij zijn")
+    assert "1." in at_opening[-1] and not names_sara(at_opening)
+    (staff,) = h.since(mark, h.staff_room)
+    assert SARA in staff and "nieuwe momenten" in staff and "0470" not in staff
+    assert h.since(mark, tom_dm) == []
+    session = await sessions.by_booking(h.db, booking.id)
+    assert session is not None and session.state == "ended"
+    assert await h.db.fetchval("SELECT phone FROM bookings WHERE id = ?", (booking.id,)) is None
