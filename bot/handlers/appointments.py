@@ -217,6 +217,14 @@ class Appointments:
 
     def _show(self, booking: Booking, language: str) -> Message:
         texts = self.ctx.config.text(language)
+        if not self.ctx.is_staff(booking.counselor_id):
+            # Its counselor is no longer in the config: never named; the form by its label
+            # (the `booked_*` texts name the counselor), a visit's office as well.
+            shown = fill(texts.appointment_show_no_counselor, {
+                "when": self._when(booking.start, language),
+                "form": self.booking.forms.label(booking.form, booking.place, language)})
+            office = self.booking.forms.office_nameless(booking, language)
+            return shown + office if office else shown
         shown = fill(texts.appointment_show, {"when": self._when(booking.start, language),
                                               "counselor": self._name(booking.counselor_id)})
         # A video, phone or visit session: how it takes place (chat needs no word).

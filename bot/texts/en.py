@@ -46,6 +46,9 @@ TEXTS: dict[str, Any] = {
               "'cancel' to cancel it.",
     "appointment_show": "Your appointment: {when}, with {counselor}. Type 'move' or 'cancel' if "
                         "it no longer suits you.",
+    "appointment_show_no_counselor": "Your appointment: {when} ({form}). The counselor of your "
+                                     "appointment no longer works here. Type 'move' for "
+                                     "another moment or 'cancel' if it no longer suits you.",
     "appointment_none": "You have no appointment right now.",
     "cancelled": "Your appointment is cancelled. Type 'appointment' to pick a new moment.",
     "reminder": "Reminder: your chat with {counselor} is {when}. I'll invite you to a private "
@@ -674,6 +677,7 @@ TEXTS: dict[str, Any] = {
                         "have to. We keep your number encrypted and erase it after the call.",
         "booked_visit": "You come to {office}: {address}. Open: {hours}. You will talk with "
                         "{counselor} there.",
+        "booked_visit_no_counselor": "You come to {office}: {address}. Open: {hours}.",
         "reminder_video": "Reminder: your video call with {counselor} is {when}. I will invite "
                           "you to a private chat then. The link for the call will be there.",
         "reminder_phone": "Reminder: {counselor} will call you {when} on {number}.",

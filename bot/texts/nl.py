@@ -57,6 +57,9 @@ TEXTS: dict[str, Any] = {
               "'annuleer' om hem te annuleren.",
     "appointment_show": "Je afspraak: {when}, met {counselor}. Typ 'verzet' of 'annuleer' als "
                         "het niet meer past.",
+    "appointment_show_no_counselor": "Je afspraak: {when} ({form}). De hulpverlener van je "
+                                     "afspraak werkt hier niet meer. Typ 'verzet' voor een "
+                                     "ander moment of 'annuleer' als het niet meer past.",
     "appointment_none": "Je hebt nu geen afspraak.",
     "cancelled": "Je afspraak is geannuleerd. Wil je een nieuw moment kiezen? Typ "
                  "'afspraak'.",
@@ -701,6 +704,7 @@ TEXTS: dict[str, Any] = {
                         "je nummer versleuteld en wissen het na het gesprek.",
         "booked_visit": "Je komt langs bij {office}: {address}. Open: {hours}. Je praat daar "
                         "met {counselor}.",
+        "booked_visit_no_counselor": "Je komt langs bij {office}: {address}. Open: {hours}.",
         "reminder_video": "Herinnering: je videogesprek met {counselor} is {when}. Ik nodig je "
                           "dan uit in een privégesprek. Daarin staat de link om te bellen.",
         "reminder_phone": "Herinnering: {counselor} belt je {when} op {number}.",

@@ -617,6 +617,8 @@ class FollowupTexts(TextGroup):
     booked_video: str = text("counselor")
     booked_phone: str = text("counselor")
     booked_visit: str = text("counselor", "office", "address", "hours")
+    # The visit's where and when, without the counselor (no longer in the config).
+    booked_visit_no_counselor: str = text("office", "address", "hours")
     # The youth's reminder of a video, phone (with or without a number given) or visit session.
     reminder_video: str = text("when", "counselor")
     reminder_phone: str = text("when", "counselor", "number")
@@ -707,6 +709,9 @@ class Texts(TextGroup):
     slot_taken: str = text()
     booked: str = text("when", "counselor")
     appointment_show: str = text("when", "counselor")
+    # The same when its counselor is no longer in the config (never named). {form}: how it
+    # takes place (followup.form_*).
+    appointment_show_no_counselor: str = text("when", "form")
     appointment_none: str = text()
     cancelled: str = text()
     reminder: str = text("when", "counselor")

@@ -278,3 +278,30 @@ async def test_a_removed_counselors_phone_call_without_a_free_colleague_offers_n
     session = await sessions.by_booking(h.db, booking.id)
     assert session is not None and session.state == "ended"
     assert await h.db.fetchval("SELECT phone FROM bookings WHERE id = ?", (booking.id,)) is None
+
+
+@pytest.mark.parametrize("form, label", [("", "chatgesprek"), ("telefoon", "telefoongesprek"),
+                                         ("bezoek", "gesprek op kantoor")])
+async def test_the_appointment_word_never_names_a_removed_counselor(
+        r: tuple[Harness, Reloader, Path], form: str, label: str) -> None:
+    h, reloader, path = r
+    await followup(h, form)
+    await remove_sara(h, reloader, path)
+    (shown,) = await h.youth_says(YOUTH, "afspraak")
+    assert has(shown, h.config.text("nl").appointment_show_no_counselor), shown
+    assert label in shown and not names_sara([shown])
+    if form == "bezoek":
+        office = h.config.followup.offices[0]
+        assert office.say("address", "nl", "nl") in shown
+
+
+async def test_a_removed_counselor_is_not_told_of_a_cancellation(
+        r: tuple[Harness, Reloader, Path]) -> None:
+    h, reloader, path = r
+    await followup(h)
+    await remove_sara(h, reloader, path)
+    youth_dm = await h.dm(YOUTH)
+    mark = h.mark()
+    (cancelled,) = await h.youth_says(YOUTH, "annuleer")
+    assert cancelled == h.config.text("nl").cancelled
+    assert {s.room_id for s in h.transport.sent[mark:]} <= {youth_dm}
