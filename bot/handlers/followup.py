@@ -138,7 +138,7 @@ class BetweenSessions:
             log.info("A youth erased the phone number of their phone session")
             return self.say(language, "phone_removed")
         await store.set_phone(self.ctx.db, upcoming.id, number)
-        if not self.ctx.is_staff(upcoming.counselor_id):
+        if gone(self.ctx, upcoming.counselor_id):
             # Their counselor is no longer in the config (as the session's opening decides):
             # the number goes to nobody now, and at the session's time to the colleague who
             # steps in (bot/handlers/session_rooms.py `_phone_counselor_removed`).
@@ -171,9 +171,10 @@ async def recipient(ctx: Context, youth_id: str,
 
 
 def gone(ctx: Context, counselor_id: str) -> bool:
-    """The counselor is no longer in the config (removed by a reload or restart): a youth's
-    message for them goes to the staff room, and they could not answer it."""
-    return ctx.config.scheduling.counselor(counselor_id) is None
+    """The counselor is no longer in the config (removed by a reload or restart; the test of
+    the reminders and the session's opening): a youth's message for them goes to the staff
+    room."""
+    return not ctx.is_staff(counselor_id)
 
 
 # --- the counselor's answer -------------------------------------------------------------------

@@ -260,10 +260,9 @@ TEXTS: dict[str, Any] = {
                        "{added}. Removed (no longer offered): {removed}.",
         "reload_nobody": "none",
         "reload_orphaned": "{count} upcoming appointment(s) are still with a removed "
-                           "counselor, who is no longer invited. For a chat or video session a "
-                           "free colleague on duty takes over at its time, else the young "
-                           "person is offered new moments; phone and visit: move or cancel "
-                           "them.",
+                           "counselor, who is no longer invited. For a chat, video or phone "
+                           "session a free colleague on duty takes over at its time, else the "
+                           "young person is offered new moments; a visit: move or cancel it.",
         "reload_restart": "These settings take effect only after a restart: {keys}.",
         "reload_refused": "The config was NOT reloaded; the running config stays.\n{problems}",
         "reload_unavailable": "This bot was not started from a config file it can read "

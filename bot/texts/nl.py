@@ -279,10 +279,10 @@ TEXTS: dict[str, Any] = {
                        "erbij: {added}. Weg (niet meer aangeboden): {removed}.",
         "reload_nobody": "geen",
         "reload_orphaned": "{count} komende afspraak/afspraken staan nog bij een verwijderde "
-                           "hulpverlener, die niet meer wordt uitgenodigd. Bij een chat- of "
-                           "videogesprek neemt op het moment zelf een vrije collega met dienst "
-                           "het over, anders krijgt de jongere nieuwe momenten; telefoon en "
-                           "bezoek: verzet of annuleer ze.",
+                           "hulpverlener, die niet meer wordt uitgenodigd. Bij een chat-, video- "
+                           "of telefoongesprek neemt op het moment zelf een vrije collega met "
+                           "dienst het over, anders krijgt de jongere nieuwe momenten; een "
+                           "bezoek: verzet of annuleer het.",
         "reload_restart": "Deze instellingen gelden pas na een herstart: {keys}.",
         "reload_refused": "De configuratie is NIET opnieuw ingelezen; de huidige blijft "
                           "gelden.\n{problems}",
