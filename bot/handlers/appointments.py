@@ -217,6 +217,14 @@ class Appointments:
 
     def _show(self, booking: Booking, language: str) -> Message:
         texts = self.ctx.config.text(language)
+        if not self.ctx.is_staff(booking.counselor_id):
+            # Its counselor is no longer in the config: never named; the form by its label
+            # (the `booked_*` texts name the counselor), a visit's office as well.
+            shown = fill(texts.appointment_show_no_counselor, {
+                "when": self._when(booking.start, language),
+                "form": self.booking.forms.label(booking.form, booking.place, language)})
+            office = self.booking.forms.office_nameless(booking, language)
+            return shown + office if office else shown
         shown = fill(texts.appointment_show, {"when": self._when(booking.start, language),
                                               "counselor": self._name(booking.counselor_id)})
         # A video, phone or visit session: how it takes place (chat needs no word).
@@ -241,7 +249,8 @@ class Appointments:
             texts = self.ctx.config.text(case.language)
             when = self._when(booking.start, case.language)
             # A counselor removed from the config (a reload) is never named: they will not
-            # come (the opening finds a stand-in, or the staff room is told).
+            # come. The nameless text says what the opening then does (a free colleague steps
+            # in, else new moments at once; phone/visit: the staff room is told).
             named = self.ctx.is_staff(booking.counselor_id)
             message = (fill(texts.reminder, {"when": when,
                                              "counselor": self._name(booking.counselor_id)})

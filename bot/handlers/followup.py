@@ -4,9 +4,12 @@ youth may choose to give for a phone session (`nummer 0470 12 34 56`, `nummer wi
 
 A youth's message goes to the counselor of their upcoming session, else to their case's
 counselor, in the counselor's DM with the bot, with the case reference; the answer comes
-back in the youth's DM. Both travel through the outbox (sealed until sent) and end-to-end
-encrypted rooms; only who wrote to whom and when is recorded (for the rate limit), never the
-text, and nothing of it is logged. The crisis net reads a message before it is passed on.
+back in the youth's DM. When that counselor is no longer in the config (removed by a reload or
+a restart), the message goes to the staff room instead — by case reference, never the youth's
+id — and any counselor of the config may answer it (`reply_case`); the youth is told so.
+Both travel through the outbox (sealed until sent) and end-to-end encrypted rooms; only who
+wrote to whom and when is recorded (for the rate limit), never the text, and nothing of it is
+logged. The crisis net reads a message before it is passed on.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from bot.domain.when import format_when
 from bot.handlers.commands import Argument, Call, FreeText, ParseEnv, UsageError
 from bot.handlers.context import Context
 from bot.handlers.notify import tell_counselor
+from bot.handlers.policy import post_to_staff
 from bot.handlers.staff import STAFF, StaffConversation
 from bot.storage import bookings, youths
 from bot.storage import followup as store
@@ -80,14 +84,7 @@ class BetweenSessions:
                         case: youths.Case) -> tuple[str, youths.Case] | None:
         """(counselor, case) a youth's message goes to: the counselor of the upcoming session,
         else the case's own counselor; None when the youth has no counselor yet."""
-        upcoming = await bookings.active_booking(self.ctx.db, youth_id)
-        if upcoming is not None:
-            of = await youths.get_case(self.ctx.db, upcoming.case_id)
-            if of is not None:
-                return upcoming.counselor_id, of
-        if case.counselor_id:
-            return case.counselor_id, case
-        return None
+        return await recipient(self.ctx, youth_id, case)
 
     async def pass_on(self, youth: youths.Youth, case: youths.Case, text: str,
                       language: str) -> Message:
@@ -96,7 +93,10 @@ class BetweenSessions:
         if found is None:
             return self.say(language, "message_no_counselor")
         counselor, of = found
-        name = self.booking.name(counselor)
+        # Their counselor is no longer in the config: never named, the team reads it.
+        team = gone(self.ctx, counselor)
+        name = (self.say(language, "the_team").plain if team
+                else self.booking.name(counselor))
         if not text:
             return self.say(language, "message_empty")
         if len(text) > cfg.message_max_length:
@@ -107,10 +107,22 @@ class BetweenSessions:
         last_hour = [m for m in sent if m.at > now - timedelta(hours=1)]
         if len(sent) >= cfg.messages_per_day or len(last_hour) >= cfg.messages_per_hour:
             return self.say(language, "message_limit", counselor=name)
-        await tell_counselor(self.ctx, counselor, self.ctx.config.catalogue.say(
-            None, "followup.staff_message", ref=of.ref, text=text))
+        if team:
+            if self.ctx.staff_room_id is None:  # (only before the first start made it)
+                return self.say(language, "message_team_unreachable")
+            # By case reference only, as every staff-room notice (held while a stranger is
+            # in the room, sent once they are gone).
+            await post_to_staff(self.ctx, self.say(
+                None, "staff_message_team", ref=of.ref, counselor=counselor, text=text), of.id)
+        else:
+            await tell_counselor(self.ctx, counselor, self.ctx.config.catalogue.say(
+                None, "followup.staff_message", ref=of.ref, text=text))
         await store.record_message(self.ctx.db, case_id=of.id, youth_id=youth.user_id,
                                    counselor_id=counselor, direction="to_counselor", now=now)
+        if team:
+            log.info("A youth's message between sessions passed on to the staff room (their "
+                     "counselor is no longer in the config)")
+            return self.say(language, "message_sent_team")
         log.info("A youth's message between sessions passed on to their counselor")
         return self.say(language, "message_sent", counselor=name)
 
@@ -126,6 +138,13 @@ class BetweenSessions:
             log.info("A youth erased the phone number of their phone session")
             return self.say(language, "phone_removed")
         await store.set_phone(self.ctx.db, upcoming.id, number)
+        if gone(self.ctx, upcoming.counselor_id):
+            # Their counselor is no longer in the config (as the session's opening decides):
+            # the number goes to nobody now, and at the session's time to the colleague who
+            # steps in (bot/handlers/session_rooms.py `_phone_counselor_removed`).
+            log.info("A youth gave a number for their phone session (its counselor is no "
+                     "longer in the config)")
+            return self.say(language, "phone_saved_no_counselor", number=number)
         of = await youths.get_case(self.ctx.db, upcoming.case_id)
         lang = self.ctx.config.default_language
         when = format_when(upcoming.start, self.ctx.config.tz, lang, self.ctx.clock.now())
@@ -135,6 +154,27 @@ class BetweenSessions:
         log.info("A youth gave a number for their phone session")
         return self.say(language, "phone_saved", counselor=self.booking.name(
             upcoming.counselor_id), number=number)
+
+
+async def recipient(ctx: Context, youth_id: str,
+                    case: youths.Case) -> tuple[str, youths.Case] | None:
+    """(counselor, case) a youth's message goes to: the counselor of the upcoming session,
+    else the case's own counselor; None when the youth has no counselor yet."""
+    upcoming = await bookings.active_booking(ctx.db, youth_id)
+    if upcoming is not None:
+        of = await youths.get_case(ctx.db, upcoming.case_id)
+        if of is not None:
+            return upcoming.counselor_id, of
+    if case.counselor_id:
+        return case.counselor_id, case
+    return None
+
+
+def gone(ctx: Context, counselor_id: str) -> bool:
+    """The counselor is no longer in the config (removed by a reload or restart; the test of
+    the reminders and the session's opening): a youth's message for them goes to the staff
+    room."""
+    return not ctx.is_staff(counselor_id)
 
 
 # --- the counselor's answer -------------------------------------------------------------------
@@ -160,7 +200,10 @@ async def reply_case(conv: StaffConversation, sender: str,
     The rule is the one of every case command (`StaffConversation.target`: the case's own
     counselor, or the counselor of its latest session — a stand-in, a colleague it was handed
     to), plus the counselor of the case's upcoming session before their first one was held
-    (they got the message). One function, so that a general case-access rule can replace it.
+    (they got the message), plus any counselor of the config when the youth's messages go to
+    the staff room (the counselor they would go to is no longer in the config: the team got
+    the message and nobody else could answer). One function, so that a general case-access
+    rule can replace it.
     """
     target = await conv.target(sender, ref)
     if not isinstance(target, Message):
@@ -172,6 +215,10 @@ async def reply_case(conv: StaffConversation, sender: str,
         if upcoming is not None and upcoming.case_id == case.id \
                 and upcoming.counselor_id == sender:
             return case
+        if conv.ctx.config.scheduling.counselor(sender) is not None:
+            found = await recipient(conv.ctx, case.youth_id, case)
+            if found is not None and found[1].id == case.id and gone(conv.ctx, found[0]):
+                return case
     return target
 
 

@@ -193,22 +193,30 @@ class SessionRooms:
                 log.warning("Session %d: its counselor is no longer staff; a stand-in opens it",
                             session.id)
                 return await store.get(self.ctx.db, session.id)
-            await store.end(self.ctx.db, session, "no-show", now)
-            youth = await youths.get_youth(self.ctx.db, session.youth_id,
-                                           self.appointments.flow.new_state())
-            replies = [self.text(case.language, "counselor_no_show_none",
-                                 counselor=self.text(case.language, "your_counselor").plain)]
-            if youth is not None:
-                replies += await self.appointments.offer(youth, case)
-            youth_room = await youths.dm_room_of(self.ctx.db, session.youth_id)
-            if youth_room:
-                for message in replies:
-                    await self.ctx.transport.send_notice(youth_room, message)
-            await post_to_staff(self.ctx, self.text(
-                None, "staff_counselor_removed_none", ref=case.ref, counselor=original), case.id)
-            log.warning("Session %d: its counselor is no longer staff and nobody could step "
-                        "in; not opened", session.id)
+            await self._no_colleague(session, case, now)
             return None
+
+    async def _no_colleague(self, session: store.Session, case: youths.Case,
+                            now: datetime) -> None:
+        """Inside the caller's transaction: the session of a counselor no longer in the config
+        ends unopened, nobody being free to step in; the youth is told at once (the counselor
+        not named) and offered new moments, the staff room is told by case ref."""
+        await store.end(self.ctx.db, session, "no-show", now)
+        youth = await youths.get_youth(self.ctx.db, session.youth_id,
+                                       self.appointments.flow.new_state())
+        replies = [self.text(case.language, "counselor_no_show_none",
+                             counselor=self.text(case.language, "your_counselor").plain)]
+        if youth is not None:
+            replies += await self.appointments.offer(youth, case)
+        youth_room = await youths.dm_room_of(self.ctx.db, session.youth_id)
+        if youth_room:
+            for message in replies:
+                await self.ctx.transport.send_notice(youth_room, message)
+        await post_to_staff(self.ctx, self.text(
+            None, "staff_counselor_removed_none", ref=case.ref,
+            counselor=session.counselor_id), case.id)
+        log.warning("Session %d: its counselor is no longer staff and nobody could step in; "
+                    "not opened", session.id)
 
     async def _point_youth(self, session: store.Session, case: youths.Case) -> None:
         """Who is coming and how to get in, in the youth's DM (an invite alone is easy to miss)."""
@@ -225,11 +233,15 @@ class SessionRooms:
         the history) from its booked time on. The counselor is there by definition (they
         call, or receive the youth), so `!end no-show` counts as the youth's no-show.
 
-        Its counselor no longer in the config (removed by a reload or restart): no stand-in
-        is chosen (none knows the number or is at the office by rule), so the staff room is
-        told — by case ref, once, with the opening — that a colleague must take it over. The
-        youth is told nothing (their reminder did not name the counselor)."""
+        Its counselor no longer in the config (removed by a reload or restart): a phone
+        session goes as a chat's (`_phone_counselor_removed`). A visit gets no stand-in (none
+        is at the office by rule), so the staff room is told — by case ref, once, with the
+        opening — that a colleague must take it over. The youth is told nothing (their
+        reminder did not name the counselor)."""
         removed = not self.ctx.is_staff(session.counselor_id)
+        if removed and booking.form == "phone":
+            await self._phone_counselor_removed(session, now, booking, case)
+            return
         async with tstore.atomically(self.ctx.db):
             if await store.mark_open(self.ctx.db, session, now) and removed:
                 lang = self.ctx.config.default_language
@@ -243,6 +255,39 @@ class SessionRooms:
         await store.mark_joined(self.ctx.db, session.id, "counselor", now)
         METRICS.inc("chathulp_sessions_opened_total")
         log.info("Session %d began (no room: phone or visit)", session.id)
+
+    async def _phone_counselor_removed(self, session: store.Session, now: datetime,
+                                       booking: bookings.Booking, case: youths.Case) -> None:
+        """A phone session whose counselor is no longer in the config, at its time: as for a
+        chat (`_counselor_removed`) a free colleague on duty steps in — told the number to
+        call (or that none was given) in their DM, as the booked counselor's reminder does,
+        never in the staff room — else the session ends unopened and the youth is told at
+        once and offered new moments. The staff room is told either way, by case ref. This
+        is what the youth's nameless phone reminder promises."""
+        original = session.counselor_id
+        standin = await self.booking.pick_standin(session, case)
+        if standin is not None:  # the network half first: never inside the transaction
+            dm = await counselor_dm(self.ctx, standin)
+            if dm is not None:
+                await self.ctx.transport.wait_for_room(dm)
+        phone = await followup_store.phone_of(self.ctx.db, booking.id)
+        async with tstore.atomically(self.ctx.db):
+            if standin is None:
+                await self._no_colleague(session, case, now)
+                return
+            await store.replace_counselor(self.ctx.db, session.id, standin, original)
+            if await store.mark_open(self.ctx.db, session, now):
+                await tell_counselor(self.ctx, standin, self.text(
+                    self.lang_of(standin), "standin_phone", ref=case.ref)
+                    + self.booking.forms.staff_note(booking, phone, with_phone=True))
+                await post_to_staff(self.ctx, self.text(
+                    None, "staff_counselor_removed_phone", ref=case.ref, counselor=original,
+                    standin=self._name(standin)), case.id)
+                log.warning("Session %d: its counselor is no longer staff; a stand-in makes "
+                            "the phone call", session.id)
+            await store.mark_joined(self.ctx.db, session.id, "counselor", now)
+        METRICS.inc("chathulp_sessions_opened_total")
+        log.info("Session %d began (no room: phone)", session.id)
 
     async def _post_call_link(self, session: store.Session) -> None:
         """A video session: a fresh call link in the room (once, with the summary)."""

@@ -164,7 +164,10 @@ class BookingService:
     async def notify_counselor(self, counselor_id: str, key: str, booking: Booking, ref: str,
                                *, summary: youths.Case | None = None,
                                late: bool = False, extra: Message | None = None) -> None:
-        """A booking notice (`staff_*` text) in the counselor's DM, in their language."""
+        """A booking notice (`staff_*` text) in the counselor's DM, in their language. Never
+        to a counselor no longer in the config (a booking of theirs cancelled or moved)."""
+        if not self.ctx.is_staff(counselor_id):
+            return
         lang = staff_language(self.ctx.config, counselor_id)
         texts = self.ctx.config.text(lang)
         message = fill(getattr(texts, key), {"when": self._when(booking.start, lang),

@@ -73,6 +73,14 @@ class Forms:
             out = out + part
         return out
 
+    def office_nameless(self, booking: Booking, language: str) -> Message | None:
+        """A visit's office, address and hours without the counselor (no longer in the
+        config); None for any other form."""
+        if booking.form != "visit":
+            return None
+        return self.say(language, "booked_visit_no_counselor",
+                        **self._office_values(booking, language))
+
     def reminder(self, booking: Booking, language: str, when: str,
                  phone: str | None, named: bool = True) -> Message | None:
         """The youth's reminder of a video, phone or visit session; None for chat (the

@@ -46,12 +46,18 @@ TEXTS: dict[str, Any] = {
               "'cancel' to cancel it.",
     "appointment_show": "Your appointment: {when}, with {counselor}. Type 'move' or 'cancel' if "
                         "it no longer suits you.",
+    "appointment_show_no_counselor": "Your appointment: {when} ({form}). The counselor of your "
+                                     "appointment no longer works here. Type 'move' for "
+                                     "another moment or 'cancel' if it no longer suits you.",
     "appointment_none": "You have no appointment right now.",
     "cancelled": "Your appointment is cancelled. Type 'appointment' to pick a new moment.",
     "reminder": "Reminder: your chat with {counselor} is {when}. I'll invite you to a private "
                 "chat then.",
-    "reminder_no_counselor": "Reminder: your chat is {when}. I'll invite you to a private chat "
-                             "then.",
+    "reminder_no_counselor": "Reminder: your chat is {when}. The counselor of your appointment "
+                             "no longer works here. At that time I'll look for a colleague "
+                             "who is free. If there is one, I'll invite you to a private chat "
+                             "with them. If not, I'll tell you right away and help you find "
+                             "a new moment.",
     "late_apology": "(Sorry, this message comes later than planned.)",
     "staff_new_booking": "New appointment {when} — case {ref}",
     "staff_cancelled": "Cancelled: appointment {when} — case {ref}",
@@ -133,6 +139,8 @@ TEXTS: dict[str, Any] = {
         "standin_took_over": "You were not in the session of case {ref}; {standin} takes "
                              "over.",
         "standin_invited": "You are invited to step in for case {ref} (now).",
+        "standin_phone": "Please step in for case {ref} (now): its counselor is no longer "
+                         "here.",
         "no_standin": "You were not in the session of case {ref}; nobody could step in.",
         "youth_no_show": "The young person of {ref} has not joined after {minutes} minutes. "
                          "You may wait a little longer; to close, use !end no-show #{ref}.",
@@ -191,6 +199,10 @@ TEXTS: dict[str, Any] = {
                                         "{counselor}, who is no longer in the configuration. "
                                         "No stand-in was chosen: a colleague must take it "
                                         "over.",
+        "staff_counselor_removed_phone": "Case {ref}: the phone session now was with "
+                                         "{counselor}, who is no longer in the configuration. "
+                                         "{standin} takes over and has the number (if the "
+                                         "young person gave one) in their chat with me.",
         "your_counselor": "your counselor",
     },
     "commands": {
@@ -248,10 +260,9 @@ TEXTS: dict[str, Any] = {
                        "{added}. Removed (no longer offered): {removed}.",
         "reload_nobody": "none",
         "reload_orphaned": "{count} upcoming appointment(s) are still with a removed "
-                           "counselor, who is no longer invited. For a chat or video session a "
-                           "free colleague on duty takes over at its time, else the young "
-                           "person is offered new moments; phone and visit: move or cancel "
-                           "them.",
+                           "counselor, who is no longer invited. For a chat, video or phone "
+                           "session a free colleague on duty takes over at its time, else the "
+                           "young person is offered new moments; a visit: move or cancel it.",
         "reload_restart": "These settings take effect only after a restart: {keys}.",
         "reload_refused": "The config was NOT reloaded; the running config stays.\n{problems}",
         "reload_unavailable": "This bot was not started from a config file it can read "
@@ -667,6 +678,7 @@ TEXTS: dict[str, Any] = {
                         "have to. We keep your number encrypted and erase it after the call.",
         "booked_visit": "You come to {office}: {address}. Open: {hours}. You will talk with "
                         "{counselor} there.",
+        "booked_visit_no_counselor": "You come to {office}: {address}. Open: {hours}.",
         "reminder_video": "Reminder: your video call with {counselor} is {when}. I will invite "
                           "you to a private chat then. The link for the call will be there.",
         "reminder_phone": "Reminder: {counselor} will call you {when} on {number}.",
@@ -676,13 +688,25 @@ TEXTS: dict[str, Any] = {
                                     "with 'message'.",
         "reminder_visit": "Reminder: your meeting with {counselor} is {when}, at {office}: "
                           "{address}.",
-        "reminder_video_no_counselor": "Reminder: your video call is {when}. I will invite you "
-                                       "to a private chat then. The link for the call will be "
-                                       "there.",
-        "reminder_phone_no_counselor": "Reminder: your phone call is {when}, on {number}.",
-        "reminder_phone_no_number_no_counselor": "Reminder: your phone call is {when}. You have "
-                                                 "not given a number yet. Would you like a "
-                                                 "call? Type: number 0470 12 34 56.",
+        "reminder_video_no_counselor": "Reminder: your video call is {when}. The counselor of "
+                                       "your appointment no longer works here. At that time "
+                                       "I'll look for a colleague who is free. If there is one, "
+                                       "I'll invite you to a private chat with them; the link "
+                                       "for the call will be there. If not, I'll tell you right "
+                                       "away and help you find a new moment.",
+        "reminder_phone_no_counselor": "Reminder: your phone call is {when}, on {number}. The "
+                                       "counselor of your appointment no longer works here. "
+                                       "At that time I'll ask a colleague who is free to call "
+                                       "you. If nobody is free, I'll tell you right away and "
+                                       "help you find a new moment.",
+        "reminder_phone_no_number_no_counselor": "Reminder: your phone call is {when}. The "
+                                                 "counselor of your appointment no longer "
+                                                 "works here. You have not given a number yet. "
+                                                 "Would you like a call? Type: number 0470 12 "
+                                                 "34 56. Then at that time I'll ask a colleague "
+                                                 "who is free to call you. If nobody is free, "
+                                                 "I'll tell you right away and help you find a "
+                                                 "new moment.",
         "reminder_visit_no_counselor": "Reminder: your meeting is {when}, at {office}: "
                                        "{address}.",
         "call_link": "This is a video call. Open this link to join the call: {url}\nThe link "
@@ -691,6 +715,12 @@ TEXTS: dict[str, Any] = {
                              "available right now. You can talk here in this chat instead.",
         "phone_saved": "Thank you. {counselor} will call you on {number}. We erase your number "
                        "after the call. Changed your mind? Type: erase number.",
+        "phone_saved_no_counselor": "Thank you. The counselor of your appointment no longer "
+                                    "works here. At the time of the call I'll give {number} "
+                                    "to a colleague who is free, to call you. If nobody is "
+                                    "free, I'll tell you right away and help you find a new "
+                                    "moment. We erase your number after the call. Changed "
+                                    "your mind? Type: erase number.",
         "phone_removed": "Your number is erased.",
         "phone_not_needed": "You have no phone call booked, so I keep no number.",
         "phone_unreadable": "That does not look like a phone number. Type it like this: "
@@ -709,11 +739,23 @@ TEXTS: dict[str, Any] = {
         "message_limit": "You just sent {counselor} a few messages. This one was not sent. "
                          "You can send a message again later. Is it urgent? Call Awel (102). "
                          "Day and night: the Zelfmoordlijn (1813). In danger: 112.",
+        "message_sent_team": "Your counselor no longer works here, so your message went to "
+                             "our team of counselors. One of them can answer you. The answer "
+                             "comes here, but usually not right away. Is it urgent? Call Awel "
+                             "(102). Day and night: the Zelfmoordlijn (1813). In danger: 112.",
+        "message_team_unreachable": "Your counselor no longer works here, and I can't pass "
+                                    "your message on to the team right now. Please try again "
+                                    "later. Is it urgent? Call Awel (102). Day and night: the "
+                                    "Zelfmoordlijn (1813). In danger: 112.",
+        "the_team": "our team",
         "message_from_counselor": "Message from {counselor}:\n{text}\n\nWant to answer? Type "
                                   "'message' and then your answer.",
         "history_form": "({form})",
         "staff_message": "Message from the youth of case {ref}:\n{text}\n\nAnswer: "
                          "!reply #{ref} <text>",
+        "staff_message_team": "Message from the youth of case {ref}, for {counselor}, who is "
+                              "no longer in the configuration:\n{text}\n\nAny counselor can "
+                              "answer, in their chat with me: !reply #{ref} <text>",
         "staff_phone": "The youth of case {ref} gave a number for the phone call of {when}: "
                        "{number}",
         "staff_reminder_phone": "Phone call: call the youth on {number}.",

@@ -57,13 +57,19 @@ TEXTS: dict[str, Any] = {
               "'annuleer' om hem te annuleren.",
     "appointment_show": "Je afspraak: {when}, met {counselor}. Typ 'verzet' of 'annuleer' als "
                         "het niet meer past.",
+    "appointment_show_no_counselor": "Je afspraak: {when} ({form}). De hulpverlener van je "
+                                     "afspraak werkt hier niet meer. Typ 'verzet' voor een "
+                                     "ander moment of 'annuleer' als het niet meer past.",
     "appointment_none": "Je hebt nu geen afspraak.",
     "cancelled": "Je afspraak is geannuleerd. Wil je een nieuw moment kiezen? Typ "
                  "'afspraak'.",
     "reminder": "Herinnering: je gesprek met {counselor} is {when}. Ik nodig je dan uit in een "
                 "privégesprek.",
-    "reminder_no_counselor": "Herinnering: je gesprek is {when}. Ik nodig je dan uit in een "
-                             "privégesprek.",
+    "reminder_no_counselor": "Herinnering: je gesprek is {when}. De hulpverlener van je "
+                             "afspraak werkt hier niet meer. Op dat moment zoek ik een collega "
+                             "die vrij is. Is er een, dan nodig ik je uit in een privégesprek "
+                             "met die collega. Zo niet, dan laat ik het je meteen weten en "
+                             "zoeken we een nieuw moment.",
     "late_apology": "(Sorry, dit bericht komt later dan gepland.)",
     "staff_new_booking": "Nieuwe afspraak {when} — dossier {ref}",
     "staff_cancelled": "Geannuleerd: afspraak {when} — dossier {ref}",
@@ -146,6 +152,8 @@ TEXTS: dict[str, Any] = {
         "standin_took_over": "Je was niet in het gesprek van dossier {ref}; {standin} neemt "
                              "het over.",
         "standin_invited": "Je bent uitgenodigd om in te vallen voor dossier {ref} (nu).",
+        "standin_phone": "Wil je invallen voor dossier {ref} (nu)? De hulpverlener ervan is "
+                         "hier niet meer.",
         "no_standin": "Je was niet in het gesprek van dossier {ref}; er was geen invaller.",
         "youth_no_show": "De jongere van {ref} is na {minutes} minuten nog niet in het gesprek. "
                          "Nog even wachten mag; afsluiten kan met !end no-show #{ref}.",
@@ -207,6 +215,10 @@ TEXTS: dict[str, Any] = {
                                         "{counselor}, die niet meer in de configuratie staat. "
                                         "Er is geen vervanger gekozen: een collega moet het "
                                         "overnemen.",
+        "staff_counselor_removed_phone": "Dossier {ref}: het telefoongesprek van nu stond bij "
+                                         "{counselor}, die niet meer in de configuratie staat. "
+                                         "{standin} neemt het over en heeft het nummer (als de "
+                                         "jongere er een gaf) in het gesprek met mij.",
         "your_counselor": "je hulpverlener",
     },
     "commands": {
@@ -267,10 +279,10 @@ TEXTS: dict[str, Any] = {
                        "erbij: {added}. Weg (niet meer aangeboden): {removed}.",
         "reload_nobody": "geen",
         "reload_orphaned": "{count} komende afspraak/afspraken staan nog bij een verwijderde "
-                           "hulpverlener, die niet meer wordt uitgenodigd. Bij een chat- of "
-                           "videogesprek neemt op het moment zelf een vrije collega met dienst "
-                           "het over, anders krijgt de jongere nieuwe momenten; telefoon en "
-                           "bezoek: verzet of annuleer ze.",
+                           "hulpverlener, die niet meer wordt uitgenodigd. Bij een chat-, video- "
+                           "of telefoongesprek neemt op het moment zelf een vrije collega met "
+                           "dienst het over, anders krijgt de jongere nieuwe momenten; een "
+                           "bezoek: verzet of annuleer het.",
         "reload_restart": "Deze instellingen gelden pas na een herstart: {keys}.",
         "reload_refused": "De configuratie is NIET opnieuw ingelezen; de huidige blijft "
                           "gelden.\n{problems}",
@@ -694,6 +706,7 @@ TEXTS: dict[str, Any] = {
                         "je nummer versleuteld en wissen het na het gesprek.",
         "booked_visit": "Je komt langs bij {office}: {address}. Open: {hours}. Je praat daar "
                         "met {counselor}.",
+        "booked_visit_no_counselor": "Je komt langs bij {office}: {address}. Open: {hours}.",
         "reminder_video": "Herinnering: je videogesprek met {counselor} is {when}. Ik nodig je "
                           "dan uit in een privégesprek. Daarin staat de link om te bellen.",
         "reminder_phone": "Herinnering: {counselor} belt je {when} op {number}.",
@@ -703,13 +716,26 @@ TEXTS: dict[str, Any] = {
                                     "weten met 'bericht'.",
         "reminder_visit": "Herinnering: je afspraak met {counselor} is {when}, bij {office}: "
                           "{address}.",
-        "reminder_video_no_counselor": "Herinnering: je videogesprek is {when}. Ik nodig je dan "
-                                       "uit in een privégesprek. Daarin staat de link om te "
-                                       "bellen.",
-        "reminder_phone_no_counselor": "Herinnering: je telefoongesprek is {when}, op {number}.",
-        "reminder_phone_no_number_no_counselor": "Herinnering: je telefoongesprek is {when}. Je "
-                                                 "gaf nog geen nummer. Wil je gebeld worden? "
-                                                 "Typ: nummer 0470 12 34 56.",
+        "reminder_video_no_counselor": "Herinnering: je videogesprek is {when}. De "
+                                       "hulpverlener van je afspraak werkt hier niet meer. Op "
+                                       "dat moment zoek ik een collega die vrij is. Is er een, "
+                                       "dan nodig ik je uit in een privégesprek met die "
+                                       "collega; daarin staat de link om te bellen. Zo niet, "
+                                       "dan laat ik het je meteen weten en zoeken we een nieuw "
+                                       "moment.",
+        "reminder_phone_no_counselor": "Herinnering: je telefoongesprek is {when}, op "
+                                       "{number}. De hulpverlener van je afspraak werkt hier "
+                                       "niet meer. Op dat moment vraag ik een collega die vrij "
+                                       "is om je te bellen. Is er niemand vrij, dan laat ik "
+                                       "het je meteen weten en zoeken we een nieuw moment.",
+        "reminder_phone_no_number_no_counselor": "Herinnering: je telefoongesprek is {when}. De "
+                                                 "hulpverlener van je afspraak werkt hier niet "
+                                                 "meer. Je gaf nog geen nummer. Wil je gebeld "
+                                                 "worden? Typ: nummer 0470 12 34 56. Dan vraag "
+                                                 "ik op dat moment een collega die vrij is om "
+                                                 "je te bellen. Is er niemand vrij, dan laat ik "
+                                                 "het je meteen weten en zoeken we een nieuw "
+                                                 "moment.",
         "reminder_visit_no_counselor": "Herinnering: je afspraak is {when}, bij {office}: "
                                        "{address}.",
         "call_link": "Dit is een videogesprek. Open deze link om te bellen: {url}\nDe link is "
@@ -718,6 +744,12 @@ TEXTS: dict[str, Any] = {
                              "Jullie kunnen hier in deze chat praten.",
         "phone_saved": "Dankjewel. {counselor} belt je op {number}. We wissen je nummer na het "
                        "gesprek. Wil je het toch niet geven? Typ: nummer wissen.",
+        "phone_saved_no_counselor": "Dankjewel. De hulpverlener van je afspraak werkt hier "
+                                    "niet meer. Op het moment van het gesprek geef ik {number} "
+                                    "aan een collega die vrij is, om je te bellen. Is er "
+                                    "niemand vrij, dan laat ik het je meteen weten en zoeken "
+                                    "we een nieuw moment. We wissen je nummer na het gesprek. "
+                                    "Wil je het toch niet geven? Typ: nummer wissen.",
         "phone_removed": "Je nummer is gewist.",
         "phone_not_needed": "Je hebt geen telefoongesprek gepland. Ik bewaar dus geen nummer.",
         "phone_unreadable": "Dat lijkt geen telefoonnummer. Typ het zo: nummer 0470 12 34 56.",
@@ -736,11 +768,25 @@ TEXTS: dict[str, Any] = {
                          "niet verstuurd. Later kan je weer een bericht sturen. Is het "
                          "dringend? Bel Awel (102). Dag en nacht: de Zelfmoordlijn (1813). In "
                          "gevaar: 112.",
+        "message_sent_team": "Je hulpverlener werkt hier niet meer. Daarom ging je bericht "
+                             "naar ons team van hulpverleners. Iemand van hen kan je "
+                             "antwoorden. Het antwoord komt hier, maar meestal niet meteen. Is "
+                             "het dringend? Bel Awel (102). Dag en nacht: de Zelfmoordlijn "
+                             "(1813). In gevaar: 112.",
+        "message_team_unreachable": "Je hulpverlener werkt hier niet meer, en ik kan je "
+                                    "bericht nu niet aan het team doorgeven. Probeer het later "
+                                    "nog eens. Is het dringend? Bel Awel (102). Dag en nacht: "
+                                    "de Zelfmoordlijn (1813). In gevaar: 112.",
+        "the_team": "ons team",
         "message_from_counselor": "Bericht van {counselor}:\n{text}\n\nAntwoorden? Typ "
                                   "'bericht' en dan je antwoord.",
         "history_form": "({form})",
         "staff_message": "Bericht van de jongere van dossier {ref}:\n{text}\n\nAntwoorden: "
                          "!reply #{ref} <tekst>",
+        "staff_message_team": "Bericht van de jongere van dossier {ref}, voor {counselor}, die "
+                              "niet meer in de configuratie staat:\n{text}\n\nElke "
+                              "hulpverlener kan antwoorden, in het gesprek met mij: !reply "
+                              "#{ref} <tekst>",
         "staff_phone": "De jongere van dossier {ref} gaf een nummer voor het telefoongesprek "
                        "van {when}: {number}",
         "staff_reminder_phone": "Telefoongesprek: bel de jongere op {number}.",

@@ -88,6 +88,9 @@ class SessionTexts(TextGroup):
     # To the booked counselor who did not come / to the colleague who steps in.
     standin_took_over: str = text("ref", "standin")
     standin_invited: str = text("ref")
+    # To the colleague who steps in for a phone session whose counselor is no longer in the
+    # config (the form and the number to call follow, as in the counselor's reminder).
+    standin_phone: str = text("ref")
     no_standin: str = text("ref")
     # To the counselor when the youth did not come.
     youth_no_show: str = text("ref", "minutes", "when")
@@ -139,9 +142,12 @@ class SessionTexts(TextGroup):
     # by a reload or restart), so they were not invited; a stand-in took over / nobody could.
     staff_counselor_removed_standin: str = text("ref", "counselor", "standin")
     staff_counselor_removed_none: str = text("ref", "counselor")
-    # The same for a phone or visit session (no room, no stand-in chosen): a colleague must
-    # call or receive the youth. {form}: the form's label.
+    # The same for a visit session (no stand-in chosen, none is at the office by rule): a
+    # colleague must receive the youth. {form}: the form's label.
     staff_counselor_removed_form: str = text("ref", "counselor", "form")
+    # A phone session: {standin} makes the call (the number is in their DM, never here).
+    # Nobody free: staff_counselor_removed_none.
+    staff_counselor_removed_phone: str = text("ref", "counselor", "standin")
     # {counselor} of counselor_no_show_none when the counselor's name is no longer known.
     your_counselor: str = text()
 
@@ -613,13 +619,16 @@ class FollowupTexts(TextGroup):
     booked_video: str = text("counselor")
     booked_phone: str = text("counselor")
     booked_visit: str = text("counselor", "office", "address", "hours")
+    # The visit's where and when, without the counselor (no longer in the config).
+    booked_visit_no_counselor: str = text("office", "address", "hours")
     # The youth's reminder of a video, phone (with or without a number given) or visit session.
     reminder_video: str = text("when", "counselor")
     reminder_phone: str = text("when", "counselor", "number")
     reminder_phone_no_number: str = text("when", "counselor")
     reminder_visit: str = text("when", "counselor", "office", "address")
     # The same when the booking's counselor is no longer in the config (removed by a reload or
-    # restart): never named to the youth.
+    # restart): never named to the youth. The video and phone ones say what the opening does
+    # (a free colleague, else new moments), as `reminder_no_counselor`.
     reminder_video_no_counselor: str = text("when")
     reminder_phone_no_counselor: str = text("when", "number")
     reminder_phone_no_number_no_counselor: str = text("when")
@@ -630,6 +639,9 @@ class FollowupTexts(TextGroup):
     call_link_missing: str = text()
     # The youth's phone number (`nummer 0470 12 34 56`, `nummer wissen`).
     phone_saved: str = text("counselor", "number")
+    # The same when the booking's counselor is no longer in the config (never named; the
+    # number goes to nobody now — at the session's time to the colleague who steps in).
+    phone_saved_no_counselor: str = text("number")
     phone_removed: str = text()
     phone_not_needed: str = text()
     phone_unreadable: str = text()
@@ -641,12 +653,21 @@ class FollowupTexts(TextGroup):
     message_no_counselor: str = text()
     message_too_long: str = text("max")
     message_limit: str = text("counselor")
+    # `bericht` when the counselor it would go to is no longer in the config (removed by a
+    # reload or restart): it went to the staff room, where any counselor may answer it / the
+    # staff room does not exist yet (not passed on). {counselor} of message_limit: the_team.
+    message_sent_team: str = text()
+    message_team_unreachable: str = text()
+    the_team: str = text()
     # The counselor's answer, in the youth's DM. {text}: their words.
     message_from_counselor: str = text("counselor", "text")
     # A line in the youth's history and the counselor's agenda: the form's label.
     history_form: str = text("form")
     # To the counselor (default language). {text}: the youth's words.
     staff_message: str = text("ref", "text")
+    # The same in the staff room when its counselor is no longer in the config; {counselor}:
+    # their Matrix id (never the youth's).
+    staff_message_team: str = text("ref", "counselor", "text")
     staff_phone: str = text("ref", "when", "number")
     staff_reminder_phone: str = text("number")
     staff_reminder_phone_none: str = text()
@@ -690,10 +711,15 @@ class Texts(TextGroup):
     slot_taken: str = text()
     booked: str = text("when", "counselor")
     appointment_show: str = text("when", "counselor")
+    # The same when its counselor is no longer in the config (never named). {form}: how it
+    # takes place (followup.form_*).
+    appointment_show_no_counselor: str = text("when", "form")
     appointment_none: str = text()
     cancelled: str = text()
     reminder: str = text("when", "counselor")
-    # The same when the booking's counselor is no longer in the config (never named).
+    # The same when the booking's counselor is no longer in the config (never named). What
+    # the opening then does (bot/handlers/session_rooms.py `_counselor_removed`): a free
+    # colleague steps in, else the youth is offered new moments — the text says both.
     reminder_no_counselor: str = text("when")
     late_apology: str = text()
     # Notices to counselors (in their DM with the bot) and the staff room. {ref}: case.
