@@ -166,6 +166,8 @@ class BookingService:
                 result = await bookings.move(self.ctx.db, booking.id, slot=slot, now=now,
                                              reminders=plan,
                                              buffer=timedelta(minutes=cfg.buffer_minutes))
+            if result.reason == "not_active":
+                continue  # cancelled or opened meanwhile: nothing to hand over
             if result.booking is None:
                 handed.append(HandedOver(booking, moved=False))
                 await self._tell(from_id, "handover_booking_kept_staff", booking.start,

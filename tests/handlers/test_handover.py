@@ -14,8 +14,10 @@ from bot.domain.when import format_when
 from bot.handlers.transport import Incoming
 from bot.matrix.sync import handle_once
 from bot.storage import bookings, sessions, youths
+from bot.storage import followup as followup_store
 from bot.storage import outbox as outbox_store
 from bot.storage.bookings import OPEN_SESSION, REMIND_COUNSELOR, REMIND_YOUTH, reminder_plan
+from bot.storage.followup import FORGET_PHONE
 from tests.support.harness import BRUSSELS, SARA, TOM, YOUTH, Harness
 from tests.support.outbox_transport import OutboxTransport
 
@@ -174,6 +176,30 @@ async def test_a_booking_in_the_colleagues_buffer_stays(h: Harness) -> None:
     assert say(h, "session.handover_booking_kept_youth", when=when(h, FOLLOWUP),
                counselor="Sara", colleague="Tom") in reply
     assert await bookings.active_booking(h.db, YOUTH) == before
+
+
+async def test_a_phone_followup_moves_with_its_number(h: Harness) -> None:
+    """How it takes place and the number the youth gave go with it; Tom is told both (his
+    reminder would show the number too), and its erasure after the call follows it too."""
+    await h.open_now()
+    await h.counselor_says(SARA, "!end done")
+    await h.counselor_says(SARA, "!followup 2026-12-08 10:00 phone")
+    await h.youth_says(YOUTH, "nummer 0470 12 34 56")
+    before = await bookings.active_booking(h.db, YOUTH)
+    assert before is not None and before.form == "phone"
+    await h.counselor_says(SARA, f"!handover {TOM}")
+    tom_dm = await h.counselor_dm(TOM)
+    mark = h.mark()
+    (reply,) = await h.youth_says(YOUTH, "ja")
+    assert say(h, "session.handover_booking_moved_youth", when=when(h, FOLLOWUP),
+               colleague="Tom") in reply
+    moved = await bookings.active_booking(h.db, YOUTH)
+    assert moved is not None and (moved.counselor_id, moved.form) == (TOM, "phone")
+    assert await followup_store.phone_of(h.db, moved.id) == "0470 12 34 56"
+    assert await followup_store.phone_of(h.db, before.id) is None
+    assert FORGET_PHONE in await pending_kinds(h, moved.id)
+    (told,) = [t for t in h.since(mark, tom_dm) if "0470 12 34 56" in t]
+    assert say(h, "followup.staff_form", form=say(h, "followup.form_phone")) in told
 
 
 # --- a kill before the commit ---------------------------------------------------------------
