@@ -198,12 +198,13 @@ class YouthConversation:
             reply = catalogue.say(language, text_key, **values)
             for item in handed:
                 when = names._when(item.booking.start, language)
-                reply = reply + (
-                    catalogue.say(language, "session.handover_booking_moved_youth",
-                                  when=when, colleague=values["colleague"])
-                    if item.moved else
-                    catalogue.say(language, "session.handover_booking_kept_youth", when=when,
-                                  **values))
+                if item.moved:
+                    key = "session.handover_booking_moved_youth"
+                elif self.ctx.is_staff(item.booking.counselor_id):
+                    key = "session.handover_booking_kept_youth"
+                else:  # the previous counselor has left the config: never named
+                    key = "session.handover_booking_kept_youth_unnamed"
+                reply = reply + catalogue.say(language, key, when=when, **values)
             await self._send(msg.room_id, [reply])
         log.info("Handover %s", "accepted" if accepted else "declined")
         return True

@@ -170,8 +170,9 @@ class BookingService:
                 continue  # cancelled or opened meanwhile: nothing to hand over
             if result.booking is None:
                 handed.append(HandedOver(booking, moved=False))
-                await self._tell(from_id, "handover_booking_kept_staff", booking.start,
-                                 ref=case.ref, colleague=self.name(to_id))
+                if self.ctx.is_staff(from_id):  # never to a counselor since removed
+                    await self._tell(from_id, "handover_booking_kept_staff", booking.start,
+                                     ref=case.ref, colleague=self.name(to_id))
                 await self._tell(to_id, "handover_booking_kept_colleague", booking.start,
                                  ref=case.ref, counselor=self.name(from_id))
                 continue

@@ -152,6 +152,10 @@ TEXTS: dict[str, Any] = {
         "handover_booking_kept_youth": "Your appointment {when} stays with {counselor}: "
                                        "{colleague} is not free then. Would you rather talk "
                                        "to {colleague}? Type 'move' to choose another time.",
+        "handover_booking_kept_youth_unnamed": "Your appointment {when} stays, but "
+                                               "{colleague} is not free then. Would you "
+                                               "rather talk to {colleague}? Type 'move' to "
+                                               "choose another time.",
         "handover_booking_moved_staff": "Handover: the appointment {when} of case {ref} now "
                                         "takes place with {colleague}.",
         "handover_booking_kept_staff": "Handover: the appointment {when} of case {ref} stays "

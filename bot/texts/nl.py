@@ -167,6 +167,10 @@ TEXTS: dict[str, Any] = {
                                        "{colleague} is dan niet vrij. Praat je liever met "
                                        "{colleague}? Typ 'verzet' om een ander moment te "
                                        "kiezen.",
+        "handover_booking_kept_youth_unnamed": "Je afspraak van {when} blijft staan, maar "
+                                               "{colleague} is dan niet vrij. Praat je "
+                                               "liever met {colleague}? Typ 'verzet' om een "
+                                               "ander moment te kiezen.",
         "handover_booking_moved_staff": "Overdracht: de afspraak {when} van dossier {ref} "
                                         "gaat nu door met {colleague}.",
         "handover_booking_kept_staff": "Overdracht: de afspraak {when} van dossier {ref} "

@@ -106,6 +106,9 @@ class SessionTexts(TextGroup):
     # with {counselor} because {colleague} is not free then.
     handover_booking_moved_youth: str = text("when", "colleague")
     handover_booking_kept_youth: str = text("when", "counselor", "colleague")
+    # The same when the previous counselor has left the config (never named: they will not
+    # come; at the time a colleague on duty steps in, or the youth is offered new moments).
+    handover_booking_kept_youth_unnamed: str = text("when", "colleague")
     # The same to the previous counselor (moved / kept), and to the colleague when kept.
     handover_booking_moved_staff: str = text("when", "ref", "colleague")
     handover_booking_kept_staff: str = text("when", "ref", "colleague")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -13,11 +14,14 @@ from bot.domain.availability import Slot
 from bot.domain.when import format_when
 from bot.handlers.transport import Incoming
 from bot.matrix.sync import handle_once
+from bot.reload import Reloader
 from bot.storage import bookings, sessions, youths
 from bot.storage import followup as followup_store
 from bot.storage import outbox as outbox_store
 from bot.storage.bookings import OPEN_SESSION, REMIND_COUNSELOR, REMIND_YOUTH, reminder_plan
 from bot.storage.followup import FORGET_PHONE
+from tests.handlers.test_followup import NEXT, followup
+from tests.handlers.test_removed_counselor import remove_sara
 from tests.support.harness import BRUSSELS, SARA, TOM, YOUTH, Harness
 from tests.support.outbox_transport import OutboxTransport
 
@@ -200,6 +204,22 @@ async def test_a_phone_followup_moves_with_its_number(h: Harness) -> None:
     assert FORGET_PHONE in await pending_kinds(h, moved.id)
     (told,) = [t for t in h.since(mark, tom_dm) if "0470 12 34 56" in t]
     assert say(h, "followup.staff_form", form=say(h, "followup.form_phone")) in told
+
+
+async def test_a_kept_booking_never_names_a_counselor_since_removed(
+        r: tuple[Harness, Reloader, Path]) -> None:
+    """Sara left the config between her `!handover` and the youth's yes; Tom is away then."""
+    h, reloader, path = r
+    await followup(h)  # Sara's follow-up at NEXT
+    await h.counselor_says(SARA, f"!handover {TOM}")
+    await h.counselor_says(TOM, f"!away {NEXT.date().isoformat()}")
+    await remove_sara(h, reloader, path)
+    (reply,) = await h.youth_says(YOUTH, "ja")
+    assert reply.endswith(say(h, "session.handover_booking_kept_youth_unnamed",
+                              when=when(h, NEXT), colleague="Tom"))
+    assert "blijft bij" not in reply
+    booking = await bookings.active_booking(h.db, YOUTH)
+    assert booking is not None and booking.counselor_id == SARA
 
 
 # --- a kill before the commit ---------------------------------------------------------------
