@@ -167,7 +167,10 @@ class YouthConversation:
 
     async def _handover_answer(self, msg: Incoming, youth: youths.Youth,
                                case: youths.Case) -> bool:
-        """A counselor proposed a colleague: the youth decides with yes or no."""
+        """A counselor proposed a colleague: the youth decides with yes or no. A yes also
+        hands the case's upcoming bookings to the colleague where they are free then
+        (`BookingService.hand_over`); the decision, the moves and every notice are one
+        transaction."""
         pending = await sessions_store.pending_handover(self.ctx.db, youth.user_id)
         if pending is None:
             return False
@@ -175,17 +178,34 @@ class YouthConversation:
         if answer is None:
             return False
         accepted = answer == YES.name
-        await sessions_store.decide_handover(self.ctx.db, pending.id, accepted,
-                                             self.ctx.clock.now())
         names = self.appointments
         values = {"counselor": names._name(pending.from_id),
                   "colleague": names._name(pending.to_id), "ref": case.ref}
         text_key = "session.handover_accepted" if accepted else "session.handover_declined"
         catalogue = self.ctx.config.catalogue
-        await self._send(msg.room_id, [catalogue.say(youth.intake.language, text_key, **values)])
-        for counselor in (pending.from_id, pending.to_id):
-            language = staff_language(self.ctx.config, counselor)
-            await tell_counselor(self.ctx, counselor, catalogue.say(language, text_key, **values))
+        language = youth.intake.language
+        async with tstore.atomically(self.ctx.db):
+            decided = await sessions_store.decide_handover(self.ctx.db, pending.id, accepted,
+                                                           self.ctx.clock.now())
+            for counselor in (pending.from_id, pending.to_id):
+                await tell_counselor(self.ctx, counselor, catalogue.say(
+                    staff_language(self.ctx.config, counselor), text_key, **values))
+            handed_case = await youths.get_case(self.ctx.db, pending.case_id)
+            handed = (await names.booking.hand_over(handed_case, pending.from_id,
+                                                    pending.to_id)
+                      if accepted and decided and handed_case is not None else [])
+            # One message: the answer, then what became of each upcoming booking.
+            reply = catalogue.say(language, text_key, **values)
+            for item in handed:
+                when = names._when(item.booking.start, language)
+                if item.moved:
+                    key = "session.handover_booking_moved_youth"
+                elif self.ctx.is_staff(item.booking.counselor_id):
+                    key = "session.handover_booking_kept_youth"
+                else:  # the previous counselor has left the config: never named
+                    key = "session.handover_booking_kept_youth_unnamed"
+                reply = reply + catalogue.say(language, key, when=when, **values)
+            await self._send(msg.room_id, [reply])
         log.info("Handover %s", "accepted" if accepted else "declined")
         return True
 

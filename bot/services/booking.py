@@ -4,18 +4,20 @@ Every path goes the same four steps, so every path respects working and opening 
 closures, absences, buffers and the per-day maximum:
 
 1. **check** the slot with the pure domain rules (`bot.domain.availability`: `slot_is_free`
-   for an offered slot, `slot_fits` for a time a counselor chose; `bot.domain.offers.
-   choose_standin` for a no-show);
+   for an offered slot, `slot_fits` for a time a counselor chose or a booking handed to a
+   colleague; `bot.domain.offers.choose_standin` for a no-show);
 2. **write** it (`bot.storage.bookings.book`/`move`/`cancel`, one transaction each; the
    database refuses double bookings even if two checks raced);
 3. **refresh the timers** (reminders, the session opening);
 4. **tell the other side**: the counselor when a youth books, moves or cancels; the youth
-   when a counselor books a follow-up. The person who asked gets the handler's reply.
+   when a counselor books a follow-up; both counselors when a handover moves a booking (the
+   youth hears it in the handover's answer). The person who asked gets the handler's reply.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -27,6 +29,7 @@ from bot.handlers.notify import staff_language, tell_counselor
 from bot.metrics import METRICS
 from bot.services.forms import Forms
 from bot.storage import bookings, youths
+from bot.storage import followup as followup_store
 from bot.storage import sessions as sessions_store
 from bot.storage.bookings import OPEN_SESSION, Booking, BookResult, reminder_plan
 from bot.storage.followup import FORGET_PHONE
@@ -39,6 +42,15 @@ log = logging.getLogger(__name__)
 
 # Bookings further than this from a slot cannot touch its buffer or its local day.
 _AROUND = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class HandedOver:
+    """An upcoming booking after an accepted handover: `moved` to the colleague (`booking`
+    is the new row, same time), or kept with the previous counselor (`booking` as it was)."""
+
+    booking: Booking
+    moved: bool
 
 
 class BookingService:
@@ -126,6 +138,64 @@ class BookingService:
                 when=self._when(start, case.language), counselor=self.name(counselor_id),
             ) + self.forms.booked(result.booking, case.language))  # type: ignore[operator]
         return result
+
+    async def hand_over(self, case: youths.Case, from_id: str, to_id: str
+                        ) -> list[HandedOver]:
+        """After an accepted `!handover` of `case` from `from_id` to `to_id`: each upcoming
+        booking of the case with `from_id` (no session opening yet) goes to `to_id` at the
+        same time when `to_id` may take it then — the `!followup` rule (`slot_fits`: their
+        working and the opening hours, no closure or absence, buffer, daily maximum) and
+        the database's refusal of a double booking. Each move is one transaction
+        (`bookings.move`: the old row and its timers cancelled, the new row and its timers
+        written), so the reminders and the opening name `to_id`. A booking `to_id` cannot
+        take stays with `from_id`. Both counselors are told; the youth's words are the
+        caller's (one message with the handover's answer)."""
+        now = self.ctx.clock.now()
+        cfg = self.ctx.config.scheduling
+        handed: list[HandedOver] = []
+        for booking in await bookings.upcoming_with(self.ctx.db, case.id, from_id, now):
+            slot = Slot(to_id, booking.start, booking.end)
+            busy = await self._busy_around(slot, booking)
+            absences = await bookings.list_absences(self.ctx.db)
+            result = BookResult(None, "slot_taken")
+            if slot_fits(cfg, self.ctx.config.tz, slot, busy, absences, now):
+                plan = [*reminder_plan(cfg, slot, now), (OPEN_SESSION, None, slot.start)]
+                if booking.form == "phone":  # the number the youth gave goes after it
+                    kept = timedelta(minutes=self.ctx.config.followup.phone_kept_minutes)
+                    plan.append((FORGET_PHONE, None, slot.end + kept))
+                result = await bookings.move(self.ctx.db, booking.id, slot=slot, now=now,
+                                             reminders=plan,
+                                             buffer=timedelta(minutes=cfg.buffer_minutes))
+            if result.reason == "not_active":
+                continue  # cancelled or opened meanwhile: nothing to hand over
+            if result.booking is None:
+                handed.append(HandedOver(booking, moved=False))
+                if self.ctx.is_staff(from_id):  # never to a counselor since removed
+                    await self._tell(from_id, "handover_booking_kept_staff", booking.start,
+                                     ref=case.ref, colleague=self.name(to_id))
+                await self._tell(to_id, "handover_booking_kept_colleague", booking.start,
+                                 ref=case.ref, counselor=self.name(from_id))
+                continue
+            moved = result.booking
+            handed.append(HandedOver(moved, moved=True))
+            phone = (await followup_store.phone_of(self.ctx.db, moved.id)
+                     if moved.form == "phone" else None)
+            await self.notify_counselor(
+                to_id, "staff_new_booking", moved, case.ref, summary=case,
+                extra=self.forms.staff_note(moved, phone, with_phone=True))
+            await self._tell(from_id, "handover_booking_moved_staff", moved.start,
+                             ref=case.ref, colleague=self.name(to_id))
+        if any(h.moved for h in handed):
+            await self._refresh_timers()
+            log.info("Handover: %d upcoming booking(s) moved",
+                     sum(h.moved for h in handed))
+        return handed
+
+    async def _tell(self, counselor_id: str, key: str, at: datetime, **values: str) -> None:
+        """A `session.*` notice about a booking at `at` in the counselor's DM and language."""
+        lang = staff_language(self.ctx.config, counselor_id)
+        await tell_counselor(self.ctx, counselor_id, self.ctx.config.catalogue.say(
+            lang, f"session.{key}", when=self._when(at, lang), **values))
 
     async def cancel(self, booking: Booking, ref: str) -> bool:
         """Cancel an upcoming booking and its timers; the counselor is told. False if it was

@@ -276,6 +276,21 @@ async def active_booking(db: Database, youth_id: str) -> Booking | None:
     return None if row is None else _booking(row)
 
 
+async def upcoming_with(
+    db: Database, case_id: int, counselor_id: str, now: datetime
+) -> list[Booking]:
+    """The case's upcoming bookings with this counselor, by start time: booked, starting
+    after `now`, and no session opening for them yet."""
+    rows = await db.fetchall(
+        "SELECT * FROM bookings b WHERE b.case_id = ? AND b.counselor_id = ? "
+        "AND b.status = 'booked' AND b.start_at > ? "
+        "AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.booking_id = b.id) "
+        "ORDER BY b.start_at, b.id",
+        (case_id, counselor_id, to_ts(now)),
+    )
+    return [_booking(r) for r in rows]
+
+
 async def busy_periods(db: Database, start: datetime, end: datetime) -> list[BusyPeriod]:
     """Active bookings (booked or opened) of all counselors overlapping [start, end)."""
     rows = await db.fetchall(

@@ -222,7 +222,8 @@ async def pending_handover(db: Database, youth_id: str) -> Handover | None:
 
 
 async def decide_handover(db: Database, handover_id: int, accepted: bool,
-                          now: datetime) -> None:
+                          now: datetime) -> bool:
+    """Accept or decline a proposed handover; False if it was decided already."""
     async with db.transaction() as conn:
         changed = await conn.execute(
             "UPDATE handovers SET state = ?, decided_at = ? WHERE id = ? AND state = 'proposed'",
@@ -235,6 +236,7 @@ async def decide_handover(db: Database, handover_id: int, accepted: bool,
                 "(SELECT case_id FROM handovers WHERE id = ?))",
                 (handover_id, handover_id),
             )
+    return changed == 1
 
 
 async def case_by_ref(db: Database, ref: str) -> Case | None:

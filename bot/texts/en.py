@@ -155,6 +155,22 @@ TEXTS: dict[str, Any] = {
                           "over. You'll hear the answer here.",
         "handover_accepted": "Agreed: from now on {colleague} takes over from {counselor}.",
         "handover_declined": "No handover: {counselor} stays the regular counselor.",
+        "handover_booking_moved_youth": "Your appointment {when} stays as it is, at the same "
+                                        "time, now with {colleague}.",
+        "handover_booking_kept_youth": "Your appointment {when} stays with {counselor}: "
+                                       "{colleague} is not free then. Would you rather talk "
+                                       "to {colleague}? Type 'move' to choose another time.",
+        "handover_booking_kept_youth_unnamed": "Your appointment {when} stays, but "
+                                               "{colleague} is not free then. Would you "
+                                               "rather talk to {colleague}? Type 'move' to "
+                                               "choose another time.",
+        "handover_booking_moved_staff": "Handover: the appointment {when} of case {ref} now "
+                                        "takes place with {colleague}.",
+        "handover_booking_kept_staff": "Handover: the appointment {when} of case {ref} stays "
+                                       "with you, because {colleague} is not free then. The "
+                                       "young person knows and can move it.",
+        "handover_booking_kept_colleague": "Case {ref} still has an appointment {when} with "
+                                           "{counselor}, because you are not free then.",
         "already_ended": "The session of {ref} is already closed.",
         "followup_youth_booked": "The young person of {ref} already has a next appointment.",
         "away_noted": "Noted: away from {first} up to and including {last}. No sessions "

@@ -169,6 +169,23 @@ TEXTS: dict[str, Any] = {
         "handover_accepted": "Afgesproken: {colleague} neemt het vanaf nu over van "
                              "{counselor}.",
         "handover_declined": "Geen overdracht: {counselor} blijft de vaste hulpverlener.",
+        "handover_booking_moved_youth": "Je afspraak van {when} blijft staan, op hetzelfde "
+                                        "moment, nu met {colleague}.",
+        "handover_booking_kept_youth": "Je afspraak van {when} blijft bij {counselor}: "
+                                       "{colleague} is dan niet vrij. Praat je liever met "
+                                       "{colleague}? Typ 'verzet' om een ander moment te "
+                                       "kiezen.",
+        "handover_booking_kept_youth_unnamed": "Je afspraak van {when} blijft staan, maar "
+                                               "{colleague} is dan niet vrij. Praat je "
+                                               "liever met {colleague}? Typ 'verzet' om een "
+                                               "ander moment te kiezen.",
+        "handover_booking_moved_staff": "Overdracht: de afspraak {when} van dossier {ref} "
+                                        "gaat nu door met {colleague}.",
+        "handover_booking_kept_staff": "Overdracht: de afspraak {when} van dossier {ref} "
+                                       "blijft bij jou, want {colleague} is dan niet vrij. De "
+                                       "jongere weet dat en kan het gesprek verzetten.",
+        "handover_booking_kept_colleague": "Dossier {ref} heeft nog een afspraak {when} bij "
+                                           "{counselor}, want jij bent dan niet vrij.",
         "already_ended": "Het gesprek van {ref} is al afgesloten.",
         "followup_youth_booked": "De jongere van {ref} heeft al een volgende afspraak.",
         "away_noted": "Genoteerd: afwezig van {first} tot en met {last}. Er worden dan geen "

@@ -104,6 +104,18 @@ class SessionTexts(TextGroup):
     handover_asked: str = text("counselor", "colleague", "ref")
     handover_accepted: str = text("counselor", "colleague", "ref")
     handover_declined: str = text("counselor", "colleague", "ref")
+    # After an accepted handover, per upcoming booking with the previous counselor ({when}),
+    # in the youth's one answer: it goes on at the same time with {colleague}, or it stays
+    # with {counselor} because {colleague} is not free then.
+    handover_booking_moved_youth: str = text("when", "colleague")
+    handover_booking_kept_youth: str = text("when", "counselor", "colleague")
+    # The same when the previous counselor has left the config (never named: they will not
+    # come; at the time a colleague on duty steps in, or the youth is offered new moments).
+    handover_booking_kept_youth_unnamed: str = text("when", "colleague")
+    # The same to the previous counselor (moved / kept), and to the colleague when kept.
+    handover_booking_moved_staff: str = text("when", "ref", "colleague")
+    handover_booking_kept_staff: str = text("when", "ref", "colleague")
+    handover_booking_kept_colleague: str = text("when", "ref", "counselor")
     already_ended: str = text("ref")
     followup_youth_booked: str = text("ref")
     # Absences noted ({first}, {last}: dates); back.

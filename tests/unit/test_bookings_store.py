@@ -218,6 +218,25 @@ async def test_move_cancels_old_and_books_new(db: Database) -> None:
     assert again.reason == "not_active"
 
 
+async def test_upcoming_with_lists_a_cases_bookings_not_opening_yet(db: Database) -> None:
+    """What a handover may move: booked, later than now, no session row, this case and
+    counselor only."""
+    a, b = await add_youth(db, 1), await add_youth(db, 2)
+    mine = (await book(db, a, slot())).booking
+    others = (await book(db, b, slot(at(14)))).booking
+    assert mine is not None and others is not None
+    assert await store.upcoming_with(db, a[1], SARA, NOW) == [mine]
+    assert await store.upcoming_with(db, a[1], TOM, NOW) == []
+    assert await store.upcoming_with(db, b[1], SARA, NOW) == [others]
+    assert await store.upcoming_with(db, a[1], SARA, T10) == []  # started
+    await db.execute(
+        "INSERT INTO sessions (booking_id, nonce, counselor_id, created_at) VALUES (?, ?, ?, ?)",
+        (mine.id, "n1", SARA, int(NOW.timestamp())))
+    assert await store.upcoming_with(db, a[1], SARA, NOW) == []  # opening
+    await store.cancel(db, others.id, NOW)
+    assert await store.upcoming_with(db, b[1], SARA, NOW) == []
+
+
 async def test_busy_periods_and_counselor_agenda(db: Database) -> None:
     a, b, c = await add_youth(db, 1), await add_youth(db, 2), await add_youth(db, 3)
     first = (await book(db, a, slot())).booking
