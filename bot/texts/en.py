@@ -134,8 +134,7 @@ TEXTS: dict[str, Any] = {
         "counselor_no_show_standin": "Sorry: {counselor} can't be here. {standin} is taking "
                                      "over and will join you in this chat shortly.",
         "counselor_no_show_none": "Sorry: {counselor} can't be here, and nobody else is free "
-                                  "right now. It's not your fault. Below are new moments. "
-                                  "Feel free to pick one.",
+                                  "right now. It's not your fault. Let's find a new moment.",
         "standin_took_over": "You were not in the session of case {ref}; {standin} takes "
                              "over.",
         "standin_invited": "You are invited to step in for case {ref} (now).",

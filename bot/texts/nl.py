@@ -147,8 +147,8 @@ TEXTS: dict[str, Any] = {
         "counselor_no_show_standin": "Sorry: {counselor} kan er niet bij zijn. {standin} neemt "
                                      "het over en komt zo bij je in dit gesprek.",
         "counselor_no_show_none": "Sorry: {counselor} kan er niet bij zijn, en er is nu "
-                                  "niemand anders vrij. Dat ligt niet aan jou. Hieronder "
-                                  "staan nieuwe momenten. Kies er gerust een.",
+                                  "niemand anders vrij. Dat ligt niet aan jou. We zoeken "
+                                  "een nieuw moment.",
         "standin_took_over": "Je was niet in het gesprek van dossier {ref}; {standin} neemt "
                              "het over.",
         "standin_invited": "Je bent uitgenodigd om in te vallen voor dossier {ref} (nu).",

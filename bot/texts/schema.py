@@ -83,7 +83,8 @@ class SessionTexts(TextGroup):
     session_closed: str = text("outcome", "counselor")
     # To the youth when the counselor did not come and a colleague steps in.
     counselor_no_show_standin: str = text("counselor", "standin")
-    # To the youth when the counselor did not come and nobody can step in; new slots follow.
+    # To the youth when the counselor did not come and nobody can step in; the offer follows
+    # (new moments, or that there is none): promise neither here.
     counselor_no_show_none: str = text("counselor")
     # To the booked counselor who did not come / to the colleague who steps in.
     standin_took_over: str = text("ref", "standin")

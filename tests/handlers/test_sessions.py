@@ -146,6 +146,25 @@ async def test_standin_keeps_the_buffer_before_their_next_booking(h: Harness) ->
     assert (await store.get(h.db, session.id)).outcome == "no-show"  # type: ignore[union-attr]
 
 
+async def test_no_standin_and_no_free_moment_promises_no_moments(h: Harness) -> None:
+    # Tom is booked right after (no stand-in) and both are away for months: there is no new
+    # moment to offer, and the apology must not say there are.
+    await other_booking(h, TOM, datetime(2026, 12, 1, 11, 0, tzinfo=BRUSSELS))
+    session = await h.open_now()
+    assert session.room_id is not None
+    await h.joins(session.room_id, YOUTH)
+    for who in (SARA, TOM):
+        await bookings.add_absence(h.db, who, datetime(2026, 12, 1).date(),
+                                   datetime(2027, 3, 1).date(), h.clock.now())
+    youth_dm = await h.dm(YOUTH)
+    mark = h.mark()
+    h.at(datetime(2026, 12, 1, 10, 6, tzinfo=BRUSSELS))
+    await h.run_due()
+    told = "\n".join(h.since(mark, youth_dm))
+    assert "Sara" in told and "geen vrij moment" in told
+    assert "Hieronder" not in told and "1." not in told
+
+
 async def test_standin_over_the_buffer_is_sent(h: Harness) -> None:
     # Control: a booking at 11:10 leaves 19 minutes; Tom can step in.
     await other_booking(h, TOM, datetime(2026, 12, 1, 11, 10, tzinfo=BRUSSELS))
