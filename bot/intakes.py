@@ -20,6 +20,7 @@ from typing import Protocol
 
 from bot.backoff import Backoff
 from bot.metrics import METRICS
+from bot.pump import Pump
 from bot.storage import intents
 from bot.storage.db import Database
 
@@ -36,20 +37,21 @@ class IntakeSide(Protocol):
     async def record_intake(self, user_id: str, room_id: str, campaign: str | None) -> None: ...
 
 
-class IntakeOpener:
+class IntakeOpener(Pump):
+    task_name = "intakes"
+
     def __init__(self, db: Database, youth: IntakeSide, *, backoff_max: float = 60.0) -> None:
+        super().__init__()
         self.db = db
         self.youth = youth
-        self._wake = asyncio.Event()
         self._done: dict[str, asyncio.Event] = {}
         self.backoff = Backoff(1.0, backoff_max)
-        self._task: asyncio.Task[None] | None = None
 
     async def request(self, user_id: str, campaign: str | None) -> None:
         """The durable intent (in the running transaction, if any); opened after commit."""
         await intents.want_intake(self.db, user_id, campaign)
         self._done.setdefault(user_id, asyncio.Event())
-        self.db.after_commit(self._wake.set)
+        self.db.after_commit(self.kick)
 
     async def wait(self, user_id: str, timeout: float) -> bool:
         """Until the intake DM of `user_id` is recorded (False after `timeout` s)."""
@@ -63,34 +65,9 @@ class IntakeOpener:
             return False
         return True
 
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self.run(), name="intakes")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except (asyncio.CancelledError, Exception):
-                pass
-            self._task = None
-
-    async def run(self) -> None:
-        while True:
-            try:
-                delay = await self.pump()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("Pending intake DMs could not be read; trying again")
-                delay = 5.0
-            try:
-                async with asyncio.timeout(delay):
-                    await self._wake.wait()
-            except TimeoutError:
-                pass
-            self._wake.clear()
+    def failed(self, exc: Exception) -> float:
+        log.exception("Pending intake DMs could not be read; trying again")
+        return 5.0
 
     async def pump(self) -> float:
         """Try every pending intent that is due; returns seconds until the next retry."""

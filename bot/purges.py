@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from typing import Protocol
 from bot.clock import Clock
 from bot.matrix.admin import PurgeAnswer
 from bot.metrics import METRICS
+from bot.pump import Pump
 from bot.storage import purges as store
 from bot.storage.db import Database
 from bot.storage.faults import is_storage_fault
@@ -41,7 +41,9 @@ class PurgeApi(Protocol):
     async def purge_status(self, delete_id: str) -> PurgeAnswer: ...
 
 
-class RoomPurger:
+class RoomPurger(Pump):
+    task_name = "purges"
+
     def __init__(
         self,
         db: Database,
@@ -55,6 +57,7 @@ class RoomPurger:
         warn_after_minutes: float = 30.0,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
+        super().__init__()
         self.db = db
         self.clock = clock
         # Read at every step: the token can come and go with a config reload.
@@ -69,44 +72,13 @@ class RoomPurger:
         self._poll: dict[int, float] = {}  # row id → the current poll interval
         self._warned: set[int] = set()
         self._no_admin_warned = False
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
 
-    def kick(self) -> None:
-        """Rooms were queued (call after the commit)."""
-        self._wake.set()
-
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self.run(), name="purges")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except (asyncio.CancelledError, Exception):
-                pass
-            self._task = None
-
-    async def run(self) -> None:
-        while True:
-            try:
-                delay = await self.pump()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                if is_storage_fault(exc):  # said loudly by the sync loop
-                    log.warning("Room purges wait: the database cannot be written")
-                else:
-                    log.exception("Pending room purges could not be worked on; trying again")
-                delay = self.retry_seconds
-            try:
-                async with asyncio.timeout(delay):
-                    await self._wake.wait()
-            except TimeoutError:
-                pass
-            self._wake.clear()
+    def failed(self, exc: Exception) -> float:
+        if is_storage_fault(exc):  # said loudly by the sync loop
+            log.warning("Room purges wait: the database cannot be written")
+        else:
+            log.exception("Pending room purges could not be worked on; trying again")
+        return self.retry_seconds
 
     async def pump(self) -> float:
         """One step for every pending purge that is due; seconds until the next is due."""
