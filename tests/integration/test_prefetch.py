@@ -23,8 +23,8 @@ def quick_config(mx: MatrixEnv, data_dir: Path) -> Path:
     return path
 
 
-async def test_youth_who_wrote_while_down_is_answered_from_the_prefetched_sync(
-        mx: MatrixEnv) -> None:
+async def bot_and_youth(mx: MatrixEnv):
+    """A bot that answered a youth once (so it has a sync token to prefetch with)."""
     bot_id = await mx.register("bot")
     data_dir = mx.tmp / "bot-data"
     app = await mx.start_bot(mx.config(bot_id, data_dir))
@@ -32,6 +32,12 @@ async def test_youth_who_wrote_while_down_is_answered_from_the_prefetched_sync(
     room = await youth.open_dm(bot_id)
     await youth.say(room, "hoi")
     await youth.next_message(room, sender=bot_id, after=0)
+    return bot_id, data_dir, app, youth, room
+
+
+async def test_youth_who_wrote_while_down_is_answered_from_the_prefetched_sync(
+        mx: MatrixEnv) -> None:
+    bot_id, data_dir, app, youth, room = await bot_and_youth(mx)
     assert not app.sync.prefetched  # the very first start has no sync token to prefetch with
     await mx.stop_bot(app)
 
@@ -61,13 +67,7 @@ async def test_youth_who_wrote_while_down_is_answered_from_the_prefetched_sync(
 
 
 async def test_a_prefetch_for_another_sync_token_is_not_used(mx: MatrixEnv) -> None:
-    bot_id = await mx.register("bot")
-    data_dir = mx.tmp / "bot-data"
-    app = await mx.start_bot(mx.config(bot_id, data_dir))
-    youth = await mx.user("youth")
-    room = await youth.open_dm(bot_id)
-    await youth.say(room, "hoi")
-    await youth.next_message(room, sender=bot_id, after=0)
+    bot_id, data_dir, app, youth, room = await bot_and_youth(mx)
     # Asked while the bot still runs: the token it then stores moves on.
     prefetch.start(quick_config(mx, data_dir))
     stale = prefetch._pending
