@@ -167,6 +167,16 @@ class SessionRooms:
         METRICS.inc("chathulp_sessions_opened_total")
         log.info("Session %d opened", session.id)
 
+    async def _free_colleague(self, session: store.Session, case: youths.Case) -> str | None:
+        """A free colleague on duty to step in for a removed counselor, with their DM with the
+        bot ready (the network half: never inside the transaction that records it)."""
+        standin = await self.booking.pick_standin(session, case)
+        if standin is not None:
+            dm = await counselor_dm(self.ctx, standin)
+            if dm is not None:
+                await self.ctx.transport.wait_for_room(dm)
+        return standin
+
     async def _counselor_removed(self, session: store.Session, case: youths.Case,
                                  now: datetime) -> store.Session | None:
         """At the opening, the booking's counselor is no longer staff (removed from the config
@@ -175,13 +185,10 @@ class SessionRooms:
         unopened and the youth is offered new moments. The staff room is told either way.
         Returns the session to open with its new counselor, or None."""
         original = session.counselor_id
-        standin = await self.booking.pick_standin(session, case)
-        if standin is not None:  # the network half first: never inside the transaction
-            dm = await counselor_dm(self.ctx, standin)
-            if dm is not None:
-                await self.ctx.transport.wait_for_room(dm)
-            if session.room_id is not None:  # a room made before a crash: their rights
-                await self.ctx.transport.set_power(session.room_id, standin, 50)
+        standin = await self._free_colleague(session, case)
+        if standin is not None and session.room_id is not None:
+            # A room made before a crash: their rights (network, before the transaction).
+            await self.ctx.transport.set_power(session.room_id, standin, 50)
         async with tstore.atomically(self.ctx.db):
             if standin is not None:
                 await store.replace_counselor(self.ctx.db, session.id, standin, original)
@@ -265,11 +272,7 @@ class SessionRooms:
         once and offered new moments. The staff room is told either way, by case ref. This
         is what the youth's nameless phone reminder promises."""
         original = session.counselor_id
-        standin = await self.booking.pick_standin(session, case)
-        if standin is not None:  # the network half first: never inside the transaction
-            dm = await counselor_dm(self.ctx, standin)
-            if dm is not None:
-                await self.ctx.transport.wait_for_room(dm)
+        standin = await self._free_colleague(session, case)
         phone = await followup_store.phone_of(self.ctx.db, booking.id)
         async with tstore.atomically(self.ctx.db):
             if standin is None:
