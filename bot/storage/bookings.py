@@ -292,12 +292,19 @@ async def upcoming_with(
 
 
 async def busy_periods(db: Database, start: datetime, end: datetime) -> list[BusyPeriod]:
-    """Active bookings (booked or opened) of all counselors overlapping [start, end)."""
+    """Active bookings (booked or opened) of all counselors overlapping [start, end), and the
+    sessions a colleague stands in for: the booking stays with the counselor who did not come
+    (or left the service), but the colleague is the one in the room until its end."""
     rows = await db.fetchall(
         "SELECT counselor_id, start_at, end_at FROM bookings "
         "WHERE status IN ('booked', 'opened') AND start_at < ? AND end_at > ? "
+        "UNION ALL "
+        "SELECT s.counselor_id, b.start_at, b.end_at FROM sessions s "
+        "JOIN bookings b ON b.id = s.booking_id "
+        "WHERE s.standin_for IS NOT NULL AND s.state IN ('opening', 'open') "
+        "AND b.status IN ('booked', 'opened') AND b.start_at < ? AND b.end_at > ? "
         "ORDER BY start_at, counselor_id",
-        (to_ts(end), to_ts(start)),
+        (to_ts(end), to_ts(start), to_ts(end), to_ts(start)),
     )
     return [BusyPeriod(r["counselor_id"], from_ts(r["start_at"]), from_ts(r["end_at"]))
             for r in rows]

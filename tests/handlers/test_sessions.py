@@ -124,6 +124,23 @@ async def test_counselor_no_show_gets_a_free_colleague(h: Harness) -> None:
     assert fresh is not None and fresh.counselor_id == TOM and fresh.standin_for == SARA
 
 
+async def test_a_colleague_standing_in_is_busy_until_the_session_ends(h: Harness) -> None:
+    session, _ = await counselor_missing(h)
+    assert (await store.get(h.db, session.id)).counselor_id == TOM  # type: ignore[union-attr]
+    # The booking stays Sara's; Tom is in the room from 10:06 to its end at 10:45 and can
+    # be neither booked nor sent to stand in elsewhere meanwhile.
+    at = datetime(2026, 12, 1, 10, 15, tzinfo=BRUSSELS)
+    busy = await bookings.busy_periods(h.db, at, at + timedelta(minutes=1))
+    assert {b.counselor_id for b in busy} == {SARA, TOM}
+    other = "@other:fake"
+    _, case = await youths.first_contact(h.db, other, "!elsewhere:fake",
+                                         h.router.youth.flow.new_state(), h.clock.now())
+    later = datetime(2026, 12, 1, 10, 30, tzinfo=BRUSSELS)
+    result = await h.router.youth.appointments.booking.book_followup(case=case, youth_id=other,
+                                                  counselor_id=TOM, start=later)
+    assert result.booking is None and result.reason == "slot_taken"
+
+
 async def other_booking(h: Harness, counselor_id: str, start: datetime) -> None:
     """Another youth's booking with a counselor, written straight to storage."""
     youth = "@other:fake"
