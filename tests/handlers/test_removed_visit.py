@@ -160,3 +160,21 @@ async def test_a_visit_moved_to_a_colleague_names_them_again(
     assert told and any(has(t, fu(h, "reminder_visit")) and "Tom" in t for t in told), told
     assert not any("werkt hier niet meer" in t for t in told)
     assert h.since(mark, h.staff_room) == []
+
+
+async def test_a_visit_handed_over_to_a_colleague_names_them_again(
+        r: tuple[Harness, Reloader, Path]) -> None:
+    """Sara asked for a handover to Tom, then left the config; the youth's yes moves the
+    visit to Tom: his name and the office in the reminder, the staff room not asked again."""
+    h, reloader, path = r
+    await followup(h, "bezoek")
+    await h.counselor_says(SARA, f"!handover {TOM}")
+    await remove_sara(h, reloader, path)
+    await h.youth_says(YOUTH, "ja")
+    moved = await bookings.active_booking(h.db, YOUTH)
+    assert moved is not None and moved.counselor_id == TOM and moved.form == "visit"
+    mark = h.mark()
+    told = await reminder(h)
+    assert told and all(has(t, fu(h, "reminder_visit")) and "Tom" in t for t in told), told
+    assert not any("werkt hier niet meer" in t for t in told)
+    assert h.since(mark, h.staff_room) == []
