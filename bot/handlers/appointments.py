@@ -25,6 +25,7 @@ from bot.handlers.policy import post_to_staff
 from bot.services.booking import BookingService
 from bot.storage import bookings, youths
 from bot.storage import followup as followup_store
+from bot.storage import sync_state as tstore
 from bot.storage.bookings import Booking, Timer
 
 if TYPE_CHECKING:
@@ -285,7 +286,7 @@ class Appointments:
         notices and their `gone_told_at` marks commit together (a second reload repeats
         nothing). Returns how many were told."""
         told = 0
-        async with self.ctx.db.transaction():
+        async with tstore.atomically(self.ctx.db):
             now = self.ctx.clock.now()
             for booking in await bookings.visits_not_told(self.ctx.db, now):
                 if self.ctx.is_staff(booking.counselor_id):
