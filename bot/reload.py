@@ -161,6 +161,9 @@ class Reloader:
         METRICS.inc("chathulp_config_reloads_total")
         removed_ids = sorted(set(before) - set(after))
         orphaned = await self._upcoming_with(removed_ids)
+        # An office visit gets no stand-in: the staff room is asked now, once per visit, to
+        # have a colleague take it over or move it (also for a counselor gone before).
+        await self.router.youth.appointments.tell_gone_visits()
         if ctx.timers is not None:
             await ctx.timers.refresh()  # the same rows, the new grace minutes
         self._spawn(self._sync_staff_room())

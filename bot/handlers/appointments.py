@@ -25,6 +25,7 @@ from bot.handlers.policy import post_to_staff
 from bot.services.booking import BookingService
 from bot.storage import bookings, youths
 from bot.storage import followup as followup_store
+from bot.storage import sync_state as tstore
 from bot.storage.bookings import Booking, Timer
 
 if TYPE_CHECKING:
@@ -252,6 +253,10 @@ class Appointments:
             # come. The nameless text says what the opening then does (a free colleague steps
             # in, else new moments at once; phone/visit: the staff room is told).
             named = self.ctx.is_staff(booking.counselor_id)
+            if not named and booking.form == "visit":
+                # Its reminder says the team was asked to arrange a colleague: true only once
+                # the staff room was (normally at the reload; else now, with this reminder).
+                await self.tell_gone_visit(booking, case)
             message = (fill(texts.reminder, {"when": when,
                                              "counselor": self._name(booking.counselor_id)})
                        if named else fill(texts.reminder_no_counselor, {"when": when}))
@@ -263,12 +268,50 @@ class Appointments:
             if late:
                 message = message + plain(texts.late_apology)
             await self.ctx.transport.send_notice(room_id, message)
+        elif booking.form == "visit" and not self.ctx.is_staff(booking.counselor_id):
+            await self.tell_gone_visit(booking, case)  # the team, if not told yet
         elif self.ctx.is_staff(booking.counselor_id):  # never to a counselor since removed
             phone = (await followup_store.phone_of(self.ctx.db, booking.id)
                      if booking.form == "phone" else None)
             await self.booking.notify_counselor(
                 booking.counselor_id, "staff_reminder", booking, case.ref, late=late,
                 extra=self.booking.forms.staff_note(booking, phone, with_phone=True))
+
+    # --- a visit whose counselor is gone -----------------------------------------------------
+
+    async def tell_gone_visits(self) -> int:
+        """After a reload: each upcoming office visit whose counselor is no longer in the
+        config, and of which the staff room was not told yet, is told now — long before its
+        time, so that a colleague can take it over or have it moved. One transaction: the
+        notices and their `gone_told_at` marks commit together (a second reload repeats
+        nothing). Returns how many were told."""
+        told = 0
+        async with tstore.atomically(self.ctx.db):
+            now = self.ctx.clock.now()
+            for booking in await bookings.visits_not_told(self.ctx.db, now):
+                if self.ctx.is_staff(booking.counselor_id):
+                    continue
+                case = await youths.get_case(self.ctx.db, booking.case_id)
+                if case is not None and await self.tell_gone_visit(booking, case):
+                    told += 1
+        if told:
+            log.warning("%d upcoming visit(s) with a counselor no longer in the config: the "
+                        "staff room was asked for a colleague", told)
+        return told
+
+    async def tell_gone_visit(self, booking: Booking, case: youths.Case) -> bool:
+        """Inside the caller's transaction: the staff room is asked, once per booking, to
+        have a colleague take over (or move) an office visit whose counselor is no longer in
+        the config — by case ref, time and office, never the youth's name or id. Nobody is
+        chosen for it: no stand-in is at an office by rule. False when it was told before."""
+        if not await bookings.mark_gone_told(self.ctx.db, booking.id, self.ctx.clock.now()):
+            return False
+        lang = self.ctx.config.default_language
+        await self._staff_notice(self.ctx.config.catalogue.say(
+            None, "session.staff_visit_counselor_removed", ref=case.ref,
+            counselor=booking.counselor_id, when=self._when(booking.start, lang),
+            form=self.booking.forms.label(booking.form, booking.place, lang)), case.id)
+        return True
 
     # --- helpers ----------------------------------------------------------------------------
 

@@ -291,6 +291,30 @@ async def upcoming_with(
     return [_booking(r) for r in rows]
 
 
+async def visits_not_told(db: Database, now: datetime) -> list[Booking]:
+    """Upcoming office visits (booked, starting after `now`, no session opening yet) whose
+    staff-room notice of a counselor gone (`gone_told_at`) was not sent, by start time. The
+    caller keeps those whose counselor is no longer in the config."""
+    rows = await db.fetchall(
+        "SELECT * FROM bookings b WHERE b.form = 'visit' AND b.status = 'booked' "
+        "AND b.start_at > ? AND b.gone_told_at IS NULL "
+        "AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.booking_id = b.id) "
+        "ORDER BY b.start_at, b.id",
+        (to_ts(now),),
+    )
+    return [_booking(r) for r in rows]
+
+
+async def mark_gone_told(db: Database, booking_id: int, now: datetime) -> bool:
+    """Record that the staff room was told this booking's counselor is gone; False when it
+    already was (then say nothing again). In the transaction that queues the notice."""
+    changed = await db.execute(
+        "UPDATE bookings SET gone_told_at = ? WHERE id = ? AND gone_told_at IS NULL",
+        (to_ts(now), booking_id),
+    )
+    return changed == 1
+
+
 async def busy_periods(db: Database, start: datetime, end: datetime) -> list[BusyPeriod]:
     """Active bookings (booked or opened) of all counselors overlapping [start, end), and the
     sessions a colleague stands in for: the booking stays with the counselor who did not come

@@ -487,3 +487,12 @@ async def v18(conn: Connection) -> None:
                created_at  {INT} NOT NULL
            )"""
     )
+
+
+@step(19, "the staff room told early that a visit's counselor is no longer in the config")
+async def v19(conn: Connection) -> None:
+    _, INT = _types(conn)
+    # An upcoming office visit whose counselor a reload (or a restart) removed: when the staff
+    # room was asked to have a colleague take it over or move it (bot/handlers/appointments.py
+    # `tell_gone_visits`). Set in the transaction that queues the notice, so it goes once.
+    await conn.execute(f"ALTER TABLE bookings ADD COLUMN gone_told_at {INT}")

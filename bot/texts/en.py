@@ -214,6 +214,12 @@ TEXTS: dict[str, Any] = {
                                         "{counselor}, who is no longer in the configuration. "
                                         "No stand-in was chosen: a colleague must take it "
                                         "over.",
+        "staff_visit_counselor_removed": "Case {ref}: the appointment {when} ({form}) is "
+                                         "with {counselor}, who is no longer in the "
+                                         "configuration. Nobody expects the young person "
+                                         "there. Does a colleague take it over? Tell them with "
+                                         "!reply #{ref} <text>. Or ask them that way to send "
+                                         "'move' for a new moment.",
         "staff_counselor_removed_phone": "Case {ref}: the phone session now was with "
                                          "{counselor}, who is no longer in the configuration. "
                                          "{standin} takes over and has the number (if the "
@@ -277,7 +283,8 @@ TEXTS: dict[str, Any] = {
         "reload_orphaned": "{count} upcoming appointment(s) are still with a removed "
                            "counselor, who is no longer invited. For a chat, video or phone "
                            "session a free colleague on duty takes over at its time, else the "
-                           "young person is offered new moments; a visit: move or cancel it.",
+                           "young person is offered new moments. The staff room gets one "
+                           "notice about each visit: a colleague takes it over or has it moved.",
         "reload_restart": "These settings take effect only after a restart: {keys}.",
         "reload_refused": "The config was NOT reloaded; the running config stays.\n{problems}",
         "reload_unavailable": "This bot was not started from a config file it can read "
@@ -723,7 +730,10 @@ TEXTS: dict[str, Any] = {
                                                  "I'll tell you right away and help you find a "
                                                  "new moment.",
         "reminder_visit_no_counselor": "Reminder: your meeting is {when}, at {office}: "
-                                       "{address}.",
+                                       "{address}. The counselor of your appointment no "
+                                       "longer works here. I asked the team to arrange a "
+                                       "colleague. No message from that colleague yet? Then "
+                                       "type 'move' for a new moment, or 'cancel'.",
         "call_link": "This is a video call. Open this link to join the call: {url}\nThe link "
                      "is only for the two of you.",
         "call_link_missing": "This was planned as a video call, but video calls are not "

@@ -232,6 +232,12 @@ TEXTS: dict[str, Any] = {
                                         "{counselor}, die niet meer in de configuratie staat. "
                                         "Er is geen vervanger gekozen: een collega moet het "
                                         "overnemen.",
+        "staff_visit_counselor_removed": "Dossier {ref}: de afspraak van {when} ({form}) "
+                                         "staat bij {counselor}, die niet meer in de "
+                                         "configuratie staat. Niemand verwacht de jongere "
+                                         "daar. Neemt een collega het over? Zeg het de "
+                                         "jongere met !reply #{ref} <tekst>. Of vraag hen zo "
+                                         "'verzet' te sturen voor een nieuw moment.",
         "staff_counselor_removed_phone": "Dossier {ref}: het telefoongesprek van nu stond bij "
                                          "{counselor}, die niet meer in de configuratie staat. "
                                          "{standin} neemt het over en heeft het nummer (als de "
@@ -298,8 +304,9 @@ TEXTS: dict[str, Any] = {
         "reload_orphaned": "{count} komende afspraak/afspraken staan nog bij een verwijderde "
                            "hulpverlener, die niet meer wordt uitgenodigd. Bij een chat-, video- "
                            "of telefoongesprek neemt op het moment zelf een vrije collega met "
-                           "dienst het over, anders krijgt de jongere nieuwe momenten; een "
-                           "bezoek: verzet of annuleer het.",
+                           "dienst het over, anders krijgt de jongere nieuwe momenten. De "
+                           "teamkamer krijgt over elk bezoek één bericht: een collega neemt "
+                           "het over of laat het verzetten.",
         "reload_restart": "Deze instellingen gelden pas na een herstart: {keys}.",
         "reload_refused": "De configuratie is NIET opnieuw ingelezen; de huidige blijft "
                           "gelden.\n{problems}",
@@ -754,7 +761,10 @@ TEXTS: dict[str, Any] = {
                                                  "het je meteen weten en zoeken we een nieuw "
                                                  "moment.",
         "reminder_visit_no_counselor": "Herinnering: je afspraak is {when}, bij {office}: "
-                                       "{address}.",
+                                       "{address}. De hulpverlener van je afspraak werkt hier "
+                                       "niet meer. Ik vroeg het team een collega te regelen. "
+                                       "Nog geen bericht van die collega? Typ dan 'verzet' "
+                                       "voor een nieuw moment, of 'annuleer'.",
         "call_link": "Dit is een videogesprek. Open deze link om te bellen: {url}\nDe link is "
                      "alleen voor jullie twee.",
         "call_link_missing": "Dit was gepland als videogesprek, maar videobellen kan nu niet. "

@@ -158,6 +158,10 @@ class SessionTexts(TextGroup):
     # The same for a visit session (no stand-in chosen, none is at the office by rule): a
     # colleague must receive the youth. {form}: the form's label.
     staff_counselor_removed_form: str = text("ref", "counselor", "form")
+    # Staff room, at the reload that removed the counselor of an upcoming visit (else with
+    # its first reminder), once per visit: a colleague must take it over or have it moved;
+    # how, with `!reply` and the youth's `verzet`. {when}: its time; {form}: the label.
+    staff_visit_counselor_removed: str = text("ref", "counselor", "when", "form")
     # A phone session: {standin} makes the call (the number is in their DM, never here).
     # Nobody free: staff_counselor_removed_none.
     staff_counselor_removed_phone: str = text("ref", "counselor", "standin")
@@ -645,6 +649,8 @@ class FollowupTexts(TextGroup):
     reminder_video_no_counselor: str = text("when")
     reminder_phone_no_counselor: str = text("when", "number")
     reminder_phone_no_number_no_counselor: str = text("when")
+    # A visit: nobody is chosen to be at the office, so it promises nobody; it says the team
+    # was asked (the staff room is told before it is sent) and what the youth can do.
     reminder_visit_no_counselor: str = text("when", "office", "address")
     # In the session room of a video session, once both are in. {url}: the call's link.
     call_link: str = text("url")

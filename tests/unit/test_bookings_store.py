@@ -237,6 +237,25 @@ async def test_upcoming_with_lists_a_cases_bookings_not_opening_yet(db: Database
     assert await store.upcoming_with(db, b[1], SARA, NOW) == []
 
 
+async def test_visits_not_told_and_told_once(db: Database) -> None:
+    """Upcoming visits whose gone-counselor notice was not sent (booked, later than now, no
+    session row; not chat), and the mark that makes it go once."""
+    a, b, c = await add_youth(db, 1), await add_youth(db, 2), await add_youth(db, 3)
+    visit = (await book(db, a, slot(), form="visit", place="kortrijk")).booking
+    chat = (await book(db, b, slot(at(14)))).booking
+    later = (await book(db, c, slot(at(16), TOM), form="visit")).booking
+    assert visit is not None and chat is not None and later is not None
+    assert await store.visits_not_told(db, NOW) == [visit, later]
+    assert await store.visits_not_told(db, at(12)) == [later]  # started
+    assert await store.mark_gone_told(db, visit.id, NOW) is True
+    assert await store.mark_gone_told(db, visit.id, NOW) is False  # once
+    assert await store.visits_not_told(db, NOW) == [later]
+    await db.execute(
+        "INSERT INTO sessions (booking_id, nonce, counselor_id, created_at) VALUES (?, ?, ?, ?)",
+        (later.id, "n1", TOM, int(NOW.timestamp())))
+    assert await store.visits_not_told(db, NOW) == []  # opening
+
+
 async def test_busy_periods_and_counselor_agenda(db: Database) -> None:
     a, b, c = await add_youth(db, 1), await add_youth(db, 2), await add_youth(db, 3)
     first = (await book(db, a, slot())).booking
