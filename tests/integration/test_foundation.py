@@ -103,7 +103,7 @@ async def test_survives_homeserver_outage(mx: MatrixEnv) -> None:
 
 
 async def test_unencrypted_room_is_refused_once(mx: MatrixEnv) -> None:
-    """Declined before joining (tests/integration/test_policy.py); a room that loses its
+    """Left at once with a notice (tests/integration/test_policy.py); a room that loses its
     encryption after the bot joined is warned once, then ignored."""
     bot_id, _, app = await _bot(mx)
     youth = await mx.user("youth")
