@@ -140,7 +140,10 @@ class Appointments:
             busy = [b for b in busy if not (b.counselor_id == moving.counselor_id
                                             and b.start == moving.start)]
         absences = await bookings.list_absences(self.ctx.db)
-        now_ids = await self.queue.eligible()
+        # A visit takes place at an office: "now" cannot be offered when moving one (it
+        # would confirm a private chat and, in one breath, a visit at the office).
+        now_ids = ([] if moving is not None and moving.form == "visit"
+                   else await self.queue.eligible())
         result: Offer = find_slots(self.cfg, self.ctx.config.tz, needs, busy, absences, now,
                                    now_ids=now_ids)
         wait = (queue and moving is None and not any(s.now for s in result.slots)

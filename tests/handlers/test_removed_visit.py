@@ -178,3 +178,12 @@ async def test_a_visit_handed_over_to_a_colleague_names_them_again(
     assert told and all(has(t, fu(h, "reminder_visit")) and "Tom" in t for t in told), told
     assert not any("werkt hier niet meer" in t for t in told)
     assert h.since(mark, h.staff_room) == []
+
+
+async def test_moving_a_visit_never_offers_now(h: Harness) -> None:
+    """A visit takes place at an office: moving it offers later moments only, never "now"
+    (that confirmed a private chat and a visit at the office in one message)."""
+    await followup(h, "bezoek")
+    (offer,) = await h.youth_says(YOUTH, "verzet")
+    assert h.config.text("nl").offer_now.split(",")[0] not in offer
+    assert "1." in offer
