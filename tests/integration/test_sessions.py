@@ -85,6 +85,12 @@ class Journey:
     async def join(self, user: MatrixUser, room: str) -> None:
         await user.wait_for(lambda: room in user.invites, timeout=30)
         await user.join(room)
+        if user is self.youth:
+            # The pointer to the session room (sent in the DM at the opening) has arrived:
+            # under load it could otherwise land after a test's mark and be taken for the
+            # next message (seen in CI).
+            await user.wait_for(lambda: any(room in m.body for m in user.received
+                                            if m.room_id == self.room), timeout=30)
 
 
 async def test_whole_journey_with_followup_and_bot_leaving(
