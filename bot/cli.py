@@ -188,6 +188,9 @@ async def report(config_path: str, first: str, last: str | None, out: str) -> in
 
 
 def run_bot(path: str, *, verbose: bool = False) -> int:
+    # Everything the bot writes (database, E2EE store, secrets) is for its own user only;
+    # also what SQLite makes while the prefetch below reads the sync token (-wal, -shm).
+    os.umask(0o077)
     from bot.matrix import prefetch
 
     # The homeserver builds the first sync's answer (the full state of every room) while
@@ -198,8 +201,6 @@ def run_bot(path: str, *, verbose: bool = False) -> int:
     # What the start-up allocates (about 160 000 objects: modules, config, texts, the crisis
     # net) stays for the bot's lifetime: no cyclic collections until the bot is built.
     pause_gc()
-    # Everything the bot writes (database, E2EE store, secrets) is for its own user only.
-    os.umask(0o077)
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -4,6 +4,7 @@ fails the start, and it only asks what the started bot would ask."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -52,6 +53,7 @@ def _previous_run(tmp_path: Path) -> Path:
     data.mkdir()
     (data / "credentials.json").write_text(json.dumps({"access_token": "tok"}))
     con = sqlite3.connect(data / "chathulp.db")
+    con.execute("PRAGMA journal_mode=WAL")  # as the bot's database
     con.execute("CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT)")
     con.execute("INSERT INTO kv VALUES ('sync_token', 's1')")
     con.commit()
@@ -100,9 +102,42 @@ def test_an_answer_that_is_no_sync_is_not_used() -> None:
 
 
 def test_the_prefetch_leaves_the_database_untouched(tmp_path: Path) -> None:
+    """Read-only: the database file is not changed. Reading a WAL database makes SQLite
+    create its -wal and -shm files (as the bot's own connection does a moment later), with
+    the database's own owner-only mode."""
     cfg = _previous_run(tmp_path)
     db = tmp_path / "data" / "chathulp.db"
-    before = db.stat().st_mtime_ns, sorted(p.name for p in db.parent.iterdir())
-    prefetch.start(cfg)
+    db.chmod(0o600)  # as the bot keeps it (SQLite gives -wal and -shm the database's mode)
+    before = db.stat().st_mtime_ns, db.stat().st_size, db.read_bytes()
+    old = os.umask(0o077)
+    try:
+        prefetch.start(cfg)
+    finally:
+        os.umask(old)
     assert prefetch._pending is not None
-    assert (db.stat().st_mtime_ns, sorted(p.name for p in db.parent.iterdir())) == before
+    assert (db.stat().st_mtime_ns, db.stat().st_size, db.read_bytes()) == before
+    for f in db.parent.iterdir():
+        if f.name.startswith("chathulp.db-"):
+            assert f.stat().st_mode & 0o077 == 0, f.name
+
+
+def test_chathulp_run_sets_its_umask_before_the_prefetch(monkeypatch: pytest.MonkeyPatch,
+                                                        tmp_path: Path) -> None:
+    from bot import cli
+
+    seen: list[int] = []
+
+    def start(path: object) -> None:
+        mask = os.umask(0)
+        os.umask(mask)
+        seen.append(mask)
+        raise SystemExit(0)  # stop the start-up here
+
+    monkeypatch.setattr(prefetch, "start", start)
+    old = os.umask(0o022)
+    try:
+        with pytest.raises(SystemExit):
+            cli.run_bot(str(tmp_path / "none.yaml"))
+    finally:
+        os.umask(old)
+    assert seen == [0o077]
