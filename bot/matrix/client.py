@@ -52,6 +52,7 @@ from bot.matrix.secrets import (
     load_or_create_secrets,
     save_credentials,
 )
+from bot.matrix.store import BatchLoadingStore
 from bot.metrics import METRICS
 from bot.outbox import Outbox, Outcome
 from bot.storage import outbox as outbox_store
@@ -142,6 +143,7 @@ class MatrixTransport:
             backoff_factor=0.5,
             max_timeout_retry_wait_time=5,
             request_timeout=40,
+            store=BatchLoadingStore,  # nio's store, loaded in a few queries (bot/matrix/store.py)
         )
         client = AsyncClient(
             mcfg.homeserver, mcfg.user_id, store_path=str(self.store_dir), config=nio_config
