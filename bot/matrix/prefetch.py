@@ -36,7 +36,15 @@ log = logging.getLogger(__name__)
 SYNC_FILTER: dict[str, Any] = {
     "presence": {"not_types": ["*"]},
     "account_data": {"not_types": ["*"]},
-    "room": {"timeline": {"limit": 50}, "ephemeral": {"not_types": ["*"]}},
+    "room": {
+        "timeline": {"limit": 50},
+        "ephemeral": {"not_types": ["*"]},
+        # Of a room's state the bot (and nio's encryption) read only who is in it and that
+        # it is encrypted; the rest (power levels, join rules, history visibility, names) is
+        # asked for when needed (`room_state`). Half of a DM's state events: the first sync
+        # after a start, with every room's full state, is parsed in half the time.
+        "state": {"types": ["m.room.create", "m.room.member", "m.room.encryption"]},
+    },
 }
 CREDENTIALS_FILE = "credentials.json"  # as bot/matrix/secrets.py writes it
 SYNC_TOKEN_KEY = "sync_token"  # as bot/storage/sync_state.py keeps it
