@@ -408,6 +408,10 @@ class MatrixTransport:
             return None
         return data if isinstance(data, dict) else None
 
+    async def upload_keys(self, body: dict[str, Any]) -> bool:
+        """POST /keys/upload with `body` (the fallback key: bot/matrix/fallback_key.py)."""
+        return await self._api("POST", "/v3/keys/upload", body) is not None
+
     async def room_state(self, room_id: str, event_type: str) -> dict[str, Any] | None:
         resp = await self.nio.room_get_state_event(room_id, event_type)
         return getattr(resp, "content", None)

@@ -37,7 +37,7 @@ from nio import (
 from nio.exceptions import LocalProtocolError
 
 from bot.handlers.transport import Invite
-from bot.matrix import logguard, prefetch
+from bot.matrix import fallback_key, logguard, prefetch
 from bot.matrix.client import MatrixTransport
 from bot.matrix.events import (
     MAX_BODY,
@@ -119,6 +119,7 @@ class SyncLoop:
         self.parking = Parking(db, give_up_after=undecryptable_after)
         self._key_requested: set[str] = set()
         self._sessions_requested: set[str] = set()
+        self._fallback_published_at: float | None = None  # read from the database once
         self._stop = asyncio.Event()
         self.synced_once = asyncio.Event()
         self.outbox: Outbox | None = None
@@ -392,6 +393,21 @@ class SyncLoop:
             await client.keys_query()
         if client.should_claim_keys:
             await client.keys_claim(client.get_users_for_key_claiming())
+        await self._keep_fallback_key()
+
+    async def _keep_fallback_key(self) -> None:
+        """The device's fallback key published, and renewed daily (bot/matrix/fallback_key.py)."""
+        olm = self.transport.nio.olm
+        if olm is None or not olm.account.shared:
+            return  # the device's own keys first (nio's first upload)
+        if self._fallback_published_at is None:
+            stored = await tstore.get_kv(self.db, fallback_key.KV_PUBLISHED_AT)
+            self._fallback_published_at = float(stored) if stored else 0.0
+        now = time.time()
+        if await fallback_key.keep_fallback_key(olm, self.transport.upload_keys,
+                                                self._fallback_published_at or None, now):
+            await tstore.set_kv(self.db, fallback_key.KV_PUBLISHED_AT, repr(now))
+            self._fallback_published_at = now
 
 
 class _SyncFailed(Exception):

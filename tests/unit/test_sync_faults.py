@@ -35,6 +35,7 @@ class FakeNio:
 
     user_id = "@bot:fake"
     should_upload_keys = should_query_keys = should_claim_keys = False
+    olm = None  # no encryption here: no fallback key to keep
 
     def __init__(self) -> None:
         self.rooms = {ROOM: SimpleNamespace(encrypted=True, member_count=2)}
