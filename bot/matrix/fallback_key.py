@@ -17,6 +17,10 @@ spec says), written to nio's store before it is uploaded (as the one-time keys a
 bot/matrix/e2ee_guard.py), and marked published once the homeserver has it. A fallback key
 can be used by many senders, so it is renewed every `RENEW_AFTER` (a day): a session started
 with it is then no longer possible with a key the device keeps for longer than two days.
+Not renewed each time the homeserver reports it used (nio does not parse that sync field,
+`device_unused_fallback_key_types`): in a burst that would renew it at every sync, and
+vodozemac keeps only the one previous key, so a client that claimed a key two renewals ago
+could no longer reach the bot.
 """
 
 from __future__ import annotations
